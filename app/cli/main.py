@@ -1,0 +1,224 @@
+"""``python main.py <command>``: argument parsing and the commands.
+
+Exit codes: 0 success, 1 some input failed (the rest was done), 2 usage or query error,
+3 the notebook could not be used, 130 cancelled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Callable, Iterator, Sequence
+
+from types import FrameType
+
+from app.cli import render
+from app.cli.progress import TerminalProgress
+from app.core.errors import Cancelled, DossierError, NotebookError, QuerySyntaxError, ValidationError
+from app.core.progress import CancelToken
+from app.core.records import ArticleFilter
+from app.services import Notebook
+
+log = logging.getLogger(__name__)
+
+OK, FAILED_ITEMS, USAGE, NOTEBOOK, CANCELLED = 0, 1, 2, 3, 130
+
+
+def _open(args: argparse.Namespace) -> Notebook:
+    if args.notebook:
+        return Notebook.open(args.notebook, index_dir=args.index_dir)
+    return Notebook.open_demo()
+
+
+@contextlib.contextmanager
+def _ctrl_c_cancels(token: CancelToken) -> Iterator[None]:
+    """First Ctrl+C asks the work to stop cleanly; a second one interrupts at once."""
+
+    def handler(_sig: int, _frame: FrameType | None) -> None:
+        if token.is_cancelled:
+            raise KeyboardInterrupt
+        token.cancel()
+        sys.stderr.write("\nstopping after the current file (Ctrl+C again to abort)…\n")
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _flush_index(nb: Notebook, quiet: bool = False) -> None:
+    if nb.search.status().pending:
+        bar = TerminalProgress(verb="indexing") if not quiet else None
+        nb.search.flush(progress=bar or (lambda _e: None))
+        if bar:
+            bar.finish()
+
+
+def cmd_import(nb: Notebook, args: argparse.Namespace) -> int:
+    token = CancelToken()
+    bar = TerminalProgress(verb="importing")
+    with _ctrl_c_cancels(token):
+        report = nb.imports.import_paths(args.paths, progress=bar, cancel=token)
+        bar.finish()
+        try:
+            _flush_index(nb)
+        except Cancelled:
+            sys.stderr.write("indexing stopped; it resumes the next time the notebook opens\n")
+    render.import_report(report, verbose=args.verbose)
+    if report.cancelled:
+        return CANCELLED
+    return FAILED_ITEMS if report.failures else OK
+
+
+def cmd_search(nb: Notebook, args: argparse.Namespace) -> int:
+    _flush_index(nb)
+    query = " ".join(args.query)
+    try:
+        results = nb.search.search(query, offset=args.offset, limit=args.limit)
+    except QuerySyntaxError as exc:
+        sys.stderr.write(f"dossier: bad query: {exc}\n")
+        return USAGE
+    render.search_results(results, as_json=args.json)
+    return OK
+
+
+def cmd_list(nb: Notebook, args: argparse.Namespace) -> int:
+    tag_ids: tuple[int, ...] = ()
+    if args.tag:
+        tag = nb.tags.find(args.tag)
+        if tag is None:
+            raise ValidationError(f"no tag {args.tag!r}")
+        tag_ids = (tag.id,)
+    flt = ArticleFilter(text=args.text or "", outlets=tuple(args.outlet or ()),
+                        languages=tuple(args.lang or ()), date_from=args.date_from or "",
+                        date_to=args.date_to or "", tag_ids=tag_ids, sort=args.sort,
+                        descending=args.desc)
+    page = nb.articles.list(flt, offset=args.offset, limit=args.limit)
+    render.article_table(page, as_json=args.json)
+    return OK
+
+
+def cmd_show(nb: Notebook, args: argparse.Namespace) -> int:
+    article = nb.articles.get(args.id)
+    highlights = nb.annotations.highlights_for(args.id)
+    render.article(article, highlights, {t.id: t for t in nb.tags.list()}, args.json)
+    return OK
+
+
+def cmd_export(nb: Notebook, args: argparse.Namespace) -> int:
+    if not args.json and not args.csv:
+        raise ValidationError("say what to export: --json FILE and/or --csv FOLDER")
+    if args.json:
+        print(f"wrote {nb.exports.to_json(args.json)}")
+    if args.csv:
+        for path in nb.exports.to_csv(args.csv):
+            print(f"wrote {path}")
+    return OK
+
+
+def cmd_reindex(nb: Notebook, args: argparse.Namespace) -> int:
+    token = CancelToken()
+    bar = TerminalProgress(verb="indexing")
+    with _ctrl_c_cancels(token):
+        try:
+            count = nb.search.reindex(progress=bar, cancel=token)
+        except Cancelled:
+            bar.finish()
+            sys.stderr.write("reindex stopped; it resumes the next time the notebook opens\n")
+            return CANCELLED
+    bar.finish()
+    print(f"indexed {count:,} articles")
+    return OK
+
+
+def cmd_check(nb: Notebook, args: argparse.Namespace) -> int:
+    report = nb.search.check(repair=not args.no_repair)
+    render.check_report(report)
+    return OK if report.database_ok and (report.is_ok or report.repaired) else FAILED_ITEMS
+
+
+Command = Callable[[Notebook, argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--notebook", metavar="PATH",
+                        help="notebook folder or SQLAlchemy URL (default: the demo notebook)")
+    common.add_argument("--index-dir", metavar="DIR",
+                        help="index folder, for a notebook given as a URL")
+    common.add_argument("-v", "--verbose", action="store_true", help="say more")
+    parser = argparse.ArgumentParser(
+        prog="python main.py", parents=[common],
+        description="Dossier research notebook. Without a command, the desktop app starts.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name: str, fn: Command, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+        p.set_defaults(func=fn)
+        return p
+
+    p = add("import", cmd_import, "import files, folders and .zip archives "
+            "(.txt .md .html .pdf .docx); Ctrl+C stops cleanly")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p = add("search", cmd_search, 'search: words, "phrases", AND/OR/NOT, Flücht*, '
+            "Tokajew~, title: source: lang: tag: actor: date:2025-11..2026-01")
+    p.add_argument("query", nargs="+")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = add("list", cmd_list, "list articles")
+    p.add_argument("--text", help="filter by text in title, outlet, author, file name")
+    p.add_argument("--outlet", action="append", help="only this outlet (repeatable)")
+    p.add_argument("--lang", action="append", help="only this language (repeatable)")
+    p.add_argument("--from", dest="date_from", metavar="DATE", help="published on/after")
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="published on/before")
+    p.add_argument("--tag", help="only articles with highlights tagged so (path)")
+    p.add_argument("--sort", default="imported_at", choices=[
+        "title", "outlet", "published", "language", "imported_at", "highlight_count", "id"])
+    p.add_argument("--desc", action="store_true", help="sort descending")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = add("show", cmd_show, "show one article with its highlights")
+    p.add_argument("id", type=int)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = add("export", cmd_export, "export the notebook as JSON and/or CSV")
+    p.add_argument("--json", metavar="FILE", help="JSON of the whole notebook")
+    p.add_argument("--csv", metavar="FOLDER", help="articles.csv and highlights.csv")
+    add("reindex", cmd_reindex, "rebuild the search index from the database")
+    p = add("check", cmd_check, "verify the database and that the index matches it; "
+            "repairs the index")
+    p.add_argument("--no-repair", action="store_true", help="only report")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        with _open(args) as nb:
+            return int(args.func(nb, args))
+    except (QuerySyntaxError, ValidationError) as exc:
+        sys.stderr.write(f"dossier: {exc}\n")
+        return USAGE
+    except NotebookError as exc:
+        sys.stderr.write(f"dossier: {exc}\n")
+        return NOTEBOOK
+    except DossierError as exc:
+        sys.stderr.write(f"dossier: {exc}\n")
+        return FAILED_ITEMS
+    except KeyboardInterrupt:
+        sys.stderr.write("dossier: interrupted\n")
+        return CANCELLED
+    except BrokenPipeError:
+        return OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Writers that turn core records into files (JSON, CSV). No database access."""

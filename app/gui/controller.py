@@ -1,0 +1,63 @@
+"""The GUI's single entry point for edits: run a service mutation, broadcast its Changes.
+
+Every view that edits calls :meth:`NotebookController.edit`; every view that shows data
+connects to :attr:`NotebookController.changed` and refreshes what the ``Changes`` touch.
+Errors from the core become a message box instead of an exception in a slot.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from app.core.changes import Changes
+from app.core.errors import DossierError
+
+log = logging.getLogger(__name__)
+
+
+class NotebookController(QObject):
+    """Owns the open notebook for the GUI and announces every change."""
+
+    changed = Signal(object)  # Changes
+    notebookOpened = Signal(object)  # the services Notebook
+
+    def __init__(self, notebook: Any, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.nb = notebook
+
+    def set_notebook(self, notebook: Any) -> None:
+        """Switch to another open notebook (the caller closes the old one)."""
+        self.nb = notebook
+        self.notebookOpened.emit(notebook)
+
+    def edit(self, mutation: Callable[[], Any], parent: QWidget | None = None) -> Any:
+        """Run ``mutation`` (a service call), emit its Changes and return its result.
+
+        A mutation returns either ``Changes`` or ``(record, Changes)``. A
+        :class:`DossierError` is shown to the user and ``None`` is returned.
+        """
+        try:
+            result = mutation()
+        except DossierError as exc:
+            log.info("edit refused: %s", exc)
+            QMessageBox.warning(parent, "Dossier", str(exc))
+            return None
+        changes = result[1] if isinstance(result, tuple) else result
+        if isinstance(changes, Changes) and not changes.is_empty:
+            self.changed.emit(changes)
+        return result
+
+    def undo(self) -> None:
+        """Undo the last edit of the notebook history."""
+        if self.nb.history.can_undo:
+            self.edit(self.nb.history.undo)
+
+    def redo(self) -> None:
+        """Redo the last undone edit."""
+        if self.nb.history.can_redo:
+            self.edit(self.nb.history.redo)

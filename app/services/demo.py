@@ -1,0 +1,68 @@
+"""The demo notebook: the bundled seed articles with metadata, tags and highlights."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, insert, select
+
+from app.core.errors import NotebookError
+from app.ingest import parse_file
+from app.store import schema
+
+if TYPE_CHECKING:
+    from app.services.notebook import Notebook
+
+log = logging.getLogger(__name__)
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDED_KEY = "demo_seeded"
+
+
+def seed_demo(nb: Notebook, seeds: Path = SEEDS) -> bool:
+    """Fill an empty notebook from ``seeds/`` once. Returns True if it seeded now."""
+    with nb.sessions() as session:
+        done = session.scalar(select(schema.meta.c.value).where(schema.meta.c.key == SEEDED_KEY))
+        count = session.scalar(select(func.count()).select_from(schema.article))
+    if done or count:
+        return False
+    spec = json.loads((seeds / "demo.json").read_text(encoding="utf-8"))
+    ids = _import_articles(nb, seeds, spec["articles"])
+    _tags_and_highlights(nb, spec, ids)
+    with nb.sessions() as session, session.begin():
+        session.execute(insert(schema.meta).values(key=SEEDED_KEY, value="1"))
+    nb.history.clear()
+    log.info("seeded the demo notebook with %d articles", len(ids))
+    return True
+
+
+def _import_articles(nb: Notebook, seeds: Path, meta: dict[str, dict[str, str]]) -> dict[str, int]:
+    parsed = []
+    for name, fields in meta.items():
+        (article,) = parse_file(seeds / name)
+        parsed.append(dataclasses.replace(article, **fields))
+    report = nb.imports.import_parsed(parsed)
+    if len(report.imported) != len(meta):
+        raise NotebookError("the demo seeds could not all be imported")
+    return {s.original_name: s.id for s in report.imported}
+
+
+def _tags_and_highlights(nb: Notebook, spec: dict[str, Any], ids: dict[str, int]) -> None:
+    tags = {}
+    for path, colour in spec["tags"].items():
+        tag, _ = nb.tags.ensure(path)
+        nb.tags.set_colour(tag.id, colour)
+        tags[path] = tag.id
+    for item in spec["highlights"]:
+        article_id = ids[item["article"]]
+        text = nb.articles.get(article_id).text
+        start = text.find(item["quote"])
+        if start < 0:
+            log.warning("demo quote not found in %s: %.40s", item["article"], item["quote"])
+            continue
+        nb.annotations.add(article_id, start, start + len(item["quote"]),
+                           [tags[t] for t in item["tags"]], memo=item.get("memo", ""))

@@ -1,0 +1,81 @@
+"""Export the notebook: JSON of everything, CSV of articles and of highlights."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import app
+from app.core.records import ArticleFilter, ArticleSummary, Highlight
+from app.export.files import atomic_text
+from app.export.tabular import (
+    record_dict,
+    write_articles_csv,
+    write_highlights_csv,
+    write_json,
+)
+
+if TYPE_CHECKING:
+    from app.services.notebook import Notebook
+
+PAGE = 500
+
+
+class ExportService:
+    """Writes files atomically; reads through the other services."""
+
+    def __init__(self, nb: Notebook) -> None:
+        self._nb = nb
+
+    def _summaries(self) -> Iterator[ArticleSummary]:
+        offset = 0
+        flt = ArticleFilter(sort="id")
+        while True:
+            page = self._nb.articles.list(flt, offset=offset, limit=PAGE)
+            yield from page.items
+            offset += len(page.items)
+            if not page.items or offset >= page.total:
+                return
+
+    def _highlights(self) -> Iterator[tuple[Highlight, ArticleSummary]]:
+        for summary in self._summaries():
+            if summary.highlight_count:
+                for h in self._nb.annotations.highlights_for(summary.id):
+                    yield h, summary
+
+    def to_json(self, path: str | Path) -> Path:
+        """The whole notebook (articles with text, tags, highlights) as one JSON file."""
+        path = Path(path)
+        articles = []
+        for summary in self._summaries():
+            art = self._nb.articles.get(summary.id)
+            articles.append({**record_dict(summary), "text": art.text, "sha256": art.sha256,
+                             "extra": art.extra,
+                             "highlights": [record_dict(h) for h in
+                                            self._nb.annotations.highlights_for(summary.id)]})
+        document = {
+            "format": "dossier-notebook",
+            "format_version": 1,
+            "app_version": app.__version__,
+            "exported_at": dt.datetime.now().replace(microsecond=0).isoformat(),
+            "notebook": self._nb.name,
+            "offsets": "code points of the article text, [start, end)",
+            "tags": [record_dict(t) for t in self._nb.tags.list()],
+            "articles": articles,
+        }
+        with atomic_text(path) as handle:
+            write_json(handle, document)
+        return path
+
+    def to_csv(self, folder: str | Path) -> tuple[Path, Path]:
+        """``articles.csv`` and ``highlights.csv`` in ``folder``."""
+        folder = Path(folder)
+        tags = {t.id: t for t in self._nb.tags.list()}
+        articles_csv, highlights_csv = folder / "articles.csv", folder / "highlights.csv"
+        with atomic_text(articles_csv, newline="") as handle:
+            write_articles_csv(handle, self._summaries())
+        with atomic_text(highlights_csv, newline="") as handle:
+            write_highlights_csv(handle, self._highlights(), tags)
+        return articles_csv, highlights_csv

@@ -1,0 +1,131 @@
+"""Import files into a notebook: ingest, detect duplicates, store with outbox rows.
+
+Articles are written in small transactions (each article whole or not at all); the
+outbox rows for the index go in the same transactions. Cancelling (or Ctrl+C in the CLI,
+which cancels) keeps everything written so far.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.core.changes import Changes
+from app.core.errors import Cancelled
+from app.core.ids import ArticleId
+from app.core.progress import CancelToken, ProgressFn, no_progress
+from app.core.records import ArticleSummary
+from app.core.text import content_key, text_sha256
+from app.ingest import IngestFailure, ParsedArticle, read_sources
+from app.services import convert
+from app.store import schema
+from app.store.engine import translated_errors
+
+log = logging.getLogger(__name__)
+A, OUT = schema.article, schema.outbox
+BATCH = 100
+
+
+@dataclass
+class ImportReport:
+    """What an import did, per input file."""
+
+    imported: list[ArticleSummary] = field(default_factory=list)
+    duplicates: list[tuple[str, ArticleSummary]] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    cancelled: bool = False
+    changes: Changes = field(default_factory=Changes)
+
+    @property
+    def has_failures(self) -> bool:
+        return bool(self.failures)
+
+
+def _row(parsed: ParsedArticle, now: dt.datetime) -> dict[str, object]:
+    return {
+        "title": parsed.title or parsed.original_name,
+        "text": parsed.text,
+        "language": parsed.language,
+        "outlet": parsed.outlet,
+        "url": parsed.url,
+        "author": parsed.author,
+        "published": parsed.published,
+        "original_name": parsed.original_name,
+        "imported_at": now,
+        "sha256": text_sha256(parsed.text),
+        "content_key": content_key(parsed.text),
+        "char_count": len(parsed.text),
+        "extra": json.dumps(parsed.extra, ensure_ascii=False),
+        "rev": 1,
+    }
+
+
+class ImportService:
+    """Long work: call from a worker thread (GUI) or the CLI."""
+
+    def __init__(self, sessions: sessionmaker[Session], wake_indexer: object) -> None:
+        self._sessions = sessions
+        self._wake = wake_indexer
+
+    def import_paths(self, paths: Iterable[str | Path], progress: ProgressFn = no_progress,
+                     cancel: CancelToken | None = None) -> ImportReport:
+        """Import files, folders and zips. Bad files are reported; the rest goes on."""
+        report = ImportReport()
+        pending: list[tuple[ParsedArticle, dict[str, object]]] = []
+        try:
+            for item in read_sources(list(paths), progress=progress, cancel=cancel):
+                if isinstance(item, IngestFailure):
+                    report.failures.append((item.source, item.reason))
+                    continue
+                pending.append((item, _row(item, dt.datetime.now().replace(microsecond=0))))
+                if len(pending) >= BATCH:
+                    self._store(pending, report)
+                    pending = []
+        except Cancelled:
+            report.cancelled = True
+        finally:
+            if pending:
+                self._store(pending, report)
+        report.changes = Changes(
+            articles=frozenset(s.id for s in report.imported),
+            label=f"import {len(report.imported)} articles",
+        )
+        return report
+
+    def import_parsed(self, items: Sequence[ParsedArticle]) -> ImportReport:
+        """Store already-parsed articles (demo notebook, tests)."""
+        report = ImportReport()
+        now = dt.datetime.now().replace(microsecond=0)
+        self._store([(p, _row(p, now)) for p in items], report)
+        report.changes = Changes(articles=frozenset(s.id for s in report.imported))
+        return report
+
+    def _store(self, batch: list[tuple[ParsedArticle, dict[str, object]]],
+               report: ImportReport) -> None:
+        keys = [row["content_key"] for _, row in batch]
+        with translated_errors(), self._sessions() as session, session.begin():
+            cols = [A.c[n] for n in convert.SUMMARY_COLUMNS]
+            existing = {
+                r["content_key"]: convert.summary(r)
+                for r in session.execute(
+                    select(*cols, A.c.content_key).where(A.c.content_key.in_(keys))
+                ).mappings()
+            }
+            for parsed, row in batch:
+                dup = existing.get(row["content_key"])  # type: ignore[call-overload]
+                if dup is not None:
+                    report.duplicates.append((parsed.source, dup))
+                    continue
+                new_id = session.execute(insert(A).values(**row)).inserted_primary_key[0]
+                session.execute(insert(OUT).values(article_id=new_id))
+                summary = convert.summary({**row, "id": ArticleId(new_id)})
+                existing[row["content_key"]] = summary  # type: ignore[index]
+                report.imported.append(summary)
+        self._wake()  # type: ignore[operator]

@@ -1,0 +1,149 @@
+"""The composition root: ``Notebook.open`` wires storage, index and services together."""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import logging
+from pathlib import Path
+
+import platformdirs
+from sqlalchemy import func, select
+
+from app.core.errors import NotebookError
+from app.search import SearchIndex
+from app.services.annotations import AnnotationService
+from app.services.articles import ArticleService
+from app.services.exports import ExportService
+from app.services.history import History
+from app.services.imports import ImportService
+from app.services.indexing import Indexer
+from app.services.search import SearchService
+from app.services.tags import TagService
+from app.services.unit import Writer
+from app.store import schema
+from app.store.engine import make_engine, make_sessions, translated_errors, upgrade
+
+log = logging.getLogger(__name__)
+
+DB_FILE = "notebook.db"
+INDEX_DIR = "index"
+APP_NAME = "Dossier"
+
+
+def default_notebook_dir() -> Path:
+    """Where the demo notebook lives: the platform's user data directory."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "Demo notebook"
+
+
+def _author() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+class Notebook:
+    """An open notebook: a database (SQLite file or URL) plus a Whoosh index folder.
+
+    Attributes:
+        articles, annotations, tags, search, imports, exports, history: the services.
+        backup: the database backup made before a schema upgrade at open, if any.
+    """
+
+    def __init__(self, url: str, index_dir: Path, name: str, path: Path | None,
+                 background: bool) -> None:
+        self.name = name
+        self.path = path
+        self.url = url
+        self._engine = make_engine(url)
+        with translated_errors():
+            self.backup = upgrade(self._engine)
+        sessions = make_sessions(self._engine)
+        self._sessions = sessions
+        self._indexer = Indexer(sessions, SearchIndex.open(index_dir))
+        self.history = History(self._replay)
+        self._writer = Writer(sessions, self.history.record, self._indexer.wake)
+        self.tags = TagService(sessions, self._writer)
+        self.articles = ArticleService(sessions, self._writer)
+        self.annotations = AnnotationService(sessions, self._writer, self.tags, _author())
+        self.search = SearchService(sessions, self._indexer)
+        self.imports = ImportService(sessions, self._indexer.wake)
+        self.exports = ExportService(self)
+        self._repair_index_on_open()
+        if background:
+            self._indexer.start()
+
+    def _replay(self, ops, label):  # type: ignore[no-untyped-def]
+        return self._writer.replay(ops, label)
+
+    @classmethod
+    def open(cls, location: str | Path, *, index_dir: str | Path | None = None,
+             background: bool = False) -> Notebook:
+        """Open (creating if needed) a notebook folder or a SQLAlchemy URL.
+
+        ``background=True`` starts the indexer thread (GUI); otherwise call
+        ``nb.search.flush()`` to index pending work (CLI, tests).
+        """
+        text = str(location)
+        if "://" in text:
+            index = Path(index_dir) if index_dir else _url_index_dir(text)
+            return cls(text, index, name=text.rsplit("/", 1)[-1] or text, path=None,
+                       background=background)
+        folder = Path(location).expanduser().resolve()
+        if folder.exists() and not folder.is_dir():
+            raise NotebookError(f"{folder} is a file; a notebook is a folder")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise NotebookError(f"cannot create the notebook folder {folder}: {exc}") from exc
+        index = Path(index_dir) if index_dir else folder / INDEX_DIR
+        return cls(f"sqlite:///{folder / DB_FILE}", index, name=folder.name, path=folder,
+                   background=background)
+
+    @classmethod
+    def open_demo(cls, location: str | Path | None = None, *, background: bool = False) -> Notebook:
+        """Open the demo notebook, creating it from the bundled seeds on first use."""
+        from app.services.demo import seed_demo
+
+        nb = cls.open(location or default_notebook_dir(), background=background)
+        seed_demo(nb)
+        return nb
+
+    def _repair_index_on_open(self) -> None:
+        """A reset, missing or mis-sized index is rebuilt from the database (queued)."""
+        index = self._indexer.index
+        with translated_errors(), self._sessions() as session:
+            articles = int(session.scalar(select(func.count()).select_from(schema.article)) or 0)
+        if not articles:
+            return
+        if index.was_reset:
+            log.info("search index was reset: queueing %s articles", articles)
+            self._indexer.enqueue_all()
+        elif self._indexer.pending() == 0 and index.doc_count() != articles:
+            log.info("search index out of date (%s docs for %s articles): rebuilding",
+                     index.doc_count(), articles)
+            index.clear()
+            self._indexer.enqueue_all()
+
+    @property
+    def sessions(self):  # type: ignore[no-untyped-def]
+        """The session factory, for services and exports inside the core."""
+        return self._sessions
+
+    def close(self) -> None:
+        """Stop the indexer (queued work stays queued) and release files."""
+        self._indexer.stop()
+        self._indexer.index.close()
+        self._engine.dispose()
+
+    def __enter__(self) -> Notebook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _url_index_dir(url: str) -> Path:
+    digest = hashlib.sha256(url.encode()).hexdigest()[:16]
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "indexes" / digest

@@ -1,0 +1,123 @@
+"""Engine creation, SQLite pragmas, migrations with a backup first, and error translation."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.core.errors import MigrationError, NotebookError, NotebookLocked
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT_MS = 15_000
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout."""
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def make_sessions(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def _alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str | None:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def backup_sqlite(db_file: Path, label: str) -> Path:
+    """Copy a live SQLite database with the online backup API; return the copy's path."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = db_file.with_name(f"{db_file.stem}.backup-{label}-{stamp}{db_file.suffix}")
+    src = sqlite3.connect(db_file)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
+
+
+def upgrade(engine: Engine) -> Path | None:
+    """Bring the schema to head. Backs up a SQLite file first if it had an older schema.
+
+    Returns the backup path (None when nothing was upgraded or the DB was new).
+    """
+    head = head_revision()
+    current = current_revision(engine)
+    if current == head:
+        return None
+    backup = None
+    url = make_url(str(engine.url))
+    if current is not None and url.get_backend_name() == "sqlite" and url.database:
+        backup = backup_sqlite(Path(url.database), current)
+        log.info("backed up %s before upgrading from %s", backup, current)
+    try:
+        command.upgrade(_alembic_config(engine), "head")
+    except SQLAlchemyError as exc:
+        where = f"; the backup is {backup}" if backup else ""
+        raise MigrationError(f"upgrading the notebook failed: {exc}{where}") from exc
+    return backup
+
+
+def translate(exc: BaseException) -> NotebookError:
+    """Turn a SQLAlchemy error into Dossier's error tree."""
+    text = str(getattr(exc, "orig", exc))
+    if isinstance(exc, OperationalError) and ("locked" in text or "busy" in text):
+        return NotebookLocked(
+            "the notebook is busy: another Dossier process is writing to it. "
+            "Try again when it has finished."
+        )
+    return NotebookError(f"database error: {text}")
+
+
+@contextlib.contextmanager
+def translated_errors() -> Iterator[None]:
+    """Re-raise SQLAlchemy/DBAPI errors as NotebookError subclasses."""
+    try:
+        yield
+    except (SQLAlchemyError, DBAPIError) as exc:
+        raise translate(exc) from exc

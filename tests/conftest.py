@@ -1,0 +1,45 @@
+"""Shared fixtures. Qt runs offscreen; every test gets real files in tmp_path."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory,
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the user's real data/config/cache directories out of every test."""
+    home = tmp_path_factory.mktemp("home")
+    for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"),
+                     ("XDG_CACHE_HOME", "cache"), ("XDG_STATE_HOME", "state")):
+        monkeypatch.setenv(var, str(home / sub))
+
+
+@pytest.fixture
+def notebook(tmp_path: Path) -> Iterator[object]:
+    """An empty real notebook (SQLite file + Whoosh index) in tmp_path."""
+    from app.services import Notebook
+
+    nb = Notebook.open(tmp_path / "nb")
+    yield nb
+    nb.close()
+
+
+@pytest.fixture
+def demo_notebook(tmp_path: Path) -> Iterator[object]:
+    """The demo notebook (five seed articles, tags, highlights), indexed."""
+    from app.services import Notebook
+
+    nb = Notebook.open_demo(tmp_path / "demo")
+    nb.search.flush()
+    yield nb
+    nb.close()

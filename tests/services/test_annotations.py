@@ -1,0 +1,156 @@
+"""Highlights, tags and undo through the real service layer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.core.errors import NotFound, ValidationError
+from app.services import Notebook
+
+TRICKY = "„Grüß Gott“ 😀 sagte x\u0301 👩‍👩‍👧 und مرحبا بالعالم 🇩🇪 Ende."
+
+
+def _article(nb: Notebook, tmp_path: Path, text: str, name: str = "a.txt") -> int:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    report = nb.imports.import_paths([path])
+    assert not report.failures, report.failures
+    return report.imported[0].id
+
+
+def test_highlight_spans_are_code_points_with_astral_and_combining(notebook, tmp_path):
+    """A span counted in code points quotes exactly those characters, emoji included."""
+    aid = _article(notebook, tmp_path, "Titelzeile mit Wörtern\n" + TRICKY)
+    text = notebook.articles.get(aid).text
+    for word in ("😀", "x\u0301", "👩‍👩‍👧", "بالعالم", "🇩🇪 Ende"):
+        start = text.index(word)
+        h, changes = notebook.annotations.add(aid, start, start + len(word))
+        assert h.exact == word
+        assert text[h.start - len(h.prefix):h.start] == h.prefix
+        assert text[h.end:h.end + len(h.suffix)] == h.suffix
+        assert changes.highlights == {h.id}
+
+
+def test_add_highlight_outside_text_is_refused(notebook, tmp_path):
+    """Spans past the end or empty spans raise ValidationError."""
+    aid = _article(notebook, tmp_path, "kurzer Text hier")
+    with pytest.raises(ValidationError):
+        notebook.annotations.add(aid, 3, 100)
+    with pytest.raises(ValidationError):
+        notebook.annotations.add(aid, 4, 4)
+    with pytest.raises(NotFound):
+        notebook.annotations.add(999, 0, 1)
+
+
+def test_overlapping_highlights_keep_their_own_tags(notebook, tmp_path):
+    """Overlaps are allowed and each highlight keeps its tags."""
+    aid = _article(notebook, tmp_path, "Kasachstan tritt dem Abraham-Abkommen bei.")
+    a, _ = notebook.tags.ensure("Abkommen/Abraham")
+    b, _ = notebook.tags.ensure("Staaten")
+    h1, _ = notebook.annotations.add(aid, 0, 20, [a.id])
+    h2, _ = notebook.annotations.add(aid, 0, 10, [b.id, a.id])
+    got = notebook.annotations.highlights_for(aid)
+    assert [(h.start, h.end) for h in got] == [(0, 10), (0, 20)]
+    assert notebook.annotations.get(h2.id).tag_ids == tuple(sorted((a.id, b.id)))
+    assert notebook.annotations.get(h1.id).tag_ids == (a.id,)
+
+
+def test_tag_passage_creates_tag_and_highlight_in_one_undo_step(notebook, tmp_path):
+    """Quick tag makes tag + highlight; one undo removes both; redo restores both."""
+    aid = _article(notebook, tmp_path, "Trump lädt Tokajew ein.")
+    h, changes = notebook.annotations.tag_passage(aid, 11, 18, "Akteure/Tokajew")
+    assert h.exact == "Tokajew"
+    assert notebook.history.undo_label == "add tag 'Tokajew'"
+    assert {t.path for t in notebook.tags.list()} == {"Akteure", "Akteure/Tokajew"}
+    notebook.history.undo()
+    assert notebook.tags.list() == []
+    assert notebook.annotations.highlights_for(aid) == []
+    notebook.history.redo()
+    again = notebook.annotations.highlights_for(aid)
+    assert [(x.id, x.exact) for x in again] == [(h.id, "Tokajew")]
+    h2, _ = notebook.annotations.tag_passage(aid, 11, 18, "Personen")
+    assert h2.id == h.id and len(h2.tag_ids) == 2
+
+
+def test_memo_tags_and_delete_are_undoable(notebook, tmp_path):
+    """Every edit is one history: memo, tag removal, delete, each undone in reverse."""
+    aid = _article(notebook, tmp_path, "Ein Satz über Wolfram und Investitionen.")
+    tag, _ = notebook.tags.create("Rohstoffe")
+    h, _ = notebook.annotations.add(aid, 14, 21, [tag.id])
+    notebook.annotations.set_memo(h.id, "**wichtig**")
+    notebook.annotations.remove_tags(h.id, [tag.id])
+    notebook.annotations.delete(h.id)
+    assert notebook.annotations.highlights_for(aid) == []
+    notebook.history.undo()  # delete
+    assert notebook.annotations.get(h.id).tag_ids == ()
+    notebook.history.undo()  # remove tag
+    assert notebook.annotations.get(h.id).tag_ids == (tag.id,)
+    assert notebook.annotations.get(h.id).memo == "**wichtig**"
+    notebook.history.undo()  # memo
+    assert notebook.annotations.get(h.id).memo == ""
+    assert notebook.history.redo_label == "edit memo"
+
+
+def test_tag_hierarchy_rename_move_merge_delete(notebook, tmp_path):
+    """Paths follow renames and moves; merge keeps every use; delete lifts children."""
+    aid = _article(notebook, tmp_path, "Boeing Air Astana Dreamliner Kauf")
+    energy, _ = notebook.tags.ensure("Wirtschaft/Energie")
+    oil, _ = notebook.tags.ensure("Wirtschaft/Energie/Öl")
+    gas, _ = notebook.tags.ensure("Gas")
+    h1, _ = notebook.annotations.add(aid, 0, 6, [oil.id])
+    h2, _ = notebook.annotations.add(aid, 7, 17, [gas.id, oil.id])
+    notebook.tags.rename(energy.id, "Energiepolitik")
+    assert notebook.tags.get(oil.id).path == "Wirtschaft/Energiepolitik/Öl"
+    with pytest.raises(ValidationError):
+        notebook.tags.set_parent(energy.id, oil.id)
+    notebook.tags.merge([gas.id], oil.id)
+    assert notebook.annotations.get(h2.id).tag_ids == (oil.id,)
+    assert notebook.tags.get(oil.id).highlight_count == 2
+    notebook.tags.delete(energy.id)
+    assert notebook.tags.get(oil.id).path == "Wirtschaft/Öl"
+    notebook.history.undo()
+    notebook.history.undo()
+    assert notebook.tags.get(oil.id).path == "Wirtschaft/Energiepolitik/Öl"
+    assert set(notebook.annotations.get(h2.id).tag_ids) == {gas.id, oil.id}
+    assert notebook.annotations.get(h1.id).tag_ids == (oil.id,)
+
+
+def test_sibling_tag_names_are_unique_case_insensitively(notebook):
+    """Two tags of one parent cannot share a name; '/' is not allowed in names."""
+    notebook.tags.create("Energie")
+    with pytest.raises(ValidationError):
+        notebook.tags.create("energie")
+    with pytest.raises(ValidationError):
+        notebook.tags.create("a/b")
+    with pytest.raises(ValidationError):
+        notebook.tags.create("   ")
+
+
+def test_passages_with_tag_include_descendants(notebook, tmp_path):
+    """'Show all passages' lists highlights of the tag and its children across articles."""
+    a1 = _article(notebook, tmp_path, "Erster Artikel über Gas.", "a.txt")
+    a2 = _article(notebook, tmp_path, "Second article about oil.", "b.txt")
+    parent, _ = notebook.tags.ensure("Energie")
+    child, _ = notebook.tags.ensure("Energie/Öl")
+    notebook.annotations.add(a1, 20, 23, [parent.id])
+    notebook.annotations.add(a2, 21, 24, [child.id])
+    assert {p.highlight.exact for p in notebook.annotations.passages_with_tag(parent.id)} == {
+        "Gas", "oil"}
+    only = notebook.annotations.passages_with_tag(parent.id, include_descendants=False)
+    assert [p.highlight.exact for p in only] == ["Gas"]
+
+
+def test_delete_article_is_undone_with_its_highlights(notebook, tmp_path):
+    """Deleting an article removes its highlights; undo brings both back with same ids."""
+    aid = _article(notebook, tmp_path, "Ein Artikel mit einer Markierung.")
+    tag, _ = notebook.tags.create("X")
+    h, _ = notebook.annotations.add(aid, 4, 11, [tag.id])
+    changes = notebook.articles.delete([aid])
+    assert changes.deleted_articles == {aid} and h.id in changes.deleted_highlights
+    with pytest.raises(NotFound):
+        notebook.articles.get(aid)
+    notebook.history.undo()
+    assert notebook.annotations.get(h.id).tag_ids == (tag.id,)
+    assert notebook.articles.get(aid).summary.highlight_count == 1
