@@ -77,7 +77,7 @@ class SearchService:
         db_ok, db_message = self._check_database()
         pending = self._indexer.pending()
         with translated_errors(), self._sessions() as session:
-            revs = dict(session.execute(select(A.c.id, A.c.rev)).tuples().all())
+            revs = {i: r for i, r in session.execute(select(A.c.id, A.c.rev))}
         indexed = self._indexer.index.revisions()
         missing = tuple(sorted(set(revs) - set(indexed)))
         extra = tuple(sorted(set(indexed) - set(revs)))

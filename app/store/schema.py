@@ -17,6 +17,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -35,6 +37,10 @@ class Base(DeclarativeBase):
 
 class ArticleRow(Base):
     __tablename__ = "article"
+    __table_args__ = (
+        Index("ix_article_title_lower", func.lower(text("title"))),
+        Index("ix_article_outlet_lower", func.lower(text("outlet"))),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(Text, default="")

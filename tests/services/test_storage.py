@@ -1,0 +1,200 @@
+"""Migrations with backup, schema drift, crash safety and a second process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+import warnings
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from sqlalchemy.exc import SAWarning
+
+from app.services import Notebook
+from app.store.engine import _alembic_config, make_engine
+from app.store.schema import Base
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_models_and_migrations_agree(tmp_path):
+    """Alembic's autogenerate finds nothing to change after upgrading to head."""
+    with Notebook.open(tmp_path / "nb") as nb:
+        engine = make_engine(nb.url)
+        with engine.connect() as conn, warnings.catch_warnings():
+            # SQLite reflection skips expression indexes (lower(title)): compare the rest
+            warnings.simplefilter("ignore", SAWarning)
+            warnings.filterwarnings("ignore", "autogenerate skipping", UserWarning)
+            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        engine.dispose()
+    diff = [d for d in diff if not (d[0] == "add_index" and d[1].name.endswith("_lower"))]
+    assert diff == []
+
+
+def test_upgrade_from_older_schema_backs_up_first(tmp_path):
+    """Opening a notebook with an older schema copies the database before upgrading."""
+    folder = tmp_path / "old"
+    folder.mkdir()
+    db = folder / "notebook.db"
+    engine = make_engine(f"sqlite:///{db}")
+    command.upgrade(_alembic_config(engine), "0001")
+    engine.dispose()
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "INSERT INTO article (title, text, language, outlet, url, author, published, "
+            "original_name, imported_at, sha256, content_key, char_count, extra, rev) VALUES "
+            "('Alt', 'Alter Text', 'de', '', '', '', '', 'a.txt', '2025-01-01 00:00:00', "
+            "'x', 'y', 10, '{}', 1)")
+    conn.close()
+    with Notebook.open(folder) as nb:
+        assert nb.backup is not None and nb.backup.exists()
+        assert nb.articles.get(1).text == "Alter Text"
+    backup = sqlite3.connect(nb.backup)
+    try:
+        assert backup.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert backup.execute("SELECT title FROM article").fetchall() == [("Alt",)]
+    finally:
+        backup.close()
+    with Notebook.open(folder) as again:
+        assert again.backup is None
+
+
+CHILD = textwrap.dedent("""
+    import sys
+    from app.services import Notebook
+    nb = Notebook.open(sys.argv[1])
+    nb.imports.import_paths([sys.argv[2]])
+    print("IMPORTED", flush=True)
+    nb.search.flush()
+    print("INDEXED", flush=True)
+    nb.close()
+""")
+
+
+def _make_corpus(folder: Path, count: int) -> Path:
+    folder.mkdir()
+    words = "Kasachstan Usbekistan Abkommen Investitionen Wolfram Boeing Gipfel Handel".split()
+    for i in range(count):
+        body = " ".join(words[(i + j) % len(words)] for j in range(60))
+        (folder / f"{i:04d}.txt").write_text(f"Artikel Nummer {i} über Zentralasien\n{body} {i}\n",
+                                              encoding="utf-8")
+    return folder
+
+
+def _article_count(db: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+            return int(conn.execute("SELECT count(*) FROM article").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def _run_and_kill(nb_dir: Path, corpus: Path, when) -> None:  # type: ignore[no-untyped-def]
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(nb_dir), str(corpus)],
+                            cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline and proc.poll() is None and not when(proc):
+            time.sleep(0.01)
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
+
+
+def test_kill_during_import_and_indexing_loses_nothing_committed(tmp_path):
+    """SIGKILL mid-import: every stored article is whole, and after reopening the index
+    matches the database exactly."""
+    corpus = _make_corpus(tmp_path / "corpus", 400)
+    nb_dir = tmp_path / "nb"
+    db = nb_dir / "notebook.db"
+    _run_and_kill(nb_dir, corpus, lambda _p: _article_count(db) >= 150)
+    stored = _article_count(db)
+    assert 150 <= stored <= 400
+    with Notebook.open(nb_dir) as nb:
+        nb.search.flush()
+        report = nb.search.check(repair=False)
+        assert report.is_ok, report
+        assert nb.search.search("Zentralasien").total == stored
+        for summary in nb.articles.list(limit=1000).items:
+            assert nb.articles.get(summary.id).text.startswith("Artikel Nummer")
+        # import the rest: the ones already in are duplicates, nothing is doubled
+        rest = nb.imports.import_paths([corpus])
+        assert len(rest.duplicates) == stored and len(rest.imported) == 400 - stored
+
+
+def test_kill_while_indexing_is_repaired_on_next_open(tmp_path):
+    """SIGKILL after the import committed, during indexing: reopening catches up."""
+    corpus = _make_corpus(tmp_path / "corpus", 300)
+    nb_dir = tmp_path / "nb"
+    lines: list[str] = []
+
+    def imported(proc: subprocess.Popen[str]) -> bool:
+        if proc.stdout and not lines:
+            lines.append(proc.stdout.readline())
+        return bool(lines and "IMPORTED" in lines[0])
+
+    _run_and_kill(nb_dir, corpus, imported)
+    with Notebook.open(nb_dir) as nb:
+        assert nb.articles.count() == 300
+        nb.search.flush()
+        assert nb.search.check(repair=False).is_ok
+        assert nb.search.search("Wolfram").total == 300
+
+
+def test_second_process_writes_while_first_is_open(tmp_path, notebook):
+    """Two processes on one notebook: both writes land, none is corrupted."""
+    (tmp_path / "one.txt").write_text("Erster Text aus Prozess eins.", encoding="utf-8")
+    (tmp_path / "two.txt").write_text("Second text from process two.", encoding="utf-8")
+    notebook.imports.import_paths([tmp_path / "one.txt"])
+    code = ("import sys; from app.services import Notebook\n"
+            "nb = Notebook.open(sys.argv[1]); r = nb.imports.import_paths([sys.argv[2]])\n"
+            "nb.search.flush(); print(len(r.imported)); nb.close()")
+    out = subprocess.run([sys.executable, "-c", code, str(notebook.path),
+                          str(tmp_path / "two.txt")], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "1"
+    notebook.search.flush()
+    assert notebook.articles.count() == 2
+    assert notebook.search.check(repair=False).is_ok
+
+
+def test_check_repairs_a_deleted_index(tmp_path):
+    """Deleting the index folder behind the app's back is repaired on open."""
+    (tmp_path / "a.txt").write_text("Tokajew trifft Trump in Washington.", encoding="utf-8")
+    with Notebook.open(tmp_path / "nb") as nb:
+        nb.imports.import_paths([tmp_path / "a.txt"])
+        nb.search.flush()
+    import shutil
+
+    shutil.rmtree(tmp_path / "nb" / "index")
+    with Notebook.open(tmp_path / "nb") as nb:
+        nb.search.flush()
+        assert nb.search.search("Tokajew").total == 1
+        assert nb.search.check(repair=False).is_ok
+
+
+def test_check_finds_and_repairs_stale_documents(notebook, tmp_path):
+    """An index entry older than the database is reported as stale and re-indexed."""
+    (tmp_path / "a.txt").write_text("Original title line\nBody über Wolfram.", encoding="utf-8")
+    notebook.imports.import_paths([tmp_path / "a.txt"])
+    notebook.search.flush()
+    with sqlite3.connect(notebook.path / "notebook.db") as conn:
+        conn.execute("UPDATE article SET rev = rev + 5, title = 'Geändert'")
+    conn.close()
+    report = notebook.search.check(repair=True)
+    assert report.stale == (1,) and report.repaired
+    assert notebook.search.search("title:geändert").total == 1
+    assert notebook.search.check(repair=False).is_ok
