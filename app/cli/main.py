@@ -64,11 +64,11 @@ def cmd_import(nb: Notebook, args: argparse.Namespace) -> int:
     with _ctrl_c_cancels(token):
         report = nb.imports.import_paths(args.paths, progress=bar, cancel=token)
         bar.finish()
+        render.import_report(report, verbose=args.verbose)
         try:
             _flush_index(nb)
         except Cancelled:
             sys.stderr.write("indexing stopped; it resumes the next time the notebook opens\n")
-    render.import_report(report, verbose=args.verbose)
     if report.cancelled:
         return CANCELLED
     return FAILED_ITEMS if report.failures else OK
