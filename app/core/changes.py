@@ -6,6 +6,9 @@ from dataclasses import dataclass, fields
 
 from app.core.ids import ArticleId, HighlightId, TagId
 
+KINDS = ("articles", "highlights", "tags", "actors", "agreements", "notes")
+"""Kinds of record a Changes value tracks; each has a ``deleted_<kind>`` twin."""
+
 
 @dataclass(frozen=True, slots=True)
 class Changes:
@@ -17,9 +20,15 @@ class Changes:
     articles: frozenset[ArticleId] = frozenset()
     highlights: frozenset[HighlightId] = frozenset()
     tags: frozenset[TagId] = frozenset()
+    actors: frozenset[int] = frozenset()
+    agreements: frozenset[int] = frozenset()
+    notes: frozenset[int] = frozenset()
     deleted_articles: frozenset[ArticleId] = frozenset()
     deleted_highlights: frozenset[HighlightId] = frozenset()
     deleted_tags: frozenset[TagId] = frozenset()
+    deleted_actors: frozenset[int] = frozenset()
+    deleted_agreements: frozenset[int] = frozenset()
+    deleted_notes: frozenset[int] = frozenset()
     label: str = ""
 
     def __or__(self, other: Changes) -> Changes:

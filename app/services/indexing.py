@@ -29,14 +29,23 @@ SMALL_BATCH = 200
 BULK_BATCH = 2000
 Listener = Callable[[IndexStatus], None]
 
+ActorNames = Callable[[Session, list[int]], dict[int, list[str]]]
+ACTOR_SOURCES: list[ActorNames] = []
+"""Functions giving, per article id, the actor names/aliases to index in the ``actor`` field."""
+
 
 def _docs(session: Session, ids: list[int]) -> tuple[list[IndexDoc], list[int]]:
     cols = (A.c.id, A.c.rev, A.c.title, A.c.text, A.c.language, A.c.outlet, A.c.published)
     rows = session.execute(select(*cols).where(A.c.id.in_(ids))).all()
-    tags = article_tag_paths(session, [r.id for r in rows])
+    found_ids = [r.id for r in rows]
+    tags = article_tag_paths(session, found_ids)
+    actors: dict[int, list[str]] = {}
+    for source in ACTOR_SOURCES:
+        for aid, names in source(session, found_ids).items():
+            actors.setdefault(aid, []).extend(names)
     docs = [IndexDoc(article_id=r.id, rev=r.rev, title=r.title, body=r.text,
                      language=r.language, outlet=r.outlet, published=r.published,
-                     tags=tuple(tags.get(r.id, ())))
+                     tags=tuple(tags.get(r.id, ())), actors=tuple(actors.get(r.id, ())))
             for r in rows]
     found = {r.id for r in rows}
     return docs, [i for i in ids if i not in found]

@@ -14,13 +14,18 @@ from dataclasses import dataclass, field
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.changes import Changes
+from app.core.changes import KINDS, Changes
 from app.store import schema
 from app.store.engine import translated_errors
-from app.store.ops import Op, Recorder
+from app.store.ops import REGISTRY, Op, Recorder
 from app.store.queries import tag_subtree_ids
 
 SEARCH_FIELDS = frozenset({"title", "text", "language", "outlet", "published"})
+
+SearchHook = Callable[[Session, list[Op]], set[int]]
+SEARCH_HOOKS: list[SearchHook] = []
+"""More rules for which articles' search documents some ops change (e.g. actor mentions);
+features that index more per article register one here."""
 
 
 @dataclass
@@ -71,6 +76,8 @@ def affected_articles(session: Session, ops: list[Op]) -> set[int]:
             out.add(owners.get(op.row["highlight_id"], -1))
         elif op.table == "tag" and op.kind == "update" and {"name", "parent_id"} & set(op.old):
             out |= _articles_with_tags(session, tag_subtree_ids(session, op.row["id"]))
+    for hook in SEARCH_HOOKS:
+        out |= hook(session, ops)
     out.discard(-1)
     return out
 
@@ -86,19 +93,17 @@ def _articles_with_tags(session: Session, tag_ids: Iterable[int]) -> set[int]:
 
 def derive_changes(ops: list[Op], label: str) -> Changes:
     """What the ops touched, for views to refresh."""
-    sets: dict[str, set[int]] = {k: set() for k in (
-        "articles", "highlights", "tags", "deleted_articles", "deleted_highlights", "deleted_tags"
-    )}
-    plural = {"article": "articles", "highlight": "highlights", "tag": "tags"}
+    sets: dict[str, set[int]] = {k: set() for k in KINDS}
+    sets.update({f"deleted_{k}": set() for k in KINDS})
     for op in ops:
-        if op.table == "highlight_tag":
-            sets["highlights"].add(op.row["highlight_id"])
-            sets["tags"].add(op.row["tag_id"])
-            continue
-        key = plural[op.table]
-        sets[f"deleted_{key}" if op.kind == "delete" else key].add(op.row["id"])
-    for key in ("articles", "highlights", "tags"):
-        sets[key] -= sets[f"deleted_{key}"]
+        info = REGISTRY[op.table]
+        for column, kind in info.refs:
+            sets[kind].add(op.row[column])
+        if info.kind is not None:
+            key = f"deleted_{info.kind}" if op.kind == "delete" else info.kind
+            sets[key].add(op.row["id"])
+    for kind in KINDS:
+        sets[kind] -= sets[f"deleted_{kind}"]
     return Changes(**{k: frozenset(v) for k, v in sets.items()}, label=label)  # type: ignore[arg-type]
 
 

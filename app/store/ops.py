@@ -15,10 +15,33 @@ from sqlalchemy.orm import Session
 
 from app.store import schema
 
-TABLES: dict[str, Table] = {
-    t.name: t
-    for t in (schema.article, schema.tag, schema.highlight, schema.highlight_tag)
-}
+@dataclass(frozen=True, slots=True)
+class TableInfo:
+    """How ops on a table show up in ``Changes``.
+
+    ``kind`` is the Changes field for the table's own ``id`` (None for link tables);
+    ``refs`` maps columns of link rows to the Changes field of the row they point at.
+    """
+
+    table: Table
+    kind: str | None
+    refs: tuple[tuple[str, str], ...] = ()
+
+
+REGISTRY: dict[str, TableInfo] = {}
+TABLES: dict[str, Table] = {}
+
+
+def register(table: Table, kind: str | None, refs: tuple[tuple[str, str], ...] = ()) -> None:
+    """Make a table's rows recordable (undo) and reportable (Changes)."""
+    REGISTRY[table.name] = TableInfo(table, kind, refs)
+    TABLES[table.name] = table
+
+
+register(schema.article, "articles")
+register(schema.tag, "tags")
+register(schema.highlight, "highlights")
+register(schema.highlight_tag, None, (("highlight_id", "highlights"), ("tag_id", "tags")))
 
 Row = dict[str, Any]
 
