@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, insert, select
 
 from app.core.errors import NotebookError
-from app.ingest import parse_file
 from app.store import schema
 
 if TYPE_CHECKING:
@@ -41,6 +40,8 @@ def seed_demo(nb: Notebook, seeds: Path = SEEDS) -> bool:
 
 
 def _import_articles(nb: Notebook, seeds: Path, meta: dict[str, dict[str, str]]) -> dict[str, int]:
+    from app.ingest import parse_file
+
     parsed = []
     for name, fields in meta.items():
         (article,) = parse_file(seeds / name)

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,10 +24,12 @@ from app.core.ids import ArticleId
 from app.core.progress import CancelToken, ProgressFn, no_progress
 from app.core.records import ArticleSummary
 from app.core.text import content_key, text_sha256
-from app.ingest import IngestFailure, ParsedArticle, read_sources
 from app.services import convert
 from app.store import schema
 from app.store.engine import translated_errors
+
+if TYPE_CHECKING:  # app.ingest loads trafilatura, lingua, pypdf: only when importing
+    from app.ingest import ParsedArticle
 
 log = logging.getLogger(__name__)
 A, OUT = schema.article, schema.outbox
@@ -77,6 +80,8 @@ class ImportService:
     def import_paths(self, paths: Iterable[str | Path], progress: ProgressFn = no_progress,
                      cancel: CancelToken | None = None) -> ImportReport:
         """Import files, folders and zips. Bad files are reported; the rest goes on."""
+        from app.ingest import IngestFailure, read_sources
+
         report = ImportReport()
         pending: list[tuple[ParsedArticle, dict[str, object]]] = []
         try:

@@ -78,6 +78,10 @@ class Indexer:
     def add_listener(self, fn: Listener) -> None:
         self._listeners.append(fn)
 
+    def remove_listener(self, fn: Listener) -> None:
+        if fn in self._listeners:
+            self._listeners.remove(fn)
+
     def _notify(self) -> None:
         if not self._listeners:
             return

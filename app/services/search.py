@@ -62,6 +62,10 @@ class SearchService:
         """``fn(IndexStatus)`` is called from the indexer thread while it works."""
         self._indexer.add_listener(fn)
 
+    def remove_listener(self, fn: Listener) -> None:
+        """Stop calling ``fn`` (a closing window)."""
+        self._indexer.remove_listener(fn)
+
     def flush(self, progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> int:
         """Index everything pending now, in this thread."""
         return self._indexer.drain(progress, cancel)
