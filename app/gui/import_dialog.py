@@ -1,0 +1,176 @@
+"""Import files and folders with a progress bar, Cancel, and a summary of what happened.
+
+The dialog runs ``nb.imports.import_paths`` through the :class:`TaskRunner`, so the
+GUI stays responsive; when the work ends it shows how many articles were imported,
+which files were duplicates of existing articles, and which failed and why.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QProgressBar,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.progress import CancelToken, ProgressEvent, ProgressFn
+from app.gui.controller import NotebookController
+from app.gui.tasks import Task, TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+class _ImportWork:
+    """The worker-side call: a plain callable so no Qt object runs on the pool thread."""
+
+    def __init__(self, imports: Any, paths: Sequence[str]) -> None:
+        self._imports = imports
+        self._paths = [str(p) for p in paths]
+
+    def __call__(self, progress: ProgressFn, cancel: CancelToken) -> Any:
+        return self._imports.import_paths(self._paths, progress=progress, cancel=cancel)
+
+
+class ImportDialog(QDialog):
+    """Shows one import: progress and Cancel while running, then the summary.
+
+    ``importFinished`` carries the service's ``ImportReport`` (or ``None`` if the
+    import failed as a whole); its ``changes`` are also broadcast on the controller.
+    """
+
+    importFinished = Signal(object)
+
+    def __init__(
+        self,
+        controller: NotebookController,
+        runner: TaskRunner,
+        paths: Sequence[str | Path],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import")
+        self.setMinimumWidth(520)
+        self._controller = controller
+        self.report: Any = None
+        self._build()
+        work = _ImportWork(controller.nb.imports, [str(p) for p in paths])
+        self.task: Task = runner.submit("import", work)
+        self.task.progressed.connect(self._on_progress)
+        self.task.succeeded.connect(self._on_succeeded)
+        self.task.failed.connect(self._on_failed)
+        self.task.cancelled.connect(self._on_cancelled)
+        self.task.finished.connect(self._on_finished)
+        self.file_label.setText(f"Preparing {len(paths)} item(s)…")
+
+    def _build(self) -> None:
+        self.file_label = QLabel(self)
+        self.file_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.file_label.setWordWrap(True)
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setRange(0, 0)  # busy until the first event gives a total
+        self.summary_label = QLabel(self)
+        self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary_label.hide()
+        self.details = QTreeWidget(self)
+        self.details.setHeaderLabels(["File", "Result"])
+        self.details.setRootIsDecorated(False)
+        self.details.setColumnWidth(0, 260)
+        self.details.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons.rejected.connect(self._on_cancel_clicked)
+        layout = QVBoxLayout(self)
+        for widget in (self.file_label, self.progress_bar, self.summary_label, self.details):
+            layout.addWidget(widget)
+        layout.addWidget(self.buttons)
+
+    # --- while running --------------------------------------------------------------------
+    def _on_progress(self, event: ProgressEvent) -> None:
+        if event.total:
+            self.progress_bar.setRange(0, event.total)
+            self.progress_bar.setValue(event.done)
+        if event.label:
+            self.file_label.setText(event.label)
+
+    def _on_cancel_clicked(self) -> None:
+        if self.task.is_running:
+            self.file_label.setText("Cancelling…")
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(False)
+            self.task.cancel()
+        else:
+            self.reject()
+
+    def reject(self) -> None:
+        """Escape or the close button cancel a running import instead of hiding it."""
+        if self.task.is_running:
+            self._on_cancel_clicked()
+            return
+        super().reject()
+
+    # --- outcome --------------------------------------------------------------------------
+    def _on_succeeded(self, report: Any) -> None:
+        self.report = report
+        if not report.changes.is_empty:
+            self._controller.changed.emit(report.changes)
+        self._show_summary(report)
+
+    def _on_failed(self, exc: object) -> None:
+        self.summary_label.setText(f"The import failed: {exc}")
+        self.summary_label.show()
+
+    def _on_cancelled(self) -> None:
+        self.summary_label.setText("The import was cancelled before anything was saved.")
+        self.summary_label.show()
+
+    def _on_finished(self) -> None:
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(1)
+        self.buttons.clear()
+        close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close.setDefault(True)
+        close.setFocus()
+        self.importFinished.emit(self.report)
+
+    def _show_summary(self, report: Any) -> None:
+        cancelled = " (cancelled: the rest was not imported)" if report.cancelled else ""
+        self.file_label.setText("Import finished" + cancelled)
+        self.summary_label.setText(summary_text(report))
+        self.summary_label.show()
+        for path, reason in report.failures:
+            self._add_detail(str(path), f"failed: {reason}")
+        for path, existing in report.duplicates:
+            self._add_detail(str(path), f"duplicate of “{existing.title}”")
+        self.details.setVisible(self.details.topLevelItemCount() > 0)
+
+    def _add_detail(self, path: str, text: str) -> None:
+        item = QTreeWidgetItem([Path(path).name or path, text])
+        item.setToolTip(0, path)
+        item.setToolTip(1, text)
+        self.details.addTopLevelItem(item)
+
+    def detail_rows(self) -> list[tuple[str, str]]:
+        """(file, result) rows of the summary list, for tests and accessibility."""
+        count = self.details.topLevelItemCount()
+        return [
+            (self.details.topLevelItem(i).toolTip(0), self.details.topLevelItem(i).text(1))
+            for i in range(count)
+        ]
+
+
+def summary_text(report: Any) -> str:
+    """One line counting imported, duplicate and failed items of an ImportReport."""
+    return (
+        f"Imported: {len(report.imported)}   "
+        f"Duplicates: {len(report.duplicates)}   "
+        f"Failed: {len(report.failures)}"
+    )

@@ -1,0 +1,314 @@
+"""The inspector: everything about the highlight the user clicked.
+
+Shows the quoted passage, its tags as removable chips, a Markdown memo with a live
+preview, author and timestamps, and buttons to show the passage in its article or
+delete the highlight. The memo saves itself 500 ms after typing stops, and also when
+the editor loses focus, the panel hides or another highlight is shown, so nothing
+typed is ever lost.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.changes import Changes
+from app.core.errors import NotFound
+from app.core.records import Highlight, Tag
+from app.gui.colours import palette_colour, readable_text_colour, valid_colour
+from app.gui.controller import NotebookController
+from app.gui.quicktag import QuickTagPopup
+from app.notes.render import render_markdown
+
+log = logging.getLogger(__name__)
+
+AUTOSAVE_MS = 500
+QUOTE_LIMIT = 600
+"""Code points of the passage shown before eliding."""
+
+
+class TagChip(QFrame):
+    """A tag name on its colour with a remove button."""
+
+    removeRequested = Signal(int)
+
+    def __init__(self, tag: Tag, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tag_id = tag.id
+        colour = valid_colour(tag.colour or palette_colour(tag.id))
+        text = readable_text_colour(colour)
+        self.setStyleSheet(
+            f"TagChip {{ background: {colour.name()}; border-radius: 4px; }}"
+            f" QLabel, QToolButton {{ color: {text.name()}; }}"
+        )
+        label = QLabel(tag.path, self)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        self.remove_button = QToolButton(self)
+        self.remove_button.setText("\u00d7")
+        self.remove_button.setAutoRaise(True)
+        self.remove_button.setToolTip(f"Remove tag \u201c{tag.path}\u201d from this highlight")
+        self.remove_button.clicked.connect(self._on_remove)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 0, 0, 0)
+        layout.addWidget(label, 1)
+        layout.addWidget(self.remove_button)
+
+    def _on_remove(self) -> None:
+        self.removeRequested.emit(self.tag_id)
+
+
+class InspectorPanel(QWidget):
+    """Details and memo of one highlight.
+
+    Signals:
+        openPassage(int, int, int): show article id at code-point span [start, end).
+    """
+
+    openPassage = Signal(int, int, int)
+
+    def __init__(self, controller: NotebookController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._highlight: Highlight | None = None
+        self._saved_memo = ""
+        self._popup: QuickTagPopup | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(AUTOSAVE_MS)
+        self._timer.timeout.connect(self.save_memo)
+        self._build_widgets()
+        self._build_layout()
+        controller.changed.connect(self._on_changed)
+        self.show_highlight(None)
+
+    def _build_widgets(self) -> None:
+        self.empty_label = QLabel("Click a highlight to see it here.", self)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.quote_label = QLabel(self)
+        self.quote_label.setWordWrap(True)
+        self.quote_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.quote_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.article_label = QLabel(self)
+        self.article_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.chips = QVBoxLayout()
+        self.chips.setSpacing(2)
+        self.add_tag_button = QPushButton("Add tag\u2026", self)
+        self.add_tag_button.clicked.connect(self._on_add_tag)
+        self.memo_edit = QPlainTextEdit(self)
+        self.memo_edit.setPlaceholderText("Memo (Markdown)")
+        self.memo_edit.textChanged.connect(self._on_memo_typed)
+        self.memo_edit.installEventFilter(self)
+        self.preview = QTextBrowser(self)
+        self.preview.setOpenLinks(False)
+        self.author_label = QLabel(self)
+        self.created_label = QLabel(self)
+        self.modified_label = QLabel(self)
+        self.open_button = QPushButton("Show in article", self)
+        self.open_button.clicked.connect(self._on_open)
+        self.delete_button = QPushButton("Delete highlight", self)
+        self.delete_button.clicked.connect(self.delete_highlight)
+
+    def _build_layout(self) -> None:
+        self.details = QWidget(self)
+        form = QFormLayout()
+        form.addRow("Author:", self.author_label)
+        form.addRow("Created:", self.created_label)
+        form.addRow("Modified:", self.modified_label)
+        memo = QSplitter(Qt.Orientation.Vertical, self.details)
+        memo.addWidget(self.memo_edit)
+        memo.addWidget(self.preview)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.delete_button)
+        inner = QVBoxLayout(self.details)
+        inner.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.article_label, self.quote_label):
+            inner.addWidget(widget)
+        inner.addLayout(self.chips)
+        inner.addWidget(self.add_tag_button, 0, Qt.AlignmentFlag.AlignLeft)
+        inner.addWidget(memo, 1)
+        inner.addLayout(form)
+        inner.addLayout(buttons)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.empty_label, 1)
+        outer.addWidget(self.details, 1)
+
+    # -- showing ---------------------------------------------------------------
+
+    def highlight_id(self) -> int:
+        """Id of the highlight shown (0 when none)."""
+        return self._highlight.id if self._highlight else 0
+
+    def show_highlight(self, highlight_id: int | None) -> None:
+        """Show highlight ``highlight_id`` (None or 0 clears), saving any pending memo."""
+        self.save_memo()
+        highlight = None
+        if highlight_id:
+            try:
+                highlight = self._controller.nb.annotations.get(highlight_id)
+            except NotFound:
+                log.info("highlight %s is gone", highlight_id)
+        self._highlight = highlight
+        self.empty_label.setVisible(highlight is None)
+        self.details.setVisible(highlight is not None)
+        if highlight is not None:
+            self._fill(highlight, replace_memo=True)
+
+    def _fill(self, highlight: Highlight, *, replace_memo: bool) -> None:
+        exact = highlight.exact
+        if len(exact) > QUOTE_LIMIT:
+            exact = exact[:QUOTE_LIMIT] + "\u2026"
+        self.quote_label.setText(f"\u201c{exact}\u201d")
+        self.article_label.setText(self._article_title(highlight.article_id))
+        self._fill_chips(highlight)
+        self.author_label.setText(highlight.author or "\u2014")
+        self.created_label.setText(highlight.created_at.strftime("%Y-%m-%d %H:%M"))
+        self.modified_label.setText(highlight.modified_at.strftime("%Y-%m-%d %H:%M"))
+        if replace_memo:
+            self._saved_memo = highlight.memo
+            if highlight.memo != self.memo_edit.toPlainText():
+                # Only when it differs: setPlainText moves the caret to the start.
+                with QSignalBlocker(self.memo_edit):
+                    self.memo_edit.setPlainText(highlight.memo)
+            self._render_preview()
+
+    def _article_title(self, article_id: int) -> str:
+        summaries = self._controller.nb.articles.summaries([article_id])
+        return summaries[0].title if summaries else ""
+
+    def _fill_chips(self, highlight: Highlight) -> None:
+        while self.chips.count():
+            item = self.chips.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        tags = {t.id: t for t in self._controller.nb.tags.list()}
+        for tag_id in highlight.tag_ids:
+            if tag_id in tags:
+                chip = TagChip(tags[tag_id], self.details)
+                chip.removeRequested.connect(self.remove_tag)
+                self.chips.addWidget(chip)
+
+    def chip_tag_ids(self) -> list[int]:
+        """Tag ids shown as chips, in order."""
+        ids = []
+        for i in range(self.chips.count()):
+            widget = self.chips.itemAt(i).widget()
+            if isinstance(widget, TagChip):
+                ids.append(widget.tag_id)
+        return ids
+
+    # -- memo --------------------------------------------------------------------
+
+    def _on_memo_typed(self) -> None:
+        self._timer.start()
+        self._render_preview()
+
+    def _render_preview(self) -> None:
+        self.preview.setHtml(render_markdown(self.memo_edit.toPlainText()))
+
+    def is_memo_dirty(self) -> bool:
+        """True while typed memo text has not been saved."""
+        return self._highlight is not None and self.memo_edit.toPlainText() != self._saved_memo
+
+    def save_memo(self) -> None:
+        """Save the memo now if it changed (the autosave timer, focus-out and hide call it)."""
+        self._timer.stop()
+        if not self.is_memo_dirty() or self._highlight is None:
+            return
+        highlight_id, memo = self._highlight.id, self.memo_edit.toPlainText()
+        self._saved_memo = memo
+        nb = self._controller.nb
+        if self._controller.edit(lambda: nb.annotations.set_memo(highlight_id, memo), self) is None:
+            log.warning("memo of highlight %s was not saved", highlight_id)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Save the memo when its editor loses focus."""
+        if watched is self.memo_edit and event.type() == QEvent.Type.FocusOut:
+            self.save_memo()
+        return super().eventFilter(watched, event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.save_memo()
+        super().hideEvent(event)
+
+    # -- edits -------------------------------------------------------------------
+
+    def remove_tag(self, tag_id: int) -> None:
+        """Take one tag off the highlight shown."""
+        if self._highlight is None:
+            return
+        highlight_id, nb = self._highlight.id, self._controller.nb
+        self._controller.edit(lambda: nb.annotations.remove_tags(highlight_id, (tag_id,)), self)
+
+    def delete_highlight(self) -> None:
+        """Delete the highlight shown (undoable through the history)."""
+        if self._highlight is None:
+            return
+        self.save_memo()
+        highlight_id, nb = self._highlight.id, self._controller.nb
+        self._controller.edit(lambda: nb.annotations.delete(highlight_id), self)
+
+    def _on_add_tag(self) -> None:
+        if self._popup is not None:
+            self._popup.deleteLater()
+        self._popup = QuickTagPopup(self._controller.nb.tags.list(), self)
+        self._popup.tagChosen.connect(self.add_tag)
+        corner = self.add_tag_button.rect().bottomLeft()
+        self._popup.popup_at(self.add_tag_button.mapToGlobal(corner))
+
+    def add_tag(self, path: str, tag_id: int) -> None:
+        """Add an existing tag (``tag_id``) or a new one named ``path`` to the highlight."""
+        if self._highlight is None:
+            return
+        nb, highlight_id = self._controller.nb, self._highlight.id
+        if not tag_id:
+            made = self._controller.edit(lambda: nb.tags.ensure(path), self)
+            if made is None:
+                return
+            tag_id = made[0].id
+        self._controller.edit(lambda: nb.annotations.add_tags(highlight_id, (tag_id,)), self)
+
+    def add_tag_popup(self) -> QuickTagPopup | None:
+        """The add-tag popup last opened (for tests)."""
+        return self._popup
+
+    def _on_open(self) -> None:
+        if self._highlight is not None:
+            h = self._highlight
+            self.openPassage.emit(h.article_id, h.start, h.end)
+
+    # -- refresh -----------------------------------------------------------------
+
+    def _on_changed(self, changes: Changes) -> None:
+        """Follow edits of the shown highlight (memo kept while the user is typing)."""
+        if self._highlight is None:
+            return
+        highlight_id = self._highlight.id
+        if highlight_id in changes.deleted_highlights:
+            self._highlight = None
+            self.show_highlight(None)
+            return
+        if highlight_id in changes.highlights or changes.touches_tags:
+            try:
+                highlight = self._controller.nb.annotations.get(highlight_id)
+            except NotFound:
+                self.show_highlight(None)
+                return
+            self._highlight = highlight
+            self._fill(highlight, replace_memo=not self.is_memo_dirty())

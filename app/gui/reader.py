@@ -1,0 +1,513 @@
+"""One reader pane: an article's text with its highlights, search hits and find marks.
+
+:class:`ReaderView` is a read-only ``QTextEdit`` (pixel scrollbars make synchronised
+scrolling smooth, QT-NOTES §3-4). Highlights are drawn by
+:class:`~app.gui.highlighter.HighlightRenderer`; a :class:`MarginBar` on the left shows
+one lane per overlapping highlight in its colour; search hits are outline boxes painted
+over the text; find-in-article matches are extra selections (few, transient). Every
+position handed in or out is in code points; Qt positions stay inside this module and
+are converted only through :class:`~app.gui.textpos.TextPositions`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFocusEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QTextCharFormat,
+    QTextCursor,
+)
+from PySide6.QtWidgets import QTextEdit, QWidget
+
+from app.core.changes import Changes
+from app.core.errors import NotFound
+from app.core.records import Highlight, Tag
+from app.gui.colours import DEFAULT_COLOUR, palette_colour, valid_colour
+from app.gui.controller import NotebookController
+from app.gui.highlighter import HighlightRenderer, Mark
+from app.gui.textpos import TextPositions
+
+log = logging.getLogger(__name__)
+
+LANE_WIDTH = 4
+"""Pixel width of one margin lane."""
+MAX_LANES = 8
+"""Lanes drawn at most; deeper overlaps share the last lane (the text still blends)."""
+LANE_STEP = 4
+"""Lanes the margin has room for until more overlap."""
+FIND_MARK_LIMIT = 2000
+"""Find matches marked at once; beyond that only the current one is selected."""
+RELOAD_THRESHOLD = 64
+"""Above this many changed highlights, reload all instead of fetching one by one."""
+
+
+def tag_colours(tags: Sequence[Tag]) -> dict[int, QColor]:
+    """Colour of each tag; a tag without one gets a stable palette colour."""
+    return {t.id: valid_colour(t.colour or palette_colour(t.id)) for t in tags}
+
+
+def highlight_colour(highlight: Highlight, colours: dict[int, QColor]) -> QColor:
+    """A highlight's own colour, else its first tag's, else the default."""
+    if highlight.colour and QColor(highlight.colour).isValid():
+        return QColor(highlight.colour)
+    for tag_id in highlight.tag_ids:
+        if tag_id in colours:
+            return colours[tag_id]
+    return QColor(DEFAULT_COLOUR)
+
+
+class MarginBar(QWidget):
+    """Left margin of a reader: one coloured stripe per highlight, lanes for overlaps."""
+
+    def __init__(self, reader: ReaderView) -> None:
+        super().__init__(reader)
+        self._reader = reader
+
+    def lanes_shown(self) -> int:
+        return min(self._reader.renderer.index.lane_count(), MAX_LANES)
+
+    def sizeHint(self) -> QSize:
+        """Room for 4 lanes, or MAX_LANES when more overlap.
+
+        The width changes in one step only: every change of the viewport margin makes
+        Qt lay out the whole document again (30-90 ms on 500 KB).
+        """
+        lanes = LANE_STEP if self.lanes_shown() <= LANE_STEP else MAX_LANES
+        return QSize(4 + lanes * (LANE_WIDTH + 1), 0)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Draw the stripes of the highlights in the visible blocks only."""
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), self.palette().window())
+        lanes = self._reader.renderer.index.lanes()
+        offset = self._reader.verticalScrollBar().value()
+        for mark in self._reader.visible_marks():
+            lane = min(lanes.get(mark.id, 0), MAX_LANES - 1)
+            top, bottom = self._reader.mark_extent(mark)
+            x = 2 + lane * (LANE_WIDTH + 1)
+            painter.fillRect(
+                QRectF(x, top - offset, LANE_WIDTH, max(bottom - top, 2.0)), mark.colour
+            )
+        painter.end()
+
+
+class ReaderView(QTextEdit):
+    """A read-only view of one article with highlights, hits and find marks.
+
+    Signals:
+        highlightActivated(int): a highlight was clicked or chosen with Enter (0: none).
+        focusReceived(): the view got keyboard focus (the area tracks the current pane).
+    """
+
+    highlightActivated = Signal(int)
+    focusReceived = Signal()
+
+    def __init__(self, controller: NotebookController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._article_id = 0
+        self._title = ""
+        self._text = ""
+        self._positions = TextPositions("")
+        self._colours: dict[int, QColor] = {}
+        self._hits: list[tuple[int, int]] = []  # Qt spans, sorted
+        self._hit_index = -1
+        self._find_query = ""
+        self._find_matches: list[tuple[int, int]] = []  # code-point spans, sorted
+        self._build_editor()
+        self.renderer = HighlightRenderer(self.document())
+        self._margin = MarginBar(self)
+        self._update_margin_width()
+        controller.changed.connect(self._on_changed)
+
+    def _build_editor(self) -> None:
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.document().setDocumentMargin(12)
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+
+    # -- loading ---------------------------------------------------------------
+
+    @property
+    def article_id(self) -> int:
+        """Id of the article shown (0 when empty)."""
+        return self._article_id
+
+    @property
+    def title(self) -> str:
+        return self._title
+
+    @property
+    def text(self) -> str:
+        """The stored article text shown (code points are indices into it)."""
+        return self._text
+
+    @property
+    def positions(self) -> TextPositions:
+        """The code point <-> Qt map of the text shown."""
+        return self._positions
+
+    def load_article(self, article_id: int) -> None:
+        """Show article ``article_id`` with its highlights (raises NotFound)."""
+        nb = self._controller.nb
+        article = nb.articles.get(article_id)
+        self._colours = tag_colours(nb.tags.list())
+        highlights = nb.annotations.highlights_for(article_id)
+        self._article_id = article_id
+        self._title = article.title
+        self._show_text(article.text, highlights)
+
+    def clear_article(self) -> None:
+        """Show nothing (the article was deleted or the pane emptied)."""
+        self._article_id = 0
+        self._title = ""
+        self._show_text("", [])
+
+    def _show_text(self, text: str, highlights: Sequence[Highlight]) -> None:
+        self._text = text
+        self._positions = TextPositions(text)
+        self._hits, self._hit_index = [], -1
+        self._find_matches = []
+        self.setExtraSelections([])
+        starts = self._positions.block_starts(text)
+        self.renderer.set_marks_for_text((self._mark(h) for h in highlights), starts)
+        self.setPlainText(text)
+        self._positions.matches(self.document())
+        self._update_margin_width()
+
+    def _mark(self, highlight: Highlight) -> Mark:
+        start, end = self._positions.span_to_qt(highlight.start, highlight.end)
+        return Mark(highlight.id, start, end, highlight_colour(highlight, self._colours))
+
+    def reload_highlights(self) -> None:
+        """Fetch and redraw every highlight (after tag colour changes, merges, ...)."""
+        if not self._article_id:
+            return
+        nb = self._controller.nb
+        self._colours = tag_colours(nb.tags.list())
+        highlights = nb.annotations.highlights_for(self._article_id)
+        self.renderer.reset(self._mark(h) for h in highlights)
+        self._update_margin_width()
+
+    # -- reacting to edits -----------------------------------------------------
+
+    def _on_changed(self, changes: Changes) -> None:
+        """Redraw only what an edit touched."""
+        if not self._article_id:
+            return
+        if self._article_id in changes.deleted_articles:
+            self.clear_article()
+            return
+        if (changes.touches_tags and self._tag_colours_changed(changes)) or len(
+            changes.highlights
+        ) > RELOAD_THRESHOLD:
+            self.reload_highlights()
+            return
+        for highlight_id in changes.deleted_highlights:
+            self.renderer.remove_mark(highlight_id)
+        for highlight_id in changes.highlights:
+            self._refresh_highlight(highlight_id)
+        if changes.touches_highlights:
+            self._update_margin_width()
+
+    def _tag_colours_changed(self, changes: Changes) -> bool:
+        """Refresh tag colours; True if a tag that was drawn changed colour or vanished.
+
+        Creating a tag or changing its count (every quick tag does) needs no redraw.
+        """
+        colours = tag_colours(self._controller.nb.tags.list())
+        touched = changes.tags | changes.deleted_tags
+        is_changed = any(
+            t in self._colours and colours.get(t) != self._colours[t] for t in touched
+        )
+        self._colours = colours
+        return is_changed
+
+    def _refresh_highlight(self, highlight_id: int) -> None:
+        try:
+            highlight = self._controller.nb.annotations.get(highlight_id)
+        except NotFound:
+            self.renderer.remove_mark(highlight_id)
+            return
+        if highlight.article_id == self._article_id:
+            self.renderer.add_mark(self._mark(highlight))
+
+    # -- selection and highlights ---------------------------------------------
+
+    def selected_span(self) -> tuple[int, int] | None:
+        """Code-point span of the current selection, or None."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start, end = self._positions.span_from_qt(cursor.selectionStart(), cursor.selectionEnd())
+        return (start, end) if end > start else None
+
+    def select_span(self, start: int, end: int) -> None:
+        """Select the code-point span ``[start, end)`` and scroll it into view."""
+        qs, qe = self._positions.span_to_qt(start, end)
+        cursor = self.textCursor()
+        cursor.setPosition(qs)
+        cursor.setPosition(qe, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self._scroll_to_qt(qs, qe)
+
+    def scroll_to_span(self, start: int, end: int) -> None:
+        """Scroll so the code-point span sits in the upper third of the view."""
+        self._scroll_to_qt(*self._positions.span_to_qt(start, end))
+
+    def _scroll_to_qt(self, start: int, end: int) -> None:
+        rects = self.span_rects(start, max(end, start + 1))
+        if not rects:
+            return
+        bar = self.verticalScrollBar()
+        top = rects[0].top()
+        visible_top = bar.value()
+        if top < visible_top or rects[-1].bottom() > visible_top + self.viewport().height():
+            bar.setValue(int(top - self.viewport().height() / 3))
+
+    def highlight_ids_at(self, cp: int) -> list[int]:
+        """Ids of highlights covering code point ``cp``, innermost (shortest) first."""
+        marks = self.renderer.index.at(self._positions.to_qt(cp))
+        return [m.id for m in sorted(marks, key=lambda m: (m.length, m.id))]
+
+    def highlight_at_qt(self, pos: int) -> int:
+        """Innermost highlight at a Qt cursor position (the char after it, else before)."""
+        index = self.renderer.index
+        marks = index.at(pos) or (index.at(pos - 1) if pos > 0 else [])
+        if not marks:
+            return 0
+        return min(marks, key=lambda m: (m.length, m.id)).id
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """A plain click (no selection made) activates the innermost highlight there."""
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
+            pos = self.cursorForPosition(event.position().toPoint()).position()
+            self.highlightActivated.emit(self.highlight_at_qt(pos))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter activates the highlight at the caret (keyboard-only use)."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            cursor = self.textCursor()
+            pos = cursor.selectionStart() if cursor.hasSelection() else cursor.position()
+            self.highlightActivated.emit(self.highlight_at_qt(pos))
+            return
+        super().keyPressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.focusReceived.emit()
+
+    # -- search hits (outline boxes) --------------------------------------------
+
+    def set_hits(self, spans: Sequence[tuple[int, int]]) -> None:
+        """Mark search hits (code-point spans) and go to the first one."""
+        self._hits = sorted(self._positions.span_to_qt(s, e) for s, e in spans if e > s)
+        self._hit_index = -1
+        if self._hits:
+            self.next_hit()
+        self.viewport().update()
+
+    def hit_count(self) -> int:
+        return len(self._hits)
+
+    def current_hit(self) -> int:
+        """Index of the current hit (-1 when none)."""
+        return self._hit_index
+
+    def next_hit(self) -> None:
+        """Scroll to the next search hit (wrapping)."""
+        self._go_to_hit(+1)
+
+    def previous_hit(self) -> None:
+        """Scroll to the previous search hit (wrapping)."""
+        self._go_to_hit(-1)
+
+    def _go_to_hit(self, step: int) -> None:
+        if not self._hits:
+            return
+        self._hit_index = (self._hit_index + step) % len(self._hits)
+        start, end = self._hits[self._hit_index]
+        cursor = self.textCursor()
+        cursor.setPosition(start)
+        self.setTextCursor(cursor)
+        self._scroll_to_qt(start, end)
+        self.viewport().update()
+
+    # -- find in article (extra selections) ---------------------------------------
+
+    def find(self, query: str, *, backward: bool = False) -> bool:
+        """Select the next (or previous) case-insensitive match of ``query``; wraps.
+
+        Matching runs on the stored text in code points (``QTextDocument.find`` would
+        see NBSP as space and return Qt positions).
+        """
+        if query != self._find_query:
+            self._find_query = query
+            self._find_matches = self._matches(query)
+            self._mark_find_matches()
+        if not self._find_matches:
+            return False
+        start, end = self._next_match(backward)
+        self.select_span(start, end)
+        return True
+
+    def find_match_count(self) -> int:
+        return len(self._find_matches)
+
+    def clear_find(self) -> None:
+        """Remove find marks."""
+        self._find_query = ""
+        self._find_matches = []
+        self.setExtraSelections([])
+
+    def _matches(self, query: str) -> list[tuple[int, int]]:
+        if not query:
+            return []
+        pattern = re.compile(re.escape(query), re.IGNORECASE)
+        return [(m.start(), m.end()) for m in pattern.finditer(self._text) if m.end() > m.start()]
+
+    def _next_match(self, backward: bool) -> tuple[int, int]:
+        current = self.selected_span()
+        cursor_cp = self._positions.from_qt(self.textCursor().position())
+        starts = [s for s, _ in self._find_matches]
+        if backward:
+            anchor = current[0] if current else cursor_cp
+            i = bisect_left(starts, anchor) - 1
+        else:
+            anchor = current[0] + 1 if current else cursor_cp
+            i = bisect_left(starts, anchor)
+        return self._find_matches[i % len(self._find_matches)]
+
+    def _mark_find_matches(self) -> None:
+        fmt = QTextCharFormat()
+        fmt.setBackground(QColor("#fff59d"))
+        fmt.setForeground(QColor("#000000"))
+        selections = []
+        for start, end in self._find_matches[:FIND_MARK_LIMIT]:
+            selection = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self._positions.to_qt(start))
+            cursor.setPosition(self._positions.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor
+            selection.format = fmt
+            selections.append(selection)
+        self.setExtraSelections(selections)
+
+    # -- geometry and painting -------------------------------------------------
+
+    def span_rects(self, start: int, end: int) -> list[QRectF]:
+        """Document-coordinate rectangles covering the Qt span ``[start, end)``, per line."""
+        document = self.document()
+        layout = document.documentLayout()
+        rects: list[QRectF] = []
+        block = document.findBlock(start)
+        while block.isValid() and block.position() < end:
+            origin = layout.blockBoundingRect(block).topLeft()
+            base = block.position()
+            a = max(start, base) - base
+            b = min(end, base + block.length() - 1) - base
+            text_layout = block.layout()
+            for i in range(text_layout.lineCount()):
+                line = text_layout.lineAt(i)
+                lo, hi = line.textStart(), line.textStart() + line.textLength()
+                if (hi <= a or lo >= b) and not (a == b == lo):
+                    continue
+                x1 = line.cursorToX(max(a, lo))[0]
+                x2 = line.cursorToX(min(b, hi))[0]
+                rects.append(
+                    QRectF(origin.x() + min(x1, x2), origin.y() + line.y(),
+                           max(abs(x2 - x1), 2.0), line.height())
+                )
+            block = block.next()
+        return rects
+
+    def mark_extent(self, mark: Mark) -> tuple[float, float]:
+        """Top and bottom (document coordinates) of the lines a mark covers."""
+        rects = self.span_rects(mark.start, mark.end)
+        if not rects:
+            return 0.0, 0.0
+        return rects[0].top(), rects[-1].bottom()
+
+    def visible_blocks(self) -> range:
+        """Numbers of the blocks at least partly inside the viewport."""
+        top = self.cursorForPosition(QPoint(0, 0)).block().blockNumber()
+        corner = QPoint(self.viewport().width(), self.viewport().height())
+        bottom = self.cursorForPosition(corner).block().blockNumber()
+        return range(top, bottom + 1)
+
+    def visible_marks(self) -> list[Mark]:
+        """Marks touching a visible block, each once."""
+        seen: dict[int, Mark] = {}
+        for number in self.visible_blocks():
+            for mark in self.renderer.index.in_block(number):
+                seen.setdefault(mark.id, mark)
+        return list(seen.values())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Paint the text, then outline boxes around the visible search hits."""
+        super().paintEvent(event)
+        if not self._hits:
+            return
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        dx = -self.horizontalScrollBar().value()
+        dy = -self.verticalScrollBar().value()
+        visible = self.visible_blocks()
+        for i, (start, end) in enumerate(self._hits):
+            block = self.document().findBlock(start).blockNumber()
+            if block > visible.stop:
+                break
+            if self.document().findBlock(max(start, end - 1)).blockNumber() < visible.start:
+                continue
+            current = i == self._hit_index
+            pen = QPen(QColor("#e65100" if current else "#1565c0"), 2.0 if current else 1.2)
+            painter.setPen(pen)
+            for rect in self.span_rects(start, end):
+                painter.drawRoundedRect(rect.translated(dx, dy).adjusted(-1, 0, 1, 0), 2, 2)
+        painter.end()
+
+    def _on_scrolled(self, _value: int) -> None:
+        self._margin.update()
+
+    def _update_margin_width(self) -> None:
+        width = self._margin.sizeHint().width()
+        self.setViewportMargins(width, 0, 0, 0)
+        self._place_margin()
+        self._margin.update()
+
+    def _place_margin(self) -> None:
+        rect = self.contentsRect()
+        self._margin.setGeometry(rect.left(), rect.top(), self._margin.sizeHint().width(),
+                                 rect.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_margin()
+
+    def margin_bar(self) -> MarginBar:
+        return self._margin
+
+    def state(self) -> dict[str, Any]:
+        """Scroll position for layout restore."""
+        bar = self.verticalScrollBar()
+        return {"article_id": self._article_id,
+                "scroll": bar.value() / bar.maximum() if bar.maximum() else 0.0}

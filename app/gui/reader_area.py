@@ -1,0 +1,457 @@
+"""The centre of the main window: up to three reader panes side by side.
+
+:class:`ReaderArea` keeps :class:`~app.gui.reader.ReaderView` panes in a splitter,
+tracks which one has focus (the target of find, quick tag and hit navigation),
+synchronises their scrolling proportionally when asked, and hosts the find bar and
+the quick-tag popup. It adds no application-wide shortcuts: the main window's actions
+call its slots.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QSizePolicy,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.changes import Changes
+from app.core.errors import NotFound
+from app.gui.controller import NotebookController
+from app.gui.quicktag import QuickTagPopup, apply_quick_tag
+from app.gui.reader import ReaderView
+
+log = logging.getLogger(__name__)
+
+MAX_PANES = 3
+
+
+class ReaderPane(QFrame):
+    """A reader with a title line and a close button."""
+
+    closeRequested = Signal()
+
+    def __init__(self, controller: NotebookController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = ReaderView(controller, self)
+        self.title = QLabel(self)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        # A long title must not set the pane's minimum width (the splitter would skew).
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        close = QToolButton(self)
+        close.setText("\u00d7")
+        close.setToolTip("Close this reader")
+        close.setAutoRaise(True)
+        close.clicked.connect(self.closeRequested)
+        header = QHBoxLayout()
+        header.setContentsMargins(6, 2, 2, 2)
+        header.addWidget(self.title, 1)
+        header.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(header)
+        layout.addWidget(self.view, 1)
+
+    def set_title(self, title: str) -> None:
+        self.title.setText(title or "(untitled)")
+        self.title.setToolTip(title)
+
+
+class FindBar(QWidget):
+    """Find in the current article: Enter/F3 next, Shift+Enter/Shift+F3 previous, Esc closes."""
+
+    findRequested = Signal(str, bool)  # query, backward
+    closed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit(self)
+        self.edit.setPlaceholderText("Find in article")
+        self.edit.setClearButtonEnabled(True)
+        self.edit.returnPressed.connect(self.find_next)
+        self.status = QLabel(self)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.addWidget(self.edit, 1)
+        for text, slot in (("\u25b2", self.find_previous), ("\u25bc", self.find_next),
+                           ("\u00d7", self.close_bar)):
+            button = QToolButton(self)
+            button.setText(text)
+            button.setAutoRaise(True)
+            button.clicked.connect(slot)
+            layout.addWidget(button)
+        layout.insertWidget(1, self.status)
+        self._build_shortcuts()
+
+    def _build_shortcuts(self) -> None:
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for keys, slot in ((QKeySequence.StandardKey.FindNext, self.find_next),
+                           (QKeySequence.StandardKey.FindPrevious, self.find_previous),
+                           (QKeySequence("Shift+Return"), self.find_previous),
+                           (QKeySequence(Qt.Key.Key_Escape), self.close_bar)):
+            shortcut = QShortcut(keys, self)
+            shortcut.setContext(context)
+            shortcut.activated.connect(slot)
+
+    def open_bar(self) -> None:
+        self.show()
+        self.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.edit.selectAll()
+
+    def find_next(self) -> None:
+        self.findRequested.emit(self.edit.text(), False)
+
+    def find_previous(self) -> None:
+        self.findRequested.emit(self.edit.text(), True)
+
+    def close_bar(self) -> None:
+        self.hide()
+        self.closed.emit()
+
+
+class ReaderArea(QWidget):
+    """Side-by-side readers with synchronised scrolling, find and quick tag.
+
+    Signals:
+        highlightActivated(int): a highlight id was activated in a reader (0: none).
+        currentArticleChanged(int): the focused pane shows another article (0: none).
+    """
+
+    highlightActivated = Signal(int)
+    currentArticleChanged = Signal(int)
+
+    def __init__(self, controller: NotebookController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._panes: list[ReaderPane] = []
+        self._current: ReaderPane | None = None
+        self._is_sync = False
+        self._is_syncing = False
+        self._popup: QuickTagPopup | None = None
+        self._pending_span: tuple[int, int, int] | None = None
+        self._build_layout()
+        controller.changed.connect(self._on_changed)
+
+    def _build_layout(self) -> None:
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setChildrenCollapsible(False)
+        self.find_bar = FindBar(self)
+        self.find_bar.hide()
+        self.find_bar.findRequested.connect(self._on_find_requested)
+        self.find_bar.closed.connect(self._on_find_closed)
+        self.placeholder = QLabel("Open an article from the library.", self)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.placeholder, 1)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.find_bar)
+        self.splitter.hide()
+
+    # -- panes -----------------------------------------------------------------
+
+    def panes(self) -> list[ReaderPane]:
+        return list(self._panes)
+
+    def current_view(self) -> ReaderView | None:
+        """The reader that find, quick tag and hit navigation act on."""
+        return self._current.view if self._current else None
+
+    def open_article_ids(self) -> list[int]:
+        """Article ids of the panes, left to right."""
+        return [p.view.article_id for p in self._panes]
+
+    def open_article(
+        self,
+        article_id: int,
+        *,
+        new_pane: bool = False,
+        scroll_to: tuple[int, int] | None = None,
+        hits: Sequence[tuple[int, int]] = (),
+    ) -> None:
+        """Show an article, optionally in a new pane, scrolled to a span with hits marked.
+
+        Without ``new_pane`` an already open article is focused, else the current pane
+        is reused. A fourth pane replaces the current one.
+        """
+        pane = self._pane_for(article_id, new_pane)
+        if pane.view.article_id != article_id and not self._load(pane, article_id):
+            if not pane.view.article_id:
+                self._remove_pane(pane)
+            return
+        self._set_current(pane)
+        if hits:
+            pane.view.set_hits(hits)
+        if scroll_to is not None:
+            pane.view.select_span(*scroll_to)
+        pane.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _pane_for(self, article_id: int, new_pane: bool) -> ReaderPane:
+        if not new_pane:
+            for pane in self._panes:
+                if pane.view.article_id == article_id:
+                    return pane
+            if self._current is not None:
+                return self._current
+        if len(self._panes) >= MAX_PANES and self._current is not None:
+            return self._current
+        return self._add_pane()
+
+    def _load(self, pane: ReaderPane, article_id: int) -> bool:
+        try:
+            pane.view.load_article(article_id)
+        except NotFound:
+            log.info("article %s is gone", article_id)
+            QMessageBox.information(self, "Dossier", "This article no longer exists.")
+            return False
+        pane.set_title(pane.view.title)
+        return True
+
+    def _add_pane(self) -> ReaderPane:
+        pane = ReaderPane(self._controller, self.splitter)
+        pane.closeRequested.connect(self._on_close_requested)
+        pane.view.focusReceived.connect(self._on_view_focused)
+        pane.view.highlightActivated.connect(self.highlightActivated)
+        pane.view.verticalScrollBar().valueChanged.connect(self._on_view_scrolled)
+        self.splitter.addWidget(pane)
+        self._panes.append(pane)
+        self.placeholder.hide()
+        self.splitter.show()
+        sizes = [1000] * len(self._panes)
+        self.splitter.setSizes(sizes)
+        return pane
+
+    def _remove_pane(self, pane: ReaderPane) -> None:
+        index = self._panes.index(pane)
+        self._panes.remove(pane)
+        pane.hide()
+        pane.setParent(None)
+        pane.deleteLater()
+        if self._current is pane:
+            self._current = None
+            if self._panes:
+                self._set_current(self._panes[min(index, len(self._panes) - 1)])
+            else:
+                self.currentArticleChanged.emit(0)
+        if not self._panes:
+            self.splitter.hide()
+            self.placeholder.show()
+
+    def close_current_pane(self) -> None:
+        """Close the focused pane (the next one to its right, or left, gets focus)."""
+        if self._current is not None:
+            self._remove_pane(self._current)
+
+    def _set_current(self, pane: ReaderPane) -> None:
+        previous = self._current.view.article_id if self._current else 0
+        self._current = pane
+        for p in self._panes:
+            p.setFrameShape(QFrame.Shape.Box if p is pane and len(self._panes) > 1
+                            else QFrame.Shape.NoFrame)
+        if pane.view.article_id != previous or previous == 0:
+            self.currentArticleChanged.emit(pane.view.article_id)
+
+    def _on_close_requested(self) -> None:
+        pane = self.sender()
+        if isinstance(pane, ReaderPane) and pane in self._panes:
+            self._remove_pane(pane)
+
+    def _on_view_focused(self) -> None:
+        view = self.sender()
+        for pane in self._panes:
+            if pane.view is view and pane is not self._current:
+                self._set_current(pane)
+
+    # -- synchronised scrolling ------------------------------------------------
+
+    def set_sync_scrolling(self, on: bool) -> None:
+        """Scroll all panes together, at the same relative position."""
+        self._is_sync = on
+        if on and self._current is not None:
+            self._sync_from(self._current.view)
+
+    def is_sync_scrolling(self) -> bool:
+        return self._is_sync
+
+    def _on_view_scrolled(self, _value: int) -> None:
+        if not self._is_sync or self._is_syncing:
+            return
+        bar = self.sender()
+        for pane in self._panes:
+            if pane.view.verticalScrollBar() is bar:
+                self._sync_from(pane.view)
+
+    def _sync_from(self, source: ReaderView) -> None:
+        """Move the other panes' scrollbars to ``source``'s fraction (guarded: no echo)."""
+        bar = source.verticalScrollBar()
+        fraction = bar.value() / bar.maximum() if bar.maximum() else 0.0
+        self._is_syncing = True
+        try:
+            for pane in self._panes:
+                other = pane.view.verticalScrollBar()
+                if pane.view is not source:
+                    other.setValue(round(fraction * other.maximum()))
+        finally:
+            self._is_syncing = False
+
+    # -- find and hits -----------------------------------------------------------
+
+    def show_find_bar(self) -> None:
+        """Open the find bar for the focused pane (Ctrl+F)."""
+        if self.current_view() is not None:
+            self.find_bar.open_bar()
+
+    def find_next(self) -> None:
+        self._find(backward=False)
+
+    def find_previous(self) -> None:
+        self._find(backward=True)
+
+    def _find(self, *, backward: bool) -> None:
+        if self.find_bar.edit.text():
+            self._on_find_requested(self.find_bar.edit.text(), backward)
+        else:
+            self.show_find_bar()
+
+    def _on_find_requested(self, query: str, backward: bool) -> None:
+        view = self.current_view()
+        if view is None:
+            return
+        if not query:
+            view.clear_find()
+            self.find_bar.status.setText("")
+            return
+        found = view.find(query, backward=backward)
+        count = view.find_match_count()
+        self.find_bar.status.setText(f"{count:,} found" if found else "not found")
+
+    def _on_find_closed(self) -> None:
+        view = self.current_view()
+        if view is not None:
+            view.clear_find()
+            view.setFocus()
+
+    def next_hit(self) -> None:
+        """Go to the next search hit in the focused pane."""
+        if (view := self.current_view()) is not None:
+            view.next_hit()
+
+    def previous_hit(self) -> None:
+        """Go to the previous search hit in the focused pane."""
+        if (view := self.current_view()) is not None:
+            view.previous_hit()
+
+    # -- quick tag ---------------------------------------------------------------
+
+    def selected_span(self) -> tuple[int, int, int] | None:
+        """(article id, start, end) in code points of the focused pane's selection."""
+        view = self.current_view()
+        if view is None or not view.article_id:
+            return None
+        span = view.selected_span()
+        return (view.article_id, *span) if span else None
+
+    def quick_tag(self) -> None:
+        """Open the quick-tag popup for the focused pane's selection (Ctrl+T)."""
+        span = self.selected_span()
+        view = self.current_view()
+        if span is None or view is None:
+            return
+        self._pending_span = span
+        if self._popup is not None:
+            self._popup.deleteLater()
+        self._popup = QuickTagPopup(self._controller.nb.tags.list(), self)
+        self._popup.tagChosen.connect(self._on_tag_chosen)
+        corner = view.cursorRect(view.textCursor()).bottomLeft()
+        self._popup.popup_at(view.viewport().mapToGlobal(corner))
+
+    def quick_tag_popup(self) -> QuickTagPopup | None:
+        """The popup currently open (for tests and the main window)."""
+        return self._popup
+
+    def _on_tag_chosen(self, path: str, _tag_id: int) -> None:
+        if self._pending_span is None:
+            return
+        article_id, start, end = self._pending_span
+        self._pending_span = None
+        highlight_id = apply_quick_tag(self._controller, article_id, start, end, path)
+        if highlight_id:
+            self.highlightActivated.emit(highlight_id)
+        if (view := self.current_view()) is not None:
+            view.setFocus()
+
+    # -- notebook changes ----------------------------------------------------------
+
+    def _on_changed(self, changes: Changes) -> None:
+        """Close panes whose article was deleted; refresh titles of edited ones."""
+        for pane in list(self._panes):
+            article_id = pane.view.article_id
+            if article_id in changes.deleted_articles or not article_id:
+                self._remove_pane(pane)
+            elif article_id in changes.articles:
+                self._refresh_title(pane)
+
+    def _refresh_title(self, pane: ReaderPane) -> None:
+        try:
+            summaries = self._controller.nb.articles.summaries([pane.view.article_id])
+        except NotFound:
+            return
+        if summaries:
+            pane.set_title(summaries[0].title)
+
+    # -- layout state ---------------------------------------------------------------
+
+    def save_state(self) -> dict[str, Any]:
+        """Panes, their scroll positions, splitter sizes and the sync toggle."""
+        current = self._panes.index(self._current) if self._current in self._panes else 0
+        return {
+            "articles": self.open_article_ids(),
+            "scroll": [p.view.state()["scroll"] for p in self._panes],
+            "sizes": self.splitter.sizes(),
+            "sync": self._is_sync,
+            "current": current,
+        }
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        """Reopen saved panes (skipping deleted articles) and restore sizes and sync."""
+        for pane in list(self._panes):
+            self._remove_pane(pane)
+        with QSignalBlocker(self):
+            for article_id in state.get("articles", [])[:MAX_PANES]:
+                self._restore_pane(int(article_id))
+        sizes = state.get("sizes") or []
+        if len(sizes) == len(self._panes) and self._panes:
+            self.splitter.setSizes([int(s) for s in sizes])
+        for pane, fraction in zip(self._panes, state.get("scroll", []), strict=False):
+            bar = pane.view.verticalScrollBar()
+            bar.setValue(round(float(fraction) * bar.maximum()))
+        self._is_sync = bool(state.get("sync", False))
+        if self._panes:
+            index = min(int(state.get("current", 0)), len(self._panes) - 1)
+            self._current = None
+            self._set_current(self._panes[index])
+
+    def _restore_pane(self, article_id: int) -> None:
+        pane = self._add_pane()
+        try:
+            pane.view.load_article(article_id)
+        except NotFound:
+            log.info("saved pane article %s no longer exists", article_id)
+            self._remove_pane(pane)
+            return
+        pane.set_title(pane.view.title)
+        self._current = pane

@@ -1,0 +1,292 @@
+"""The search panel: a query box, results with marked snippets, inline syntax errors.
+
+Snippets are plain text from the service with code-point spans to mark; they are
+HTML-escaped here before the marks are added, so article text can never inject markup.
+Activating a result emits ``openHit`` with the article id and its hit spans, which
+the main window passes to the reader.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRectF,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAbstractTextDocumentLayout, QKeyEvent, QPainter, QPalette, QTextDocument
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.changes import Changes
+from app.core.errors import DossierError, QuerySyntaxError
+from app.core.records import SearchHit, SearchResults
+from app.gui.controller import NotebookController
+
+log = logging.getLogger(__name__)
+
+HitRole = Qt.ItemDataRole.UserRole + 1
+MARK_STYLE = "background-color:#ffe066;color:#000;font-weight:600;"
+SOURCE_STYLE = "color:#666;"
+
+
+def marked_html(text: str, marks: Sequence[tuple[int, int]]) -> str:
+    """Escape ``text`` and wrap each ``[start, end)`` code-point span in a mark.
+
+    Overlapping or out-of-range spans are clipped so that the result is always
+    well-formed HTML.
+    """
+    parts: list[str] = []
+    pos = 0
+    for start, end in sorted(marks):
+        start, end = max(start, pos), min(end, len(text))
+        if start >= end:
+            continue
+        parts.append(html.escape(text[pos:start]))
+        parts.append(f'<span style="{MARK_STYLE}">{html.escape(text[start:end])}</span>')
+        pos = end
+    parts.append(html.escape(text[pos:]))
+    return "".join(parts)
+
+
+def hit_html(hit: SearchHit) -> str:
+    """Rich text for one result: title line, source line and the marked snippet."""
+    source = " · ".join(x for x in (hit.outlet, hit.published, hit.language) if x)
+    snippet = marked_html(hit.snippet, hit.snippet_marks).replace("\n", " ")
+    return (
+        f"<b>{html.escape(hit.title or '(untitled)')}</b>"
+        f'<br><span style="{SOURCE_STYLE}">{html.escape(source)}</span>'
+        f"<br>{snippet}"
+    )
+
+
+class HtmlDelegate(QStyledItemDelegate):
+    """Paints an item's display text as rich text (the text is already escaped)."""
+
+    def _document(self, option: QStyleOptionViewItem, text: str) -> QTextDocument:
+        doc = QTextDocument()
+        doc.setDefaultFont(option.font)
+        doc.setHtml(text)
+        doc.setTextWidth(max(option.rect.width(), 200))
+        return doc
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Any) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        text, opt.text = opt.text, ""
+        if opt.state & QStyle.StateFlag.State_Selected:
+            text = text.replace(SOURCE_STYLE, "")  # grey is unreadable on the selection colour
+        style = opt.widget.style() if opt.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        doc = self._document(opt, text)
+        ctx = QAbstractTextDocumentLayout.PaintContext()
+        if opt.state & QStyle.StateFlag.State_Selected:
+            ctx.palette.setColor(
+                QPalette.ColorRole.Text, opt.palette.color(QPalette.ColorRole.HighlightedText)
+            )
+        painter.save()
+        painter.translate(opt.rect.topLeft())
+        painter.setClipRect(QRectF(0, 0, opt.rect.width(), opt.rect.height()))
+        doc.documentLayout().draw(painter, ctx)
+        painter.restore()
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        doc = self._document(opt, opt.text)
+        return QSize(int(doc.idealWidth()), int(doc.size().height()) + 4)
+
+
+class SearchPanel(QWidget):
+    """Query box plus result list; ``openHit`` fires when a result is activated."""
+
+    openHit = Signal(int, object)  # article id, tuple of (start, end) code-point spans
+    PAGE_SIZE = 20
+
+    def __init__(self, controller: NotebookController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._query = ""
+        self._total = 0
+        self._build_query_row()
+        self._build_results()
+        self._build_layout()
+        controller.notebookOpened.connect(self._on_notebook_opened)
+        controller.changed.connect(self._on_changed)
+
+    # --- building -------------------------------------------------------------------------
+    def _build_query_row(self) -> None:
+        self.query_edit = QLineEdit(self)
+        self.query_edit.setPlaceholderText(
+            'Search: words, "phrases", AND/OR/NOT, wild*, fuzzy~, tag:, source:, lang:, date:'
+        )
+        self.query_edit.setClearButtonEnabled(True)
+        self.query_edit.returnPressed.connect(self.run_query)
+        self.query_edit.textEdited.connect(self._clear_error)
+        self.query_edit.installEventFilter(self)
+        self.error_label = QLabel(self)
+        self.error_label.setStyleSheet("color:#b00020;")
+        self.error_label.setWordWrap(True)
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.error_label.hide()
+        self.status_label = QLabel(self)
+
+    def _build_results(self) -> None:
+        self.results = QListWidget(self)
+        self.results.setItemDelegate(HtmlDelegate(self.results))
+        self.results.setWordWrap(True)
+        self.results.setUniformItemSizes(False)
+        self.results.setAlternatingRowColors(True)
+        self.results.itemActivated.connect(self._on_item_activated)
+        self.more_button = QPushButton("Show more results", self)
+        self.more_button.clicked.connect(self.load_more)
+        self.more_button.hide()
+
+    def _build_layout(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.query_edit, 1)
+        top.addWidget(self.status_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(top)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.results, 1)
+        layout.addWidget(self.more_button)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Down in the query box moves to the results, for keyboard-only use."""
+        if (
+            watched is self.query_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+            and self.results.count()
+        ):
+            self.results.setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        return super().eventFilter(watched, event)
+
+    # --- actions --------------------------------------------------------------------------
+    def focus_query(self) -> None:
+        """Put the keyboard focus in the query box with its text selected (Ctrl+K)."""
+        self.query_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.query_edit.selectAll()
+
+    def run_query(self) -> None:
+        """Search for the query box's text and show the first page of results."""
+        self._query = self.query_edit.text().strip()
+        self.results.clear()
+        self._total = 0
+        self._clear_error()
+        if not self._query:
+            self.status_label.clear()
+            self.more_button.hide()
+            return
+        self._fetch(0)
+        if self.results.count():
+            self.results.setCurrentRow(0)
+
+    def load_more(self) -> None:
+        """Append the next page of results."""
+        if self._query and self.results.count() < self._total:
+            self._fetch(self.results.count())
+
+    def _fetch(self, offset: int) -> None:
+        try:
+            found = self._controller.nb.search.search(
+                self._query, offset=offset, limit=self.PAGE_SIZE
+            )
+        except QuerySyntaxError as exc:
+            self._show_error(self._syntax_message(exc))
+            return
+        except DossierError as exc:
+            log.warning("search failed: %s", exc)
+            self._show_error(f"Search failed: {exc}")
+            return
+        self._add_results(found)
+
+    def _add_results(self, found: SearchResults) -> None:
+        self._total = found.total
+        for hit in found.hits:
+            item = QListWidgetItem(hit_html(hit))
+            item.setData(HitRole, hit)
+            item.setToolTip(hit.title)
+            self.results.addItem(item)
+        shown = self.results.count()
+        noun = "result" if found.total == 1 else "results"
+        more = f" ({shown:,} shown)" if shown < found.total else ""
+        self.status_label.setText(f"{found.total:,} {noun}{more}")
+        self.more_button.setVisible(shown < found.total)
+
+    @staticmethod
+    def _syntax_message(exc: QuerySyntaxError) -> str:
+        return f"Cannot read this query: {exc}"
+
+    def _show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+        self.status_label.clear()
+        self.more_button.hide()
+
+    def _clear_error(self) -> None:
+        self.error_label.clear()
+        self.error_label.hide()
+
+    @property
+    def error_text(self) -> str:
+        """The inline error shown for the last query ("" when none)."""
+        return self.error_label.text() if not self.error_label.isHidden() else ""
+
+    def hit_at(self, row: int) -> SearchHit | None:
+        """The result in ``row`` of the list."""
+        item = self.results.item(row)
+        return item.data(HitRole) if item else None
+
+    def activate_current(self) -> None:
+        """Open the current result, as Enter in the list does."""
+        item = self.results.currentItem()
+        if item is not None:
+            self._on_item_activated(item)
+
+    def _on_item_activated(self, item: QListWidgetItem) -> None:
+        hit: SearchHit | None = item.data(HitRole)
+        if hit is not None:
+            self.openHit.emit(int(hit.article_id), tuple(hit.hit_spans))
+
+    # --- refresh --------------------------------------------------------------------------
+    def _on_notebook_opened(self, _notebook: object) -> None:
+        self.query_edit.clear()
+        self.results.clear()
+        self.status_label.clear()
+        self.more_button.hide()
+        self._clear_error()
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.deleted_articles:
+            for row in reversed(range(self.results.count())):
+                hit = self.hit_at(row)
+                if hit is not None and hit.article_id in changes.deleted_articles:
+                    self.results.takeItem(row)

@@ -1,0 +1,261 @@
+"""GUI benchmarks (a script, not collected by pytest).
+
+Usage::
+
+    python3 tests/bench/bench_app.py [--articles 10000] [--import-count 1000]
+                                     [--work /tmp/dossier-bench]
+
+Measures, each next to a baseline taken in the same run:
+
+1. start-up: process start to a painted main window on an N-article notebook, against a
+   bare ``QMainWindow`` + ``QTableView`` process;
+2. GUI-thread stalls while 1,000 articles are imported through the task runner: the
+   longest gap of a 10 ms ``QTimer`` heartbeat, against the same heartbeat when idle.
+
+The N-article notebook is built once under ``--work`` and reused by later runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+STARTUP_CHILD = r"""
+import sys, time
+sys.path.insert(0, {root!r})
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+mode, nb_path, ini = sys.argv[1], sys.argv[2], sys.argv[3]
+if mode == "baseline":
+    from PySide6.QtGui import QStandardItemModel, QStandardItem
+    from PySide6.QtWidgets import QMainWindow, QTableView
+    window = QMainWindow()
+    model = QStandardItemModel(200, 5)
+    for r in range(200):
+        for c in range(5):
+            model.setItem(r, c, QStandardItem(f"{{r}}/{{c}}"))
+    view = QTableView()
+    view.setModel(model)
+    window.setCentralWidget(view)
+else:
+    from app.services import Notebook
+    from app.gui.controller import NotebookController
+    from app.gui.main_window import MainWindow
+    nb = Notebook.open(nb_path, background=True)
+    window = MainWindow(NotebookController(nb), QSettings(ini, QSettings.Format.IniFormat))
+window.resize(1400, 900)
+window.show()
+def painted():
+    window.repaint()
+    print("READY", flush=True)
+    app.quit()
+QTimer.singleShot(0, painted)
+app.exec()
+"""
+
+
+def make_texts(count: int, seed: int, tag: str) -> list[str]:
+    """``count`` distinct article texts made of shuffled seed sentences."""
+    sentences: list[str] = []
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        sentences += [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if len(s.strip()) > 30]
+    rng = random.Random(seed)
+    texts = []
+    for i in range(count):
+        body = " ".join(rng.sample(sentences, min(12, len(sentences))))
+        texts.append(f"{tag} Artikel {i}: {rng.choice(sentences)[:60]}\n\n{body}\n")
+    return texts
+
+
+def write_files(folder: Path, texts: list[str]) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i, text in enumerate(texts):
+        path = folder / f"{i:06d}.txt"
+        if not path.exists():
+            path.write_text(text, encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+def ensure_notebook(work: Path, articles: int) -> Path:
+    """The N-article notebook under ``work`` (built on first use, indexed)."""
+    from app.services import Notebook
+
+    nb_path = work / f"nb-{articles}"
+    nb = Notebook.open(nb_path)
+    try:
+        have = nb.articles.count()
+        if have < articles:
+            print(f"building a {articles:,}-article notebook in {nb_path} (once)…", flush=True)
+            files = write_files(work / f"src-{articles}", make_texts(articles, 1, "Bench"))
+            start = time.perf_counter()
+            report = nb.imports.import_paths(files[have:])
+            print(f"  imported {len(report.imported):,} in {time.perf_counter() - start:.1f} s",
+                  flush=True)
+            start = time.perf_counter()
+            nb.search.flush()
+            print(f"  indexed in {time.perf_counter() - start:.1f} s", flush=True)
+    finally:
+        nb.close()
+    return nb_path
+
+
+def startup_once(mode: str, nb_path: Path, ini: str) -> float:
+    code = STARTUP_CHILD.format(root=str(ROOT))
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code, mode, str(nb_path), ini],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("READY"):
+            elapsed = time.perf_counter() - start
+            break
+    else:
+        raise RuntimeError(f"{mode} start-up did not finish")
+    proc.wait(60)
+    return elapsed
+
+
+def bench_startup(nb_path: Path, runs: int = 5) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        ini = str(Path(tmp) / "s.ini")
+        startup_once("app", nb_path, ini)  # warm the file cache
+        base = [startup_once("baseline", nb_path, ini) for _ in range(runs)]
+        app = [startup_once("app", nb_path, ini) for _ in range(runs)]
+    print(f"start-up to painted window (median of {runs}):")
+    print(f"  baseline QMainWindow+QTableView  {statistics.median(base) * 1000:7.0f} ms")
+    print(f"  Dossier on {nb_path.name:<20} {statistics.median(app) * 1000:7.0f} ms "
+          f"(min {min(app) * 1000:.0f}, max {max(app) * 1000:.0f})")
+
+
+class Heartbeat:
+    """A 10 ms QTimer; records the gaps between its ticks (GUI-thread stalls)."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.gaps: list[float] = []
+        self._last = time.perf_counter()
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self.tick)
+
+    def tick(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append(now - self._last)
+        self._last = now
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self.timer.start()
+
+    def summary(self) -> str:
+        gaps = sorted(self.gaps) or [0.0]
+        p99 = gaps[min(len(gaps) - 1, int(len(gaps) * 0.99))]
+        over = sum(1 for g in gaps if g > 0.05)
+        return (f"max {gaps[-1] * 1000:6.0f} ms  p99 {p99 * 1000:5.0f} ms  "
+                f"ticks {len(gaps):5d}  gaps>50ms {over}")
+
+
+def bench_library_scroll(window: object) -> None:
+    """Jump to the end of the library and page through it; the model must stay lazy."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    table = window.library.table  # type: ignore[attr-defined]
+    model = window.library.model  # type: ignore[attr-defined]
+    start = time.perf_counter()
+    table.scrollToBottom()
+    table.viewport().repaint()
+    jump = time.perf_counter() - start
+    table.setFocus()
+    steps = []
+    for _ in range(100):
+        start = time.perf_counter()
+        QTest.keyClick(table, Qt.Key.Key_PageUp)
+        table.viewport().repaint()
+        steps.append(time.perf_counter() - start)
+    median, worst = statistics.median(steps) * 1000, max(steps) * 1000
+    print(f"library of {model.rowCount():,} rows: jump to end {jump * 1000:.0f} ms, "
+          f"page step median {median:.1f} ms max {worst:.0f} ms, "
+          f"pages fetched {model.fetched_pages} of {model.rowCount() // model.PAGE_SIZE + 1}")
+
+
+def bench_import_stalls(work: Path, nb_path: Path, count: int) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui.controller import NotebookController
+    from app.gui.main_window import MainWindow
+    from app.services import Notebook
+
+    app = QApplication.instance() or QApplication([])
+    stamp = int(time.time())
+    files = write_files(work / f"import-{count}-{stamp}", make_texts(count, stamp, f"Neu{stamp}"))
+    nb = Notebook.open(nb_path, background=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        ini = str(Path(tmp) / "s.ini")
+        window = MainWindow(NotebookController(nb), QSettings(ini, QSettings.Format.IniFormat))
+        window.resize(1400, 900)
+        window.show()
+        QTest.qWaitForWindowExposed(window)
+        bench_library_scroll(window)
+        idle = Heartbeat()
+        idle.start()
+        QTest.qWait(3000)
+        idle.timer.stop()
+        busy = Heartbeat()
+        busy.start()
+        start = time.perf_counter()
+        dialog = window.start_import(files)
+        assert dialog is not None
+        while dialog.task.is_running:
+            app.processEvents()
+            time.sleep(0.002)
+        QTest.qWait(200)
+        busy.timer.stop()
+        elapsed = time.perf_counter() - start
+        report = dialog.report
+        print(f"GUI-thread heartbeat (10 ms timer), {nb.articles.count():,} articles in notebook:")
+        print(f"  idle 3 s                       {idle.summary()}")
+        print(f"  importing {count:,} files ({elapsed:5.1f} s) {busy.summary()}")
+        if report is not None:
+            print(f"  imported {len(report.imported):,}, duplicates {len(report.duplicates):,}, "
+                  f"failed {len(report.failures):,}")
+        window.close()
+    nb.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--import-count", type=int, default=1_000)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/dossier-bench"))
+    parser.add_argument("--skip-import", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    nb_path = ensure_notebook(args.work, args.articles)
+    bench_startup(nb_path)
+    if not args.skip_import:
+        bench_import_stalls(args.work, nb_path, args.import_count)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

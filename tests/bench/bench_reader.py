@@ -1,0 +1,127 @@
+"""Benchmark: open a 500 KB article with 1,000 highlights in a ReaderView.
+
+A plain script, run on demand (pytest does not collect ``bench_*`` files)::
+
+    QT_QPA_PLATFORM=offscreen python3 tests/bench/bench_reader.py
+
+Compares, in the same run, a bare ``QTextEdit.setPlainText`` of the same text with
+opening the article in the reader (database read, 1,000 marks, highlighter pass),
+each until painted, and times adding and removing one highlight through the services.
+Prints medians in milliseconds.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from PySide6.QtWidgets import QApplication, QTextEdit
+
+from app.gui.controller import NotebookController
+from app.gui.reader import ReaderView
+from app.services import Notebook
+
+RUNS = 5
+TARGET_BYTES = 500_000
+HIGHLIGHTS = 1_000
+
+
+def _text() -> str:
+    rng = random.Random(7)
+    words = ["Kasachstan", "Abkommen", "Präsident", "Tokajew", "Energie", "Gespräch",
+             "und", "die", "der", "mit", "über", "😀", "„Zitat“", "Wolfram", "Boeing"]
+    paragraphs, size = [], 0
+    while size < TARGET_BYTES:
+        paragraph = " ".join(rng.choice(words) for _ in range(rng.randint(40, 120))) + "."
+        paragraphs.append(paragraph)
+        size += len(paragraph.encode("utf-8")) + 1
+    return "\n".join(paragraphs)
+
+
+def _median_ms(fn: Callable[[], None], runs: int = RUNS) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    app = QApplication.instance() or QApplication([])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "big.txt"
+        path.write_text(_text(), encoding="utf-8")
+        nb = Notebook.open(Path(tmp) / "nb")
+        article_id = nb.imports.import_paths([path]).imported[0].id
+        text = nb.articles.get(article_id).text
+        rng = random.Random(11)
+        tag, _ = nb.tags.ensure("Bench")
+        for _ in range(HIGHLIGHTS):
+            start = rng.randrange(0, len(text) - 400)
+            nb.annotations.add(article_id, start, start + rng.randint(5, 400), tag_ids=[tag.id])
+        controller = NotebookController(nb)
+        rows = _measure(app, controller, article_id, text)
+        nb.close()
+    print(f"{'case':<46}{'median ms':>10}")
+    for name, value in rows:
+        print(f"{name:<46}{value:>10.1f}")
+
+
+def _measure(app: QApplication, controller: NotebookController, article_id: int,
+             text: str) -> list[tuple[str, float]]:
+    bare = QTextEdit()
+    bare.resize(900, 700)
+    bare.show()
+    reader = ReaderView(controller)
+    reader.resize(900, 700)
+    reader.show()
+
+    def open_bare() -> None:
+        bare.setPlainText(text)
+        bare.viewport().repaint()
+
+    def open_reader() -> None:
+        reader.load_article(article_id)
+        reader.viewport().repaint()
+        reader.margin_bar().repaint()
+
+    bare_ms = _median_ms(open_bare)
+    reader_ms = _median_ms(open_reader)
+    nb = controller.nb
+    start = text.index("Wolfram", len(text) // 2)
+    added: list[int] = []
+
+    def add_one() -> None:
+        highlight, _ = controller.edit(lambda: nb.annotations.add(article_id, start, start + 30))
+        added.append(highlight.id)
+        reader.viewport().repaint()
+
+    def remove_one() -> None:
+        highlight_id = added.pop()
+        controller.edit(lambda: nb.annotations.delete(highlight_id))
+        reader.viewport().repaint()
+
+    add_ms = _median_ms(add_one)
+    remove_ms = _median_ms(remove_one)
+    app.processEvents()
+    return [
+        (f"bare QTextEdit.setPlainText ({len(text.encode()) // 1000} KB)", bare_ms),
+        (f"ReaderView open, {HIGHLIGHTS:,} highlights", reader_ms),
+        ("ratio reader / bare", reader_ms / bare_ms),
+        ("add one highlight (service + redraw)", add_ms),
+        ("remove one highlight (service + redraw)", remove_ms),
+    ]
+
+
+if __name__ == "__main__":
+    main()
