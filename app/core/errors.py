@@ -10,7 +10,7 @@
     ├── ValidationError          a value a user gave is not acceptable
     ├── IngestError              one input file could not be imported (path + reason)
     ├── QuerySyntaxError         a search query is malformed (message + position)
-    ├── IndexError_              the search index failed (it is rebuilt from the DB)
+    ├── SearchIndexError         the search index failed (it is rebuilt from the DB)
     └── Cancelled                the user cancelled long work
 
 Library exceptions (SQLAlchemy, Whoosh, zipfile, pypdf, ...) are translated into

@@ -1,0 +1,379 @@
+"""The Whoosh index of a notebook: open or rebuild, write, search.
+
+The index is derived data: the database is the truth, and a missing, damaged or
+outdated index is wiped and recreated empty (``was_reset``) for the caller to
+re-feed. One thread writes (the service's indexer), others search; one searcher
+stays open and is refreshed after commits, because opening one costs hundreds
+of milliseconds on a big index.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import logging
+import shutil
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as windex
+from whoosh import writing
+from whoosh.searching import Searcher
+
+from app.core.errors import NotebookLocked, QuerySyntaxError, SearchIndexError
+from app.core.ids import ArticleId
+from app.core.records import SearchHit, SearchResults
+from app.search.query_builder import Expand, parse_query
+from app.search.schema import SCHEMA_VERSION, IndexDoc, build_schema, to_fields
+from app.search.snippets import MatchTerms, hit_spans, make_snippet, match_terms
+
+log = logging.getLogger(__name__)
+
+INDEX_NAME = "dossier"
+VERSION_FILE = "dossier-index.json"
+
+MERGE_EVERY = 16
+"""Small commits skip merging (a merge can take 0.2-0.4 s); every this many, merge."""
+
+BULK_LIMITMB = 256
+"""Writer memory for bulk loads. 1024 MB built 1.6x faster than 64 MB but doubled
+RSS; 256 MB is the middle ground for a desktop app. Bulk loads stay in one process:
+``procs=2`` forks, which is unsafe in a process that runs Qt threads."""
+
+SMALL_LIMITMB = 32
+
+
+class SearchIndex:
+    """A notebook's search index in its own directory.
+
+    Attributes:
+        directory: the index directory (Dossier owns everything in it).
+        was_reset: True if the index was created empty on open (it was missing,
+            unreadable or of another schema version): re-feed every article.
+        reset_reason: "", "missing", "schema" or "damaged".
+    """
+
+    SCHEMA_VERSION = SCHEMA_VERSION
+
+    def __init__(self, directory: Path, ix: Any, reset_reason: str, lock_timeout: float) -> None:
+        self.directory = directory
+        self.reset_reason = reset_reason
+        self.was_reset = bool(reset_reason)
+        self._ix = ix
+        self._lock_timeout = lock_timeout
+        self._write_lock = threading.Lock()
+        self._search_lock = threading.Lock()
+        self._searcher: Searcher | None = None
+        self._small_commits = 0
+
+    @classmethod
+    def open(cls, directory: Path, *, lock_timeout: float = 3.0) -> SearchIndex:
+        """Open the index in ``directory``, creating or recreating it if needed.
+
+        Never raises for a damaged index (it is rebuilt empty and ``was_reset`` is
+        set); raises :class:`SearchIndexError` only if the directory is unusable.
+        ``lock_timeout`` is how long :meth:`write` waits for another writer.
+        """
+        directory = Path(directory)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            ix, reason = _open_or_reset(directory)
+        except OSError as error:
+            raise SearchIndexError(
+                f"cannot use the search index at {directory}: {error}"
+            ) from error
+        if reason:
+            level = logging.INFO if reason == "missing" else logging.WARNING
+            log.log(level, "search index at %s created empty (%s)", directory, reason)
+        return cls(directory, ix, reason, lock_timeout)
+
+    def write(
+        self, upserts: Sequence[IndexDoc], deletes: Iterable[int] = (), *, bulk: bool = False
+    ) -> None:
+        """Add or replace ``upserts`` and remove ``deletes`` in one atomic commit.
+
+        Args:
+            upserts: documents to index; a later one with the same id wins.
+            deletes: article ids to remove.
+            bulk: tune for a large batch (big writer memory, merge at the end).
+
+        Raises:
+            NotebookLocked: another process kept the index locked for ``lock_timeout``.
+            SearchIndexError: the index could not be written.
+        """
+        docs = {doc.article_id: doc for doc in upserts}
+        removed = [a for a in dict.fromkeys(deletes) if a not in docs]
+        if not docs and not removed:
+            return
+        with self._write_lock:
+            is_empty = self._ix.doc_count_all() == 0
+            writer = self._writer(SMALL_LIMITMB if not bulk else BULK_LIMITMB)
+            try:
+                _fill(writer, docs.values(), removed, use_add=is_empty)
+                self._commit(writer, bulk)
+            except Exception as error:
+                _cancel(writer)
+                raise SearchIndexError(f"writing the search index failed: {error}") from error
+        self._refresh()
+
+    def clear(self) -> None:
+        """Remove every document (before a full re-feed)."""
+        with self._write_lock:
+            writer = self._writer(SMALL_LIMITMB)
+            try:
+                writer.commit(mergetype=writing.CLEAR)
+            except Exception as error:
+                _cancel(writer)
+                raise SearchIndexError(f"clearing the search index failed: {error}") from error
+            self._small_commits = 0
+        self._refresh()
+
+    def revisions(self) -> dict[int, int]:
+        """``article_id -> rev`` for every indexed document."""
+        with self._search_lock:
+            reader = self._current().reader()
+            try:
+                return {int(f["id"]): int(f["rev"]) for f in reader.all_stored_fields()}
+            except Exception as error:
+                raise SearchIndexError(f"reading the search index failed: {error}") from error
+
+    def doc_count(self) -> int:
+        """How many documents the index holds."""
+        with self._search_lock:
+            return int(self._current().doc_count())
+
+    def search(
+        self,
+        query: str,
+        *,
+        offset: int = 0,
+        limit: int = 20,
+        text_of: Callable[[int], str | None],
+        expand: Expand | None = None,
+    ) -> SearchResults:
+        """One page of results for ``query``, best first.
+
+        Ranking is BM25F; equal scores keep index order (Whoosh breaks ties by
+        document number), so pages are consistent while the index is unchanged.
+
+        ``text_of(article_id)`` returns the stored text (or None if the article
+        is gone; that hit is then left out of the page) and is called only for
+        the page, to build snippets and hit spans. ``expand`` adds alias
+        spellings (see :data:`app.search.query_builder.Expand`).
+
+        Raises:
+            QuerySyntaxError: the query is malformed (one-line message).
+            SearchIndexError: the index could not be read.
+        """
+        started = time.perf_counter()
+        parsed = parse_query(query, expand=expand)
+        offset, limit = max(0, offset), max(0, limit)
+        with self._search_lock:
+            try:
+                total, page, terms = self._run(parsed, offset, limit)
+            except QuerySyntaxError:
+                raise
+            except Exception as error:
+                raise SearchIndexError(f"searching the index failed: {error}") from error
+        hits = tuple(
+            h for h in (_hit(fields, score, terms, text_of) for score, fields in page) if h
+        )
+        elapsed = (time.perf_counter() - started) * 1000
+        return SearchResults(query=query, total=total, offset=offset, hits=hits, elapsed_ms=elapsed)
+
+    def close(self) -> None:
+        """Close the searcher; the object must not be used afterwards."""
+        with self._search_lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+
+    def _run(
+        self, parsed: Any, offset: int, limit: int
+    ) -> tuple[int, list[tuple[float, dict]], MatchTerms]:
+        searcher = self._current()
+        results = searcher.search(parsed, limit=max(1, offset + limit))
+        total = len(results)
+        page = [(hit.score, hit.fields()) for hit in results[offset : offset + limit]]
+        terms = match_terms(parsed, searcher.reader()) if page else MatchTerms()
+        return total, page, terms
+
+    def _current(self) -> Searcher:
+        """The open searcher, refreshed to the latest commit (caller holds the lock).
+
+        ``Searcher.refresh()`` is not used: whoosh-reloaded 2.7.5 adds the old
+        reader's segments to the new ones, so after a merge it counts documents
+        twice (and fails on an empty index). Instead a new reader is opened that
+        reuses the still-valid segment readers (see :class:`_Reusable`).
+        """
+        try:
+            if self._searcher is None:
+                self._searcher = self._ix.searcher()
+            elif not self._searcher.up_to_date():
+                old = self._searcher.reader()
+                reader = self._ix.reader(reuse=_Reusable(old))
+                self._searcher = Searcher(reader, fromindex=self._ix)
+        except Exception as error:
+            raise SearchIndexError(f"opening the search index failed: {error}") from error
+        return self._searcher
+
+    def _refresh(self) -> None:
+        with self._search_lock:
+            if self._searcher is not None:
+                self._current()
+
+    def _writer(self, limitmb: int) -> Any:
+        try:
+            return self._ix.writer(timeout=self._lock_timeout, delay=0.1, limitmb=limitmb)
+        except windex.LockError:
+            raise NotebookLocked(
+                "the search index is being written by another Dossier window or process"
+            ) from None
+        except Exception as error:
+            raise SearchIndexError(
+                f"opening the search index for writing failed: {error}"
+            ) from error
+
+    def _commit(self, writer: Any, bulk: bool) -> None:
+        """Commit; small commits skip merging except every :data:`MERGE_EVERY`th."""
+        self._small_commits = 0 if bulk else self._small_commits + 1
+        if bulk or self._small_commits >= MERGE_EVERY:
+            self._small_commits = 0
+            writer.commit(mergetype=writing.MERGE_SMALL)
+        else:
+            writer.commit(merge=False)
+
+
+class _Reusable:
+    """Offers a reader's segment readers for reuse without its segment list.
+
+    ``FileIndex._reader`` reuses the leaf readers whose segment is still in the
+    index and closes the others; reporting no segments keeps it from adding the
+    old segments to the new reader (the whoosh-reloaded bug).
+    """
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+
+    def segments(self) -> list[Any]:
+        return []
+
+    def leaf_readers(self) -> list[tuple[Any, int]]:
+        return list(self._reader.leaf_readers())
+
+
+def _cancel(writer: Any) -> None:
+    """Cancel a failed writer (releasing the lock); a second failure is only logged."""
+    try:
+        writer.cancel()
+    except Exception:
+        log.exception("cancelling a failed search index writer failed too")
+
+
+def _fill(writer: Any, docs: Iterable[IndexDoc], deletes: Iterable[int], *, use_add: bool) -> None:
+    """Queue deletes and documents; ``use_add`` skips the id lookup on an empty index."""
+    for article_id in deletes:
+        writer.delete_by_term("id", str(article_id))
+    add = writer.add_document if use_add else writer.update_document
+    for doc in docs:
+        add(**to_fields(doc))
+
+
+def _hit(
+    fields: dict[str, Any],
+    score: float,
+    terms: MatchTerms,
+    text_of: Callable[[int], str | None],
+) -> SearchHit | None:
+    article_id = int(fields["id"])
+    text = text_of(article_id)
+    if text is None:
+        log.info("search hit %s has no text any more (deleted?): left out", article_id)
+        return None
+    spans = hit_spans(text, fields.get("language", ""), terms)
+    snippet = make_snippet(text, spans)
+    return SearchHit(
+        article_id=ArticleId(article_id),
+        title=fields.get("title", ""),
+        outlet=fields.get("outlet", ""),
+        language=fields.get("language", ""),
+        published=fields.get("published", ""),
+        score=float(score),
+        snippet=snippet.text,
+        snippet_marks=snippet.marks,
+        hit_spans=spans,
+    )
+
+
+def _open_or_reset(directory: Path) -> tuple[Any, str]:
+    """Open the index, or wipe and create it; returns it and why it was (re)created."""
+    with warnings.catch_warnings():
+        # Whoosh leaves files open when it fails to read a damaged index; they
+        # are closed here, without ResourceWarnings (errors under pytest).
+        warnings.simplefilter("ignore", ResourceWarning)
+        ix, reason = _probe(directory)
+        if reason:
+            gc.collect()
+    if ix is not None:
+        return ix, ""
+    _wipe(directory)
+    ix = windex.create_in(str(directory), build_schema(), indexname=INDEX_NAME)
+    (directory / VERSION_FILE).write_text(
+        json.dumps({"schema_version": SCHEMA_VERSION}), encoding="utf-8"
+    )
+    return ix, reason
+
+
+def _probe(directory: Path) -> tuple[Any, str]:
+    """The opened index and "", or None and the reason it cannot be used."""
+    reason = _problem(directory)
+    if reason:
+        return None, reason
+    try:
+        return _verified(directory), ""
+    except Exception as error:  # any damage: unpickling, missing segment, garbage
+        log.warning("search index at %s is damaged: %r", directory, error)
+        return None, "damaged"
+
+
+def _problem(directory: Path) -> str:
+    """Why the index cannot be opened ("missing", "schema", "damaged"), or ""."""
+    try:
+        if not windex.exists_in(str(directory), indexname=INDEX_NAME):
+            return "missing" if not any(directory.iterdir()) else "damaged"
+        stamp = json.loads((directory / VERSION_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError, windex.EmptyIndexError):
+        return "damaged"
+    except Exception:  # exists_in unpickles the table of contents; garbage raises anything
+        return "damaged"
+    if not isinstance(stamp, dict) or stamp.get("schema_version") != SCHEMA_VERSION:
+        return "schema"
+    return ""
+
+
+def _verified(directory: Path) -> Any:
+    """Open the index and read a little of everything, so damage shows now."""
+    ix = windex.open_dir(str(directory), indexname=INDEX_NAME)
+    if set(ix.schema.names()) != set(build_schema().names()):
+        raise SearchIndexError("the index fields differ from this version's schema")
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        searcher.doc_count()
+        for _fields in reader.all_stored_fields():
+            break
+        for _term in reader.lexicon("body_exact"):
+            break
+    return ix
+
+
+def _wipe(directory: Path) -> None:
+    """Delete everything in the index directory (it holds only the index)."""
+    for entry in directory.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()

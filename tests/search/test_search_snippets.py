@@ -1,0 +1,114 @@
+"""Snippets and hit spans: code points, emoji, combining marks, long texts."""
+
+from __future__ import annotations
+
+from app.search.snippets import (
+    ELLIPSIS,
+    MAX_HIT_SPANS,
+    MatchTerms,
+    hit_spans,
+    make_snippet,
+)
+
+
+def _terms(*exact: str, de: tuple[str, ...] = ()) -> MatchTerms:
+    return MatchTerms(de=frozenset(de), exact=frozenset(exact))
+
+
+def test_hit_spans_count_code_points_when_text_has_astral_emoji():
+    """Spans after emoji (two UTF-16 units, one code point) are code-point offsets."""
+    text = "👩‍👩‍👧 and 🇰🇿 before Tokajew 😀 spoke"
+    spans = hit_spans(text, "en", _terms("tokajew"))
+    assert [text[s:e] for s, e in spans] == ["Tokajew"]
+    assert spans == ((text.index("Tokajew"), text.index("Tokajew") + 7),)
+
+
+def test_hit_spans_include_combining_marks_when_word_is_decomposed():
+    """A word with a combining mark (no precomposed form) is spanned whole."""
+    text = "Das Maq\u0307am liegt dort."
+    spans = hit_spans(text, "de", _terms("maqam"))
+    assert [text[s:e] for s, e in spans] == ["Maq\u0307am"]
+
+
+def test_hit_spans_match_stems_when_language_is_german():
+    """German stems mark inflected forms, written-out umlauts included."""
+    text = "Fluechtlinge und ein Flüchtling, kein Flug."
+    spans = hit_spans(text, "de", _terms(de=("fluchtling",)))
+    assert [text[s:e] for s, e in spans] == ["Fluechtlinge", "Flüchtling"]
+
+
+def test_hit_spans_ignore_stems_when_language_has_no_stemmer():
+    """Stemmed terms do not apply to an article in another language."""
+    assert hit_spans("Fluechtlinge", "fr", _terms(de=("fluchtling",))) == ()
+
+
+def test_hit_spans_stop_at_cap_when_text_repeats_a_word():
+    """At most MAX_HIT_SPANS spans, the first ones in text order."""
+    text = "wort " * (MAX_HIT_SPANS + 50)
+    spans = hit_spans(text, "de", _terms("wort"))
+    assert len(spans) == MAX_HIT_SPANS and spans[0] == (0, 4)
+
+
+def test_snippet_is_whole_text_when_text_is_short():
+    """A short text is returned whole, line breaks as spaces, marks in place."""
+    text = "Erste Zeile\nAbkommen unterzeichnet."
+    spans = hit_spans(text, "de", _terms("abkommen"))
+    snippet = make_snippet(text, spans)
+    assert snippet.text == "Erste Zeile Abkommen unterzeichnet."
+    assert [snippet.text[s:e] for s, e in snippet.marks] == ["Abkommen"]
+
+
+def test_snippet_centres_on_hits_when_text_is_long():
+    """A long text is cut around the hit, on whitespace, with ellipses."""
+    text = "vorher " * 100 + "Das Abkommen wurde unterzeichnet." + " nachher" * 100
+    spans = hit_spans(text, "de", _terms("abkommen"))
+    snippet = make_snippet(text, spans)
+    assert snippet.text.startswith(ELLIPSIS) and snippet.text.endswith(ELLIPSIS[::-1])
+    assert len(snippet.text) <= 200 + 2 * len(ELLIPSIS)
+    assert [snippet.text[s:e] for s, e in snippet.marks] == ["Abkommen"]
+    inner = snippet.text[len(ELLIPSIS) : -len(ELLIPSIS)]
+    assert inner.split(" ")[0] in ("vorher", "Das") and inner.split(" ")[-1] in (
+        "nachher",
+        "unterzeichnet.",
+    )
+
+
+def test_snippet_prefers_distinct_terms_when_hits_are_spread():
+    """The window with more distinct query words wins over repeated single words."""
+    text = ("Boeing " * 20) + ("x " * 200) + "Boeing kauft Tokajew" + (" y" * 200)
+    spans = hit_spans(text, "de", _terms("boeing", "tokajew"))
+    snippet = make_snippet(text, spans)
+    assert "Tokajew" in [snippet.text[s:e] for s, e in snippet.marks]
+
+
+def test_snippet_marks_stay_right_when_text_has_emoji_and_marks():
+    """Marks index the snippet string in code points around emoji and combining marks."""
+    text = ("🙂 " * 150) + "👩‍👩‍👧 Maq\u0307am trifft Tokajew 🇰🇿" + (" 😀" * 150)
+    spans = hit_spans(text, "de", _terms("maqam", "tokajew"))
+    snippet = make_snippet(text, spans)
+    assert [snippet.text[s:e] for s, e in snippet.marks] == ["Maq\u0307am", "Tokajew"]
+
+
+def test_snippet_never_splits_a_character_when_cut_has_no_whitespace():
+    """Without whitespace to cut at, the cut still avoids joiners and combining marks."""
+    family = "👩\u200d👩\u200d👧"
+    text = family * 120 + "—Tokajew—" + "e\u0301" * 150
+    spans = hit_spans(text, "de", _terms("tokajew"))
+    snippet = make_snippet(text, spans)
+    body = snippet.text.removeprefix(ELLIPSIS).removesuffix(ELLIPSIS[::-1])
+    assert body.startswith(family) and body.endswith("e\u0301")
+    assert [snippet.text[s:e] for s, e in snippet.marks] == ["Tokajew"]
+
+
+def test_snippet_starts_at_beginning_when_there_are_no_hits():
+    """Without body hits (e.g. a title match) the snippet is the text's start."""
+    text = "Anfang des Textes. " * 30
+    snippet = make_snippet(text, ())
+    assert snippet.text.startswith("Anfang") and snippet.marks == ()
+    assert len(snippet.text) <= 200 + len(ELLIPSIS)
+
+
+def test_snippet_is_empty_when_text_is_empty():
+    """An empty article gives an empty snippet."""
+    assert make_snippet("", ()) == make_snippet("", ())
+    assert make_snippet("", ()).text == ""
