@@ -26,7 +26,7 @@ LANGUAGES = (
 MIN_LETTERS = 20
 """Texts with fewer letters than this get ``""``: too short to tell."""
 
-SAMPLE_CHARS = 1000
+SAMPLE_CHARS = 500
 """Only the start of a text is examined; an article does not switch language."""
 
 _detector: LanguageDetector | None = None

@@ -28,7 +28,7 @@ from app.core.dates import period
 from app.core.errors import ValidationError
 from app.search import analysis
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bump whenever fields or analyzers change: old indexes are then rebuilt."""
 
 STEMMED_LANGUAGES = ("de", "en")

@@ -81,3 +81,21 @@ def test_to_fields_skips_date_when_published_is_invalid():
     """A malformed published date is not indexed instead of failing the write."""
     fields = to_fields(IndexDoc(1, 1, "T", "Text", "xx", "O", "2025-13"))
     assert "date_lo" not in fields and "body_de" not in fields
+
+
+def test_fused_analyzers_give_the_same_tokens_as_the_filter_chains():
+    """StemFoldTokenizer/FoldTokenizer match the readable filter chains token for token."""
+    from app.search import analysis
+
+    text = ("Die Flüchtlinge und Fluechtlinge, FLÜCHTLING; Abkommens-Verhandlungen über "
+            "1.1 Mrd. Dollar 😀 Zoe\u0308 straße ÆON naïve running runs")
+    pairs = ((analysis.GERMAN, analysis.german_analyzer()),
+             (analysis.ENGLISH, analysis.english_analyzer()),
+             (analysis.EXACT, analysis.exact_analyzer()))
+    for fused, chain in pairs:
+        for kwargs in ({}, {"positions": True, "chars": True}):
+            got = [(t.text, getattr(t, "pos", None), getattr(t, "startchar", None))
+                   for t in fused(text, **kwargs)]
+            want = [(t.text, getattr(t, "pos", None), getattr(t, "startchar", None))
+                    for t in chain(text, **kwargs)]
+            assert got == want
