@@ -33,6 +33,7 @@ _SORTS: dict[str, Any] = {
     "id": A.c.id,
 }
 MAX_PAGE = 5000
+ALL = ArticleFilter()
 
 
 def _like(text: str) -> str:
@@ -55,7 +56,8 @@ def _apply_filter(session: Session, query: Select[Any], flt: ArticleFilter) -> S
         query = query.where(A.c.published >= period(flt.date_from)[0].isoformat()[: 10])
     if flt.date_to:
         # partial dates sort lexically: "2025-11" < "2025-11-30" < "2025-12"
-        query = query.where(A.c.published != "", A.c.published <= period(flt.date_to)[1].isoformat())
+        last = period(flt.date_to)[1].isoformat()
+        query = query.where(A.c.published != "", A.c.published <= last)
     if flt.tag_ids:
         wanted: set[int] = set()
         for tag_id in flt.tag_ids:
@@ -74,7 +76,7 @@ class ArticleService:
         self._sessions = sessions
         self._writer = writer
 
-    def list(self, flt: ArticleFilter = ArticleFilter(), offset: int = 0,
+    def list(self, flt: ArticleFilter = ALL, offset: int = 0,
              limit: int = 200) -> Page[ArticleSummary]:
         """One page of the library, filtered and sorted in SQL."""
         if flt.sort not in _SORTS:
@@ -90,7 +92,7 @@ class ArticleService:
             items = tuple(convert.summary(r, r["hl"]) for r in rows)
         return Page(items=items, total=int(total or 0), offset=offset, limit=limit)
 
-    def count(self, flt: ArticleFilter = ArticleFilter()) -> int:
+    def count(self, flt: ArticleFilter = ALL) -> int:
         with translated_errors(), self._sessions() as session:
             query = _apply_filter(session, select(func.count()).select_from(A), flt)
             return int(session.scalar(query) or 0)

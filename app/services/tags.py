@@ -52,7 +52,9 @@ class TagService:
     @staticmethod
     def _list(session: Session) -> list[Tag]:
         paths = tag_paths(session)
-        counts = dict(session.execute(select(HT.c.tag_id, func.count()).group_by(HT.c.tag_id)).all())
+        counts = dict(
+            session.execute(select(HT.c.tag_id, func.count()).group_by(HT.c.tag_id)).all()
+        )
         rows = session.execute(select(T)).mappings().all()
         tags = [convert.tag(r, paths[r["id"]], counts.get(r["id"], 0)) for r in rows]
         return sorted(tags, key=lambda t: t.path.casefold())

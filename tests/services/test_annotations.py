@@ -60,7 +60,7 @@ def test_overlapping_highlights_keep_their_own_tags(notebook, tmp_path):
 def test_tag_passage_creates_tag_and_highlight_in_one_undo_step(notebook, tmp_path):
     """Quick tag makes tag + highlight; one undo removes both; redo restores both."""
     aid = _article(notebook, tmp_path, "Trump lädt Tokajew ein.")
-    h, changes = notebook.annotations.tag_passage(aid, 11, 18, "Akteure/Tokajew")
+    h, _ = notebook.annotations.tag_passage(aid, 11, 18, "Akteure/Tokajew")
     assert h.exact == "Tokajew"
     assert notebook.history.undo_label == "add tag 'Tokajew'"
     assert {t.path for t in notebook.tags.list()} == {"Akteure", "Akteure/Tokajew"}

@@ -21,9 +21,11 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
 @pytest.fixture
 def three(notebook, tmp_path):
     paths = [
-        _write(tmp_path, "a.txt", "Kasachstan und die USA vereinbaren ein Abkommen über Wolfram."),
+        _write(tmp_path, "a.txt",
+               "Kasachstan und die USA vereinbaren ein Abkommen über Wolfram."),
         _write(tmp_path, "b.txt", "The United States and Uzbekistan set up an investment council."),
-        _write(tmp_path, "c.txt", "Blinken trifft Tokajew in Astana zu Gesprächen über Sicherheit."),
+        _write(tmp_path, "c.txt",
+               "Blinken trifft Tokajew in Astana zu Gesprächen über Sicherheit."),
     ]
     report = notebook.imports.import_paths(paths)
     ids = [s.id for s in report.imported]

@@ -15,7 +15,6 @@ from pathlib import Path
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-
 from sqlalchemy.exc import SAWarning
 
 from app.services import Notebook
@@ -81,7 +80,8 @@ CHILD = textwrap.dedent("""
 
 def _make_corpus(folder: Path, count: int) -> Path:
     folder.mkdir()
-    words = "Kasachstan Usbekistan Abkommen Investitionen Wolfram Boeing Gipfel Handel".split()
+    words = ["Kasachstan", "Usbekistan", "Abkommen", "Investitionen", "Wolfram", "Boeing",
+             "Gipfel", "Handel"]
     for i in range(count):
         body = " ".join(words[(i + j) % len(words)] for j in range(60))
         (folder / f"{i:04d}.txt").write_text(f"Artikel Nummer {i} über Zentralasien\n{body} {i}\n",

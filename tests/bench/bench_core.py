@@ -1,0 +1,239 @@
+"""Core benchmark: import + index throughput, search latency, freshness, peak memory.
+
+Run on demand (not collected by pytest):
+
+    python tests/bench/bench_core.py --sizes 1028 10000 100000
+
+Uses the real German corpus in ../shared/corpora/10kgnad-test.csv (1,028 articles),
+replicated with perturbation (sentence shuffling and a per-copy marker word) to larger
+sizes. Each figure is reported as a ratio against a baseline measured in the same run:
+bare Whoosh indexing/searching the same texts. Each side runs in its own child process so
+that peak memory (ru_maxrss) is measured per side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT.parent / "shared" / "corpora" / "10kgnad-test.csv"
+sys.path.insert(0, str(ROOT))
+
+QUERIES = [
+    "Regierung", "Flüchtlinge", "Flücht*", "Wirtschafts*", '"Europäische Union"', "Gewerkschaft",
+    "Österreich AND Deutschland", "Bundesheer OR Polizei", "Fußball", "Klimawandel", "Trump",
+    "Putin", "Syrien Krieg", "Bank*", "Steuerreform", "Asyl NOT Deutschland", "Hypo", "Pension*",
+    "Schule", "Studie", "Internet", "Google", "Apple iPhone", "Polizei Wien", "Wahl*",
+    "Forsch*", "Champions League", '"künstliche Intelligenz"', "Arbeitslosigkeit", "Budget",
+    "Abkommen", "Griechenland Schulden", "Terror*", "Kurz~", "Mitterlehner",
+]
+
+
+def load_corpus() -> list[str]:
+    texts = []
+    for line in CORPUS.read_text(encoding="utf-8").splitlines():
+        if ";" not in line:
+            continue
+        _cat, text = line.split(";", 1)
+        texts.append(text.strip().strip("'"))
+    return texts
+
+
+def replicate(texts: list[str], n: int) -> list[str]:
+    """The first 1,028 are the real articles; later copies shuffle sentences (seeded)."""
+    out = []
+    for i in range(n):
+        base = texts[i % len(texts)]
+        if i < len(texts):
+            out.append(base)
+            continue
+        rng = random.Random(i)
+        sentences = re.split(r"(?<=[.!?])\s+", base)
+        head, rest = sentences[0], sentences[1:]
+        rng.shuffle(rest)
+        out.append(" ".join([head, *rest, f"Kopie{i}"]))
+    return out
+
+
+def write_files(texts: list[str], folder: Path) -> None:
+    folder.mkdir(parents=True)
+    for i, text in enumerate(texts):
+        (folder / f"{i:06d}.txt").write_text(text, encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- children
+def child_bare(folder: Path, index_dir: Path) -> dict[str, object]:
+    """Bare Whoosh, out of the box: one stemmed body field, default writer."""
+    from whoosh import index
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.fields import ID, TEXT, Schema
+    from whoosh.highlight import ContextFragmenter, Highlighter, UppercaseFormatter
+    from whoosh.qparser import QueryParser
+
+    started = time.perf_counter()
+    schema = Schema(id=ID(stored=True, unique=True), body=TEXT(analyzer=StemmingAnalyzer()))
+    ix = index.create_in(index_dir, schema)
+    writer = ix.writer()
+    files = sorted(folder.iterdir())
+    for path in files:
+        writer.add_document(id=path.stem, body=path.read_text(encoding="utf-8"))
+    writer.commit()
+    build = time.perf_counter() - started
+    texts = {p.stem: p for p in files}
+    parser = QueryParser("body", schema)
+    highlighter = Highlighter(fragmenter=ContextFragmenter(maxchars=200, surround=60),
+                              formatter=UppercaseFormatter())
+    times = []
+    with ix.searcher() as searcher:
+        for _round in range(3):
+            for q in QUERIES:
+                t0 = time.perf_counter()
+                results = searcher.search(parser.parse(q), limit=20)
+                for hit in results:
+                    text = texts[hit["id"]].read_text(encoding="utf-8")
+                    highlighter.highlight_hit(hit, "body", text=text)
+                times.append((time.perf_counter() - t0) * 1000)
+    return {"build_s": build, "search_ms": times,
+            "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def child_same(folder: Path, index_dir: Path) -> dict[str, object]:
+    """Bare Whoosh with Dossier's own schema and analyzers, fed the texts directly:
+    what the index alone costs, so that ours/same is the pipeline's overhead."""
+    from whoosh import index
+
+    from app.search.index import BULK_LIMITMB
+    from app.search.schema import IndexDoc, build_schema, to_fields
+
+    started = time.perf_counter()
+    ix = index.create_in(index_dir, build_schema())
+    writer = ix.writer(limitmb=BULK_LIMITMB)
+    for i, path in enumerate(sorted(folder.iterdir()), start=1):
+        text = path.read_text(encoding="utf-8")
+        doc = IndexDoc(article_id=i, rev=1, title=text[:80], body=text, language="de",
+                       outlet="", published="")
+        writer.add_document(**to_fields(doc))
+    writer.commit()
+    return {"build_s": time.perf_counter() - started,
+            "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def child_ours(folder: Path, nb_dir: Path) -> dict[str, object]:
+    """The whole Dossier pipeline: ingest files, store in SQLite, index via the outbox."""
+    from app.services import Notebook
+
+    started = time.perf_counter()
+    nb = Notebook.open(nb_dir)
+    report = nb.imports.import_paths([folder])
+    imported = time.perf_counter() - started
+    nb.search.flush()
+    build = time.perf_counter() - started
+    times = []
+    for _round in range(3):
+        for q in QUERIES:
+            t0 = time.perf_counter()
+            nb.search.search(q, limit=20)
+            times.append((time.perf_counter() - t0) * 1000)
+    fresh = []
+    for k in range(5):
+        new = nb_dir.parent / f"fresh{k}.txt"
+        new.write_text(f"Zebrastreifenkontrolle{k} ist ein neues Wort in einem neuen Artikel.",
+                       encoding="utf-8")
+        t0 = time.perf_counter()
+        nb.imports.import_paths([new])
+        nb.search.flush()
+        found = nb.search.search(f"Zebrastreifenkontrolle{k}").total
+        fresh.append((time.perf_counter() - t0) * 1000)
+        assert found == 1
+    nb.close()
+    return {"build_s": build, "import_s": imported, "imported": len(report.imported),
+            "search_ms": times, "fresh_ms": fresh,
+            "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+# --------------------------------------------------------------------------- driver
+def run_child(kind: str, folder: Path, target: Path) -> dict[str, object]:
+    out = subprocess.run([sys.executable, __file__, "--child", kind, str(folder), str(target)],
+                         capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def bench_size(n: int, texts: list[str], work: Path) -> dict[str, object]:
+    folder = work / f"files{n}"
+    write_files(replicate(texts, n), folder)
+    bare = run_child("bare", folder, work / f"bare{n}")
+    same = run_child("same", folder, work / f"same{n}")
+    ours = run_child("ours", folder, work / f"nb{n}" / "nb")
+    row = {
+        "n": n,
+        "bare_build_s": bare["build_s"], "ours_build_s": ours["build_s"],
+        "ours_import_s": ours["import_s"],
+        "build_ratio": ours["build_s"] / bare["build_s"],
+        "same_build_s": same["build_s"], "pipeline_ratio": ours["build_s"] / same["build_s"],
+        "same_rss_mb": same["maxrss_mb"],
+        "bare_p50": statistics.median(bare["search_ms"]), "bare_p95": pct(bare["search_ms"], .95),
+        "ours_p50": statistics.median(ours["search_ms"]), "ours_p95": pct(ours["search_ms"], .95),
+        "ours_max": max(ours["search_ms"]),
+        "fresh_ms_median": statistics.median(ours["fresh_ms"]),
+        "bare_rss_mb": bare["maxrss_mb"], "ours_rss_mb": ours["maxrss_mb"],
+    }
+    row["search_ratio_p50"] = row["ours_p50"] / row["bare_p50"]
+    row["search_ratio_p95"] = row["ours_p95"] / row["bare_p95"]
+    shutil.rmtree(folder)
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1028, 10000])
+    parser.add_argument("--child", nargs=3)
+    parser.add_argument("--out", type=Path, default=ROOT / "tests" / "bench" / "out")
+    args = parser.parse_args()
+    if args.child:
+        kind, folder, target = args.child
+        Path(target).mkdir(parents=True, exist_ok=True)
+        fn = {"bare": child_bare, "same": child_same, "ours": child_ours}[kind]
+        print(json.dumps(fn(Path(folder), Path(target))))
+        return
+    if not CORPUS.exists():
+        sys.exit(f"corpus not found: {CORPUS}")
+    texts = load_corpus()
+    args.out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="dossier-bench-") as tmp:
+        for n in args.sizes:
+            row = bench_size(n, texts, Path(tmp))
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    (args.out / "core.json").write_text(json.dumps(rows, indent=2))
+    print("\n| articles | bare build s | same-schema build s | ours build s | ours/bare | "
+          "ours/same | search p50 bare/ours ms | p95 bare/ours ms | p95 ratio | max ms | "
+          "fresh ms | RSS bare/same/ours MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['n']:,} | {r['bare_build_s']:.1f} | {r['same_build_s']:.1f} | "
+              f"{r['ours_build_s']:.1f} | {r['build_ratio']:.2f}x | {r['pipeline_ratio']:.2f}x | "
+              f"{r['bare_p50']:.1f} / {r['ours_p50']:.1f} | "
+              f"{r['bare_p95']:.1f} / {r['ours_p95']:.1f} | {r['search_ratio_p95']:.2f}x | "
+              f"{r['ours_max']:.0f} | {r['fresh_ms_median']:.0f} | "
+              f"{r['bare_rss_mb']:.0f} / {r['same_rss_mb']:.0f} / {r['ours_rss_mb']:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
