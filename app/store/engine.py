@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.store import schema
 
+
 @dataclass(frozen=True, slots=True)
 class TableInfo:
     """How ops on a table show up in ``Changes``.
