@@ -214,12 +214,30 @@ class SearchIndex:
             if self._searcher is None:
                 self._searcher = self._ix.searcher()
             elif not self._searcher.up_to_date():
-                old = self._searcher.reader()
-                reader = self._ix.reader(reuse=_Reusable(old))
-                self._searcher = Searcher(reader, fromindex=self._ix)
+                self._searcher = Searcher(self._reopen(self._searcher.reader()),
+                                          fromindex=self._ix)
         except Exception as error:
             raise SearchIndexError(f"opening the search index failed: {error}") from error
         return self._searcher
+
+    def _reopen(self, old: Any) -> Any:
+        """A reader of the latest commit that reuses ``old``'s unchanged segment readers.
+
+        A segment keeps its id when documents in it are deleted (an update deletes
+        the old version), so only readers whose segment has the same number of
+        deletions in the new table of contents are reused; deletions only grow.
+        """
+        for attempt in range(10):
+            toc = self._ix._read_toc()
+            fresh = {seg.segment_id(): seg.deleted_count() for seg in toc.segments}
+            try:
+                return self._ix._reader(self._ix.storage, toc.schema, toc.segments,
+                                        toc.generation, reuse=_Reusable(old, fresh))
+            except OSError:  # a writer removed a file just now: read the TOC again
+                if attempt == 9:
+                    raise
+                time.sleep(0.05)
+        raise AssertionError("unreachable")
 
     def _refresh(self) -> None:
         with self._search_lock:
@@ -256,14 +274,24 @@ class _Reusable:
     old segments to the new reader (the whoosh-reloaded bug).
     """
 
-    def __init__(self, reader: Any) -> None:
+    def __init__(self, reader: Any, fresh: dict[str, int]) -> None:
         self._reader = reader
+        self._fresh = fresh
 
     def segments(self) -> list[Any]:
         return []
 
     def leaf_readers(self) -> list[tuple[Any, int]]:
-        return list(self._reader.leaf_readers())
+        """Old leaf readers whose segment is unchanged; the rest are closed."""
+        keep = []
+        for reader, offset in self._reader.leaf_readers():
+            segment = reader.segment()
+            if segment is not None and self._fresh.get(segment.segment_id()) == \
+                    segment.deleted_count():
+                keep.append((reader, offset))
+            else:
+                reader.close()
+        return keep
 
 
 def _cancel(writer: Any) -> None:

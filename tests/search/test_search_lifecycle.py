@@ -220,3 +220,23 @@ def test_search_is_unaffected_when_query_fails_after_write(index):
     with pytest.raises(Exception):  # noqa: B017  (the type is tested elsewhere)
         index.search("(", text_of=TEXTS.get)
     assert ids(index, "Boeing") == {2}
+
+
+def test_updated_document_is_found_once_after_refresh(tmp_path):
+    """Re-indexing an article (an update deletes the old version) never shows it twice."""
+    from app.search import IndexDoc, SearchIndex
+
+    index = SearchIndex.open(tmp_path / "ix")
+    texts = {1: "Trump trifft Tokajew", 2: "Trump trifft Mirziyoyev"}
+    docs = [IndexDoc(article_id=i, rev=1, title=t, body=t, language="de", outlet="",
+                     published="") for i, t in texts.items()]
+    index.write(docs)
+    assert index.search("Trump", text_of=texts.get).total == 2
+    for rev in range(2, 6):
+        index.write([IndexDoc(article_id=1, rev=rev, title="x", body=texts[1], language="de",
+                              outlet="", published="")])
+        result = index.search("Trump", text_of=texts.get)
+        assert sorted(h.article_id for h in result.hits) == [1, 2]
+        assert result.total == 2 and index.doc_count() == 2
+    assert index.revisions() == {1: 5, 2: 1}
+    index.close()
