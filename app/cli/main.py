@@ -12,12 +12,18 @@ import logging
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
-
 from types import FrameType
 
+from app.cli import actors as actors_cli
 from app.cli import render
 from app.cli.progress import TerminalProgress
-from app.core.errors import Cancelled, DossierError, NotebookError, QuerySyntaxError, ValidationError
+from app.core.errors import (
+    Cancelled,
+    DossierError,
+    NotebookError,
+    QuerySyntaxError,
+    ValidationError,
+)
 from app.core.progress import CancelToken
 from app.core.records import ArticleFilter
 from app.services import Notebook
@@ -144,15 +150,23 @@ def cmd_check(nb: Notebook, args: argparse.Namespace) -> int:
 Command = Callable[[Notebook, argparse.Namespace], int]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--notebook", metavar="PATH",
+def _common_options(parser: argparse.ArgumentParser, default: object) -> argparse.ArgumentParser:
+    parser.add_argument("--notebook", metavar="PATH", default=default,
                         help="notebook folder or SQLAlchemy URL (default: the demo notebook)")
-    common.add_argument("--index-dir", metavar="DIR",
+    parser.add_argument("--index-dir", metavar="DIR", default=default,
                         help="index folder, for a notebook given as a URL")
-    common.add_argument("-v", "--verbose", action="store_true", help="say more")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        default=False if default is None else default, help="say more")
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    top = _common_options(argparse.ArgumentParser(add_help=False), default=None)
+    # On subcommands the options default to SUPPRESS, so "--notebook X import ..." is not
+    # overwritten by the subcommand's own default.
+    common = _common_options(argparse.ArgumentParser(add_help=False), default=argparse.SUPPRESS)
     parser = argparse.ArgumentParser(
-        prog="python main.py", parents=[common],
+        prog="python main.py", parents=[top],
         description="Dossier research notebook. Without a command, the desktop app starts.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -193,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("check", cmd_check, "verify the database and that the index matches it; "
             "repairs the index")
     p.add_argument("--no-repair", action="store_true", help="only report")
+    actors_cli.add_commands(add)
     return parser
 
 

@@ -14,7 +14,7 @@ from app.core.records import Highlight, Passage
 from app.core.text import quote, text_sha256
 from app.services import convert
 from app.services.tags import TagService
-from app.services.unit import Transaction, Writer
+from app.services.unit import Transaction, Writer, delete_highlight_dependents
 from app.store import schema
 from app.store.engine import translated_errors
 from app.store.queries import highlight_tag_ids, tag_paths, tag_subtree_ids
@@ -167,6 +167,7 @@ class AnnotationService:
         rows = tx.rec.rows(H, H.c.id == highlight_id)
         if not rows:
             raise NotFound(f"highlight {highlight_id} does not exist")
+        delete_highlight_dependents(tx.rec, [highlight_id])
         for link in tx.rec.rows(HT, HT.c.highlight_id == highlight_id):
             tx.rec.delete(HT, link)
         tx.rec.delete(H, rows[0])

@@ -13,7 +13,7 @@ from app.core.dates import parse_partial_date, period
 from app.core.errors import NotFound, ValidationError
 from app.core.records import Article, ArticleFilter, ArticleMeta, ArticleSummary, Page
 from app.services import convert
-from app.services.unit import Writer
+from app.services.unit import Writer, delete_highlight_dependents
 from app.store import schema
 from app.store.engine import translated_errors
 from app.store.queries import tag_subtree_ids
@@ -159,6 +159,7 @@ class ArticleService:
             raise NotFound(f"article {article_id} does not exist")
         highlights = rec.rows(H, H.c.article_id == article_id)
         hids = [h["id"] for h in highlights]
+        delete_highlight_dependents(rec, hids)
         for link in rec.rows(HT, HT.c.highlight_id.in_(hids)) if hids else []:
             rec.delete(HT, link)
         for h in highlights:

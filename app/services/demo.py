@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, insert, select
 
 from app.core.errors import NotebookError
+from app.services.demo_actors import seed_actors
 from app.store import schema
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ def seed_demo(nb: Notebook, seeds: Path = SEEDS) -> bool:
     spec = json.loads((seeds / "demo.json").read_text(encoding="utf-8"))
     ids = _import_articles(nb, seeds, spec["articles"])
     _tags_and_highlights(nb, spec, ids)
+    seed_actors(nb, ids, seeds)
     with nb.sessions() as session, session.begin():
         session.execute(insert(schema.meta).values(key=SEEDED_KEY, value="1"))
     nb.history.clear()

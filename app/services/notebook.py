@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 
 from app.core.errors import NotebookError
 from app.search import SearchIndex
+from app.services.actors import ActorService
+from app.services.agreements import AgreementService
 from app.services.annotations import AnnotationService
 from app.services.articles import ArticleService
 from app.services.exports import ExportService
@@ -67,7 +69,9 @@ class Notebook:
         self.tags = TagService(sessions, self._writer)
         self.articles = ArticleService(sessions, self._writer)
         self.annotations = AnnotationService(sessions, self._writer, self.tags, _author())
-        self.search = SearchService(sessions, self._indexer)
+        self.actors = ActorService(sessions, self._writer, self.annotations)
+        self.agreements = AgreementService(sessions, self._writer, self.annotations)
+        self.search = SearchService(sessions, self._indexer, expand=self.actors.expand)
         self.imports = ImportService(sessions, self._indexer.wake)
         self.exports = ExportService(self)
         self._repair_index_on_open()

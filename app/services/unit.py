@@ -22,6 +22,20 @@ from app.store.queries import tag_subtree_ids
 
 SEARCH_FIELDS = frozenset({"title", "text", "language", "outlet", "published"})
 
+HighlightCleanup = Callable[[Recorder, list[int]], None]
+HIGHLIGHT_DELETE_HOOKS: list[HighlightCleanup] = []
+"""Called with the ids of highlights about to be deleted, inside the transaction: features
+whose rows point at highlights (actor mentions, evidence) delete them through the recorder,
+so that undo restores them too."""
+
+
+def delete_highlight_dependents(rec: Recorder, highlight_ids: list[int]) -> None:
+    """Delete, recordably, every row of other features that points at these highlights."""
+    if highlight_ids:
+        for hook in HIGHLIGHT_DELETE_HOOKS:
+            hook(rec, highlight_ids)
+
+
 SearchHook = Callable[[Session, list[Op]], set[int]]
 SEARCH_HOOKS: list[SearchHook] = []
 """More rules for which articles' search documents some ops change (e.g. actor mentions);

@@ -116,13 +116,21 @@ class Recorder:
         self.ops.append(op)
 
     def update(self, table: Table, pk: dict[str, Any], values: Row) -> None:
-        """Set ``values`` on the row with primary key ``pk``, remembering the old values."""
-        cols = [table.c[k] for k in values]
+        """Set ``values`` on the row with primary key ``pk``, remembering the old values.
+
+        The op also carries the row's registered reference columns (unchanged), so that
+        ``Changes`` can name the records a link row points at.
+        """
+        info = REGISTRY.get(table.name)
+        refs = [c for c, _kind in info.refs] if info else []
+        cols = [table.c[k] for k in dict.fromkeys([*values, *refs])]
         old = self.session.execute(select(*cols).where(_where(table, pk))).mappings().one()
         changed = {k: v for k, v in values.items() if old[k] != v}
         if not changed:
             return
-        op = Op("update", table.name, {**pk, **changed}, {k: old[k] for k in changed})
+        kept = {c: old[c] for c in refs if c not in changed}
+        op = Op("update", table.name, {**pk, **changed, **kept},
+                {**{k: old[k] for k in changed}, **kept})
         op.apply(self.session)
         self.ops.append(op)
 

@@ -126,3 +126,6 @@ highlight = HighlightRow.__table__
 highlight_tag = HighlightTagRow.__table__
 outbox = OutboxRow.__table__
 meta = MetaRow.__table__
+# Feature tables live in their own modules on the same Base; importing them here makes
+# every table known to Alembic and to ``Base.metadata``.
+from app.store import schema_actors  # noqa: E402,F401

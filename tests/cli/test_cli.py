@@ -134,3 +134,13 @@ def test_ctrl_c_stops_import_cleanly_keeping_what_was_imported(tmp_path):
     assert proc.returncode == 130, err
     assert "(cancelled)" in out
     assert main(["check", "--no-repair", "--notebook", str(nb)]) == 0
+
+
+def test_notebook_option_works_before_and_after_the_command(files, tmp_path, capsys):
+    """--notebook PATH may stand before or after the command."""
+    nb = tmp_path / "nb"
+    assert main(["--notebook", str(nb), "import", str(files / "de.txt")]) == 0
+    assert main(["list", "--notebook", str(nb)]) == 0
+    assert "1 articles" in capsys.readouterr().out
+    assert main(["--notebook", str(nb), "list"]) == 0
+    assert "1 articles" in capsys.readouterr().out

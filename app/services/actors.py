@@ -1,0 +1,444 @@
+"""Actors: create, edit, merge, delete; aliases; "mark as actor"; alias-aware search.
+
+Every edit is one undoable transaction returning ``Changes``. Importing this module
+registers the actor tables for undo, the ``actor`` search field source and the hook
+that reindexes articles when mentions, aliases or names change.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+
+from rapidfuzz import fuzz
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.core.changes import Changes
+from app.core.errors import NotFound, ValidationError
+from app.services import actor_queries as q
+from app.services import indexing, unit
+from app.services.actor_records import (
+    ACTOR_KINDS,
+    Actor,
+    Alias,
+    CoActor,
+    DeleteImpact,
+    Mention,
+    PartyRole,
+)
+from app.services.annotations import AnnotationService
+from app.services.countries import find_country
+from app.services.names import detect_script, fold, inflected_forms, name_key, name_keys
+from app.services.suggest import SuggestionService
+from app.services.unit import Transaction, Writer
+from app.store import schema
+from app.store import schema_actors as sa_
+from app.store.engine import translated_errors
+
+log = logging.getLogger(__name__)
+
+ACTOR, ALIAS, MENTION, REJECTION = sa_.actor, sa_.alias, sa_.mention, sa_.rejection
+PARTY, EVIDENCE = sa_.party, sa_.evidence
+H, A = schema.highlight, schema.article
+
+_QID = re.compile(r"^(?:https?://(?:www\.)?wikidata\.org/(?:wiki|entity)/)?([Qq][1-9]\d*)$")
+
+q.register_tables()
+indexing.ACTOR_SOURCES.append(q.article_actor_names)
+unit.SEARCH_HOOKS.append(q.affected_by_actor_ops)
+unit.HIGHLIGHT_DELETE_HOOKS.append(q.delete_for_highlights)
+
+
+def clean_actor_name(name: str) -> str:
+    """An actor name or alias: whitespace collapsed, not empty, at most 300 characters."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError("an actor needs a name")
+    if len(name) > 300:
+        raise ValidationError("a name can be at most 300 characters")
+    return name
+
+
+def clean_kind(kind: str) -> str:
+    if kind not in ACTOR_KINDS:
+        raise ValidationError(f"{kind!r} is not a kind of actor: {', '.join(ACTOR_KINDS)}")
+    return kind
+
+
+def clean_country(value: str) -> str:
+    """An ISO 3166 alpha-2 code from a code or an English/German name ("" stays "")."""
+    return find_country(value).code if value.strip() else ""
+
+
+def clean_external_id(value: str) -> str:
+    """A Wikidata Q-number ("Q123", also from a wikidata.org URL), or ""."""
+    value = value.strip()
+    if not value:
+        return ""
+    match = _QID.match(value)
+    if not match:
+        raise ValidationError(f"{value!r} is not a Wikidata id like Q12345")
+    return match.group(1).upper()
+
+
+class ActorService:
+    """Actors with aliases and mentions. Names are not unique: two people can share one."""
+
+    def __init__(self, sessions: sessionmaker[Session], writer: Writer,
+                 annotations: AnnotationService) -> None:
+        self._sessions = sessions
+        self._writer = writer
+        self._annotations = annotations
+        self.suggestions = SuggestionService(sessions, writer, self)
+
+    # -- reading ------------------------------------------------------------------------
+    def list(self, kind: str = "", text: str = "") -> list[Actor]:
+        """Actors sorted by name; ``kind`` filters, ``text`` matches any spelling."""
+        with translated_errors(), self._sessions() as session:
+            found = q.actors(session, ACTOR.c.kind == kind if kind else None)
+        if text:
+            wanted = fold(text)
+            found = [a for a in found if any(wanted in fold(s) for s in a.spellings)]
+        return found
+
+    def get(self, actor_id: int) -> Actor:
+        with translated_errors(), self._sessions() as session:
+            return self._get(session, actor_id)
+
+    @staticmethod
+    def _get(session: Session, actor_id: int) -> Actor:
+        found = q.actors(session, ACTOR.c.id == actor_id)
+        if not found:
+            raise NotFound(f"actor {actor_id} does not exist")
+        return found[0]
+
+    def find(self, name: str) -> Actor | None:
+        """The actor one of whose spellings is ``name`` across languages, else the one
+        fuzzy completion is sure of (90+, e.g. a surname), or None."""
+        keys = name_keys(name)
+        if not keys:
+            return None
+        for actor in self.list():
+            if any(keys & name_keys(s) for s in actor.spellings):
+                return actor
+        best = self.complete(name, limit=1)
+        return best[0][0] if best and best[0][1] >= 90 else None
+
+    def complete(self, text: str, limit: int = 10) -> list[tuple[Actor, float]]:
+        """Fuzzy completion for "mark as actor": best-matching actors with a 0-100 score."""
+        wanted = fold(text).strip()
+        if not wanted:
+            return [(a, 0.0) for a in self.list()[:limit]]
+        keys = name_keys(text)
+        scored = []
+        for actor in self.list():
+            score = max(self._score(wanted, keys, s) for s in actor.spellings)
+            if score >= 50:
+                scored.append((actor, score))
+        scored.sort(key=lambda p: (-p[1], p[0].name.casefold()))
+        return scored[:limit]
+
+    @staticmethod
+    def _score(wanted: str, keys: frozenset[str], spelling: str) -> float:
+        if keys & name_keys(spelling):
+            return 100.0
+        folded = fold(spelling)
+        if folded.startswith(wanted):
+            return 95.0
+        return float(fuzz.WRatio(wanted, folded))
+
+    def mentions(self, actor_id: int) -> list[Mention]:
+        """Every mention of the actor in context, across articles (by date)."""
+        with translated_errors(), self._sessions() as session:
+            return q.mentions(session, MENTION.c.actor_id == actor_id)
+
+    def mentions_in(self, article_id: int) -> list[Mention]:
+        """Every actor mention in one article, for the reader."""
+        with translated_errors(), self._sessions() as session:
+            return q.mentions(session, H.c.article_id == article_id)
+
+    def co_actors(self, actor_id: int) -> list[CoActor]:
+        with translated_errors(), self._sessions() as session:
+            return q.co_actors(session, actor_id)
+
+    def roles(self, actor_id: int) -> list[PartyRole]:
+        """The agreements the actor is a party to, with its roles."""
+        with translated_errors(), self._sessions() as session:
+            return q.party_roles(session, actor_id)
+
+    def expand(self, field: str, text: str) -> Sequence[str]:
+        """Search hook: every spelling of the actors ``text`` is a spelling of."""
+        keys = name_keys(text)
+        if not keys:
+            return []
+        with translated_errors(), self._sessions() as session:
+            names = q.spellings(session)
+        out: list[str] = []
+        for spellings in names.values():
+            if any(keys & name_keys(s) for s in spellings):
+                out.extend(spellings)
+        return out
+
+    # -- creating and editing -----------------------------------------------------------
+    def create(self, name: str, kind: str = "other", country: str = "", description: str = "",
+               external_id: str = "", aliases: Iterable[str] = ()) -> tuple[Actor, Changes]:
+        name = clean_actor_name(name)
+        with self._writer.edit(f"create actor '{name}'") as tx:
+            actor_id = self.create_in(tx, name, kind, country, description, external_id)
+            for alias in aliases:
+                self.ensure_alias_in(tx, actor_id, alias)
+        return self.get(actor_id), tx.changes
+
+    def create_in(self, tx: Transaction, name: str, kind: str = "other", country: str = "",
+                  description: str = "", external_id: str = "") -> int:
+        row = tx.rec.insert(ACTOR, {
+            "id": None, "name": clean_actor_name(name), "kind": clean_kind(kind),
+            "country": clean_country(country), "description": description,
+            "external_id": clean_external_id(external_id)})
+        return int(row["id"])
+
+    def update(self, actor_id: int, *, name: str | None = None, kind: str | None = None,
+               country: str | None = None, description: str | None = None,
+               external_id: str | None = None) -> Changes:
+        """Change any of the actor's fields (None leaves a field as it is)."""
+        values: dict[str, str] = {}
+        if name is not None:
+            values["name"] = clean_actor_name(name)
+        if kind is not None:
+            values["kind"] = clean_kind(kind)
+        if country is not None:
+            values["country"] = clean_country(country)
+        if description is not None:
+            values["description"] = description
+        if external_id is not None:
+            values["external_id"] = clean_external_id(external_id)
+        with self._writer.edit("edit actor") as tx:
+            old = self._get(tx.session, actor_id)
+            if values:
+                tx.rec.update(ACTOR, {"id": actor_id}, values)
+            if "name" in values and values["name"] != old.name:
+                self.ensure_alias_in(tx, actor_id, old.name)
+        return tx.changes
+
+    # -- aliases ------------------------------------------------------------------------
+    def add_alias(self, actor_id: int, name: str, language: str = "") -> tuple[Alias, Changes]:
+        name = clean_actor_name(name)
+        with self._writer.edit(f"add alias '{name}'") as tx:
+            self._get(tx.session, actor_id)
+            alias_id = self.ensure_alias_in(tx, actor_id, name, language, exact=True)
+            if alias_id is None:
+                raise ValidationError(f"{name!r} is already a spelling of this actor")
+        return self._alias(alias_id), tx.changes
+
+    def _alias(self, alias_id: int) -> Alias:
+        with translated_errors(), self._sessions() as session:
+            row = session.execute(select(ALIAS).where(ALIAS.c.id == alias_id)).mappings().first()
+        if row is None:
+            raise NotFound(f"alias {alias_id} does not exist")
+        return Alias(row["id"], row["actor_id"], row["name"], row["language"], row["script"])
+
+    def ensure_alias_in(self, tx: Transaction, actor_id: int, name: str, language: str = "",
+                        exact: bool = False) -> int | None:
+        """Add ``name`` as an alias unless the actor has it already; returns the new id.
+
+        Unless ``exact``, an inflected form of a known spelling (Tokajews for Tokajew) is
+        not added either: it is a form of the name, not another spelling.
+        """
+        name = clean_actor_name(name)
+        known = q.spellings(tx.session, [actor_id]).get(actor_id, [])
+        if name.casefold() in {s.casefold() for s in known}:
+            return None
+        if not exact and inflected_forms(name) & {f for s in known for f in name_keys(s)}:
+            return None
+        row = tx.rec.insert(ALIAS, {"id": None, "actor_id": actor_id, "name": name,
+                                    "language": language.strip().lower(),
+                                    "script": detect_script(name), "key": name_key(name)})
+        return int(row["id"])
+
+    def set_alias(self, alias_id: int, name: str | None = None,
+                  language: str | None = None) -> Changes:
+        """Correct an alias' spelling or language (its script follows the spelling)."""
+        with self._writer.edit("edit alias") as tx:
+            alias = self._alias(alias_id)
+            values: dict[str, str] = {}
+            if name is not None:
+                clean = clean_actor_name(name)
+                values.update(name=clean, script=detect_script(clean), key=name_key(clean))
+            if language is not None:
+                values["language"] = language.strip().lower()
+            q.update_linked(tx.rec, ALIAS, alias.id, values)
+        return tx.changes
+
+    def remove_alias(self, alias_id: int) -> Changes:
+        with self._writer.edit("remove alias") as tx:
+            rows = tx.rec.rows(ALIAS, ALIAS.c.id == alias_id)
+            if not rows:
+                raise NotFound(f"alias {alias_id} does not exist")
+            tx.rec.delete(ALIAS, rows[0])
+        return tx.changes
+
+    # -- mentions -----------------------------------------------------------------------
+    def mark(self, article_id: int, start: int, end: int, actor_id: int | None = None,
+             new_name: str = "", kind: str = "other") -> tuple[Mention, Changes]:
+        """"Mark as actor": the span names ``actor_id`` (or a new actor ``new_name``).
+
+        Creates the highlight if there is none with exactly this span, and adds the
+        spelling as an alias when it is new. One undo step.
+        """
+        if actor_id is None and not new_name.strip():
+            raise ValidationError("choose an actor or give a name for a new one")
+        with self._writer.edit("mark as actor") as tx:
+            if actor_id is None:
+                actor_id = self.create_in(tx, new_name, kind)
+            mention_id = self.mark_in(tx, article_id, start, end, actor_id)
+        return self._mention(mention_id), tx.changes
+
+    def mark_in(self, tx: Transaction, article_id: int, start: int, end: int,
+                actor_id: int) -> int:
+        """Inside a transaction: mention of ``actor_id`` at the span; returns its id."""
+        self._get(tx.session, actor_id)
+        highlight_id = tx.session.scalar(select(H.c.id).where(
+            H.c.article_id == article_id, H.c.start == start, H.c.end == end).limit(1))
+        if highlight_id is None:
+            highlight_id = self._annotations.add_in(tx, article_id, start, end, [])
+        return self._link_in(tx, highlight_id, actor_id)
+
+    def mark_highlight(self, highlight_id: int, actor_id: int) -> tuple[Mention, Changes]:
+        """Mark an existing highlight as naming an actor."""
+        with self._writer.edit("mark as actor") as tx:
+            self._get(tx.session, actor_id)
+            mention_id = self._link_in(tx, highlight_id, actor_id)
+        return self._mention(mention_id), tx.changes
+
+    def _link_in(self, tx: Transaction, highlight_id: int, actor_id: int) -> int:
+        row = tx.session.execute(select(H.c.exact, A.c.language).join(
+            A, A.c.id == H.c.article_id).where(H.c.id == highlight_id)).first()
+        if row is None:
+            raise NotFound(f"highlight {highlight_id} does not exist")
+        existing = tx.session.scalar(select(MENTION.c.id).where(
+            MENTION.c.highlight_id == highlight_id, MENTION.c.actor_id == actor_id))
+        if existing is not None:
+            return int(existing)
+        if row.exact.strip():
+            self.ensure_alias_in(tx, actor_id, row.exact, row.language)
+        inserted = tx.rec.insert(MENTION, {"id": None, "highlight_id": highlight_id,
+                                           "actor_id": actor_id})
+        return int(inserted["id"])
+
+    def _mention(self, mention_id: int) -> Mention:
+        with translated_errors(), self._sessions() as session:
+            found = q.mentions(session, MENTION.c.id == mention_id)
+        if not found:
+            raise NotFound(f"mention {mention_id} does not exist")
+        return found[0]
+
+    def unmark(self, mention_id: int) -> Changes:
+        """Remove a mention (the highlight stays)."""
+        with self._writer.edit("unmark actor") as tx:
+            rows = tx.rec.rows(MENTION, MENTION.c.id == mention_id)
+            if not rows:
+                raise NotFound(f"mention {mention_id} does not exist")
+            tx.rec.delete(MENTION, rows[0])
+        return tx.changes
+
+    # -- merge and delete ---------------------------------------------------------------
+    def merge(self, source_ids: Iterable[int], target_id: int) -> Changes:
+        """Merge actors into ``target_id``: every alias (and the sources' names), mention,
+        party role and rejection moves over; empty fields of the target are filled."""
+        sources = [s for s in dict.fromkeys(source_ids) if s != target_id]
+        with self._writer.edit(f"merge {len(sources) + 1} actors") as tx:
+            self._get(tx.session, target_id)
+            for source in sources:
+                self._merge_one(tx, source, target_id)
+        return tx.changes
+
+    def _merge_one(self, tx: Transaction, source: int, target: int) -> None:
+        actor = self._get(tx.session, source)
+        self._fill_empty_fields(tx, actor, target)
+        for alias in tx.rec.rows(ALIAS, ALIAS.c.actor_id == source):
+            if self._has_spelling(tx.session, target, alias["name"]):
+                tx.rec.delete(ALIAS, alias)
+            else:
+                q.update_linked(tx.rec, ALIAS, alias["id"], {"actor_id": target})
+        self.ensure_alias_in(tx, target, actor.name, exact=True)
+        self._move_mentions(tx, source, target)
+        self._move_parties(tx, source, target)
+        for rejection in tx.rec.rows(REJECTION, REJECTION.c.actor_id == source):
+            q.update_linked(tx.rec, REJECTION, rejection["id"], {"actor_id": target})
+        tx.rec.delete(ACTOR, tx.rec.rows(ACTOR, ACTOR.c.id == source)[0])
+
+    @staticmethod
+    def _has_spelling(session: Session, actor_id: int, name: str) -> bool:
+        known = q.spellings(session, [actor_id]).get(actor_id, [])
+        return name.casefold() in {s.casefold() for s in known}
+
+    def _fill_empty_fields(self, tx: Transaction, source: Actor, target: int) -> None:
+        current = self._get(tx.session, target)
+        values = {f: getattr(source, f) for f in ("country", "description", "external_id")
+                  if not getattr(current, f) and getattr(source, f)}
+        if current.kind == "other" and source.kind != "other":
+            values["kind"] = source.kind
+        if values:
+            tx.rec.update(ACTOR, {"id": target}, values)
+
+    @staticmethod
+    def _move_mentions(tx: Transaction, source: int, target: int) -> None:
+        have = {r["highlight_id"] for r in tx.rec.rows(MENTION, MENTION.c.actor_id == target)}
+        for mention in tx.rec.rows(MENTION, MENTION.c.actor_id == source):
+            if mention["highlight_id"] in have:
+                tx.rec.delete(MENTION, mention)
+            else:
+                q.update_linked(tx.rec, MENTION, mention["id"], {"actor_id": target})
+
+    @staticmethod
+    def _move_parties(tx: Transaction, source: int, target: int) -> None:
+        have = {(r["agreement_id"], r["role"]): r["id"]
+                for r in tx.rec.rows(PARTY, PARTY.c.actor_id == target)}
+        for party in tx.rec.rows(PARTY, PARTY.c.actor_id == source):
+            twin = have.get((party["agreement_id"], party["role"]))
+            if twin is None:
+                q.update_linked(tx.rec, PARTY, party["id"], {"actor_id": target})
+                continue
+            for ev in tx.rec.rows(EVIDENCE, EVIDENCE.c.party_id == party["id"]):
+                q.update_linked(tx.rec, EVIDENCE, ev["id"], {"party_id": twin})
+            tx.rec.delete(PARTY, party)
+
+    def delete_impact(self, actor_id: int) -> DeleteImpact:
+        """What :meth:`delete` would remove, to ask the user first."""
+        with translated_errors(), self._sessions() as session:
+            actor = self._get(session, actor_id)
+            mentions = session.scalar(select(func.count()).select_from(MENTION).where(
+                MENTION.c.actor_id == actor_id)) or 0
+            roles = q.party_roles(session, actor_id)
+        return DeleteImpact(actor_id, actor.name, len(actor.aliases), int(mentions),
+                            tuple(roles))
+
+    def delete(self, actor_id: int, force: bool = False) -> Changes:
+        """Delete an actor with its aliases and mentions (highlights stay).
+
+        Raises:
+            ValidationError: the actor is a party to an agreement and ``force`` is False;
+                the message says what would change (see :meth:`delete_impact`).
+        """
+        impact = self.delete_impact(actor_id)
+        if impact.is_party and not force:
+            raise ValidationError(impact.describe() + "; confirm to delete anyway")
+        with self._writer.edit(f"delete actor '{impact.name}'") as tx:
+            self.delete_in(tx, actor_id)
+        return tx.changes
+
+    @staticmethod
+    def delete_in(tx: Transaction, actor_id: int) -> None:
+        parties = tx.rec.rows(PARTY, PARTY.c.actor_id == actor_id)
+        party_ids = [p["id"] for p in parties]
+        for ev in tx.rec.rows(EVIDENCE, EVIDENCE.c.party_id.in_(party_ids)) if party_ids else []:
+            q.update_linked(tx.rec, EVIDENCE, ev["id"], {"party_id": None, "field": "agreement"})
+        for table in (sa_.party, MENTION, ALIAS, REJECTION):
+            for row in tx.rec.rows(table, table.c.actor_id == actor_id):
+                tx.rec.delete(table, row)
+        rows = tx.rec.rows(ACTOR, ACTOR.c.id == actor_id)
+        if not rows:
+            raise NotFound(f"actor {actor_id} does not exist")
+        tx.rec.delete(ACTOR, rows[0])

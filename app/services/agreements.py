@@ -1,0 +1,380 @@
+"""Agreements: parties with roles, value, status history, summary, and evidence.
+
+Every field can cite passages (highlights) in any article, each with a stance; reports
+that contradict each other are kept side by side and flagged. One method = one undoable
+transaction returning ``Changes``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.core.changes import Changes
+from app.core.dates import parse_partial_date
+from app.core.errors import NotFound, ValidationError
+from app.services import agreement_queries as aq
+from app.services.actor_queries import update_linked
+from app.services.actor_records import (
+    AGREEMENT_TYPES,
+    EVIDENCE_FIELDS,
+    PARTY_ROLES,
+    QUALIFIERS,
+    STANCES,
+    STATUSES,
+    Agreement,
+    Event,
+    Evidence,
+    Party,
+)
+from app.services.annotations import AnnotationService
+from app.services.unit import Transaction, Writer
+from app.services.values import parse_value
+from app.store import schema
+from app.store import schema_actors as sa_
+from app.store.engine import translated_errors
+
+log = logging.getLogger(__name__)
+
+AG, PARTY, EVENT, EVIDENCE, ACTOR = sa_.agreement, sa_.party, sa_.event, sa_.evidence, sa_.actor
+H = schema.highlight
+SORTS = ("title", "date", "type", "status", "value")
+
+
+def _one_of(value: str, allowed: tuple[str, ...], what: str) -> str:
+    if value not in allowed:
+        raise ValidationError(f"{value!r} is not a {what}: {', '.join(allowed)}")
+    return value
+
+
+def _title(title: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        raise ValidationError("an agreement needs a title")
+    if len(title) > 500:
+        raise ValidationError("a title can be at most 500 characters")
+    return title
+
+
+def _currency(code: str) -> str:
+    code = code.strip().upper()
+    if code and not (len(code) == 3 and code.isalpha()):
+        raise ValidationError(f"{code!r} is not an ISO 4217 currency code like USD")
+    return code
+
+
+def _sort_key(sort: str) -> Any:
+    keys = {
+        "title": lambda a: a.title.casefold(),
+        "date": lambda a: (aq._date_key(a.date) or "9999", a.title.casefold()),
+        "type": lambda a: (a.type, a.title.casefold()),
+        "status": lambda a: (STATUSES.index(a.status) if a.status else -1, a.title.casefold()),
+        # money first, then counted units (37 aircraft), then values without an amount
+        "value": lambda a: (a.value.amount is None, not a.value.currency,
+                            a.value.amount or 0.0),
+    }
+    if sort not in keys:
+        raise ValidationError(f"cannot sort agreements by {sort!r}: {', '.join(SORTS)}")
+    return keys[sort]
+
+
+class AgreementService:
+    """Create, edit, list and delete agreements and their evidence."""
+
+    def __init__(self, sessions: sessionmaker[Session], writer: Writer,
+                 annotations: AnnotationService) -> None:
+        self._sessions = sessions
+        self._writer = writer
+        self._annotations = annotations
+
+    # -- reading ------------------------------------------------------------------------
+    def list(self, sort: str = "title", descending: bool = False, type: str = "",
+             status: str = "", actor_id: int | None = None) -> list[Agreement]:
+        """Agreements, sortable by title, date, type, status or value; filters optional."""
+        key = _sort_key(sort)
+        with translated_errors(), self._sessions() as session:
+            where = AG.c.type == type if type else None
+            found = aq.agreements(session, where)
+        if status:
+            found = [a for a in found if a.status == status]
+        if actor_id is not None:
+            found = [a for a in found if any(p.actor_id == actor_id for p in a.parties)]
+        return sorted(found, key=key, reverse=descending)
+
+    def get(self, agreement_id: int) -> Agreement:
+        with translated_errors(), self._sessions() as session:
+            return self._get(session, agreement_id)
+
+    @staticmethod
+    def _get(session: Session, agreement_id: int) -> Agreement:
+        found = aq.agreements(session, AG.c.id == agreement_id)
+        if not found:
+            raise NotFound(f"agreement {agreement_id} does not exist")
+        return found[0]
+
+    def evidence_in(self, article_id: int) -> list[Evidence]:
+        """Evidence passages in one article, for the reader."""
+        with translated_errors(), self._sessions() as session:
+            return aq.evidence(session, H.c.article_id == article_id)
+
+    # -- agreements ---------------------------------------------------------------------
+    def create(self, title: str, type: str = "other", summary: str = "",
+               value_text: str = "") -> tuple[Agreement, Changes]:
+        title = _title(title)
+        with self._writer.edit(f"create agreement '{title}'") as tx:
+            agreement_id = self.create_in(tx, title, type, summary, value_text)
+        return self.get(agreement_id), tx.changes
+
+    def create_in(self, tx: Transaction, title: str, type: str = "other", summary: str = "",
+                  value_text: str = "") -> int:
+        row = tx.rec.insert(AG, {"id": None, "title": _title(title),
+                                 "type": _one_of(type, AGREEMENT_TYPES, "type of agreement"),
+                                 "summary": summary, **self._value_columns(value_text)})
+        return int(row["id"])
+
+    def create_from_passage(self, article_id: int, start: int, end: int, title: str,
+                            type: str = "other") -> tuple[Agreement, Changes]:
+        """A new agreement whose first evidence is the passage ``[start, end)``."""
+        title = _title(title)
+        with self._writer.edit(f"create agreement '{title}'") as tx:
+            agreement_id = self.create_in(tx, title, type)
+            highlight_id = self._highlight_in(tx, article_id, start, end)
+            self._evidence_in(tx, agreement_id, highlight_id, "agreement", "supports")
+        return self.get(agreement_id), tx.changes
+
+    def update(self, agreement_id: int, *, title: str | None = None, type: str | None = None,
+               summary: str | None = None) -> Changes:
+        values: dict[str, str] = {}
+        if title is not None:
+            values["title"] = _title(title)
+        if type is not None:
+            values["type"] = _one_of(type, AGREEMENT_TYPES, "type of agreement")
+        if summary is not None:
+            values["summary"] = summary
+        with self._writer.edit("edit agreement") as tx:
+            self._require(tx.session, agreement_id)
+            if values:
+                tx.rec.update(AG, {"id": agreement_id}, values)
+        return tx.changes
+
+    @staticmethod
+    def _value_columns(text: str, **overrides: Any) -> dict[str, Any]:
+        parsed = parse_value(text)
+        values = {"value_text": parsed.text, "value_amount": parsed.amount,
+                  "value_amount_max": parsed.amount_max, "value_currency": parsed.currency,
+                  "value_qualifier": parsed.qualifier, "value_unit": parsed.unit}
+        for name, value in overrides.items():
+            if value is not None:
+                values[f"value_{name}"] = value
+        values["value_currency"] = _currency(values["value_currency"])
+        _one_of(values["value_qualifier"], QUALIFIERS, "value qualifier")
+        return values
+
+    def set_value(self, agreement_id: int, text: str, *, amount: float | None = None,
+                  amount_max: float | None = None, currency: str | None = None,
+                  qualifier: str | None = None, unit: str | None = None) -> Changes:
+        """Set the value from its raw text ("rund 1,1 Milliarden US-Dollar"); the parsed
+        parts can be overridden. Unparseable text is kept as text with no amount."""
+        values = self._value_columns(text, amount=amount, amount_max=amount_max,
+                                     currency=currency, qualifier=qualifier, unit=unit)
+        with self._writer.edit("set agreement value") as tx:
+            self._require(tx.session, agreement_id)
+            tx.rec.update(AG, {"id": agreement_id}, values)
+        return tx.changes
+
+    def delete(self, agreement_id: int) -> Changes:
+        """Delete an agreement with its parties, events and evidence (highlights stay)."""
+        with self._writer.edit("delete agreement") as tx:
+            self._require(tx.session, agreement_id)
+            for table in (EVIDENCE, PARTY, EVENT):
+                for row in tx.rec.rows(table, table.c.agreement_id == agreement_id):
+                    tx.rec.delete(table, row)
+            tx.rec.delete(AG, tx.rec.rows(AG, AG.c.id == agreement_id)[0])
+        return tx.changes
+
+    @staticmethod
+    def _require(session: Session, agreement_id: int) -> None:
+        if session.scalar(select(AG.c.id).where(AG.c.id == agreement_id)) is None:
+            raise NotFound(f"agreement {agreement_id} does not exist")
+
+    # -- parties ------------------------------------------------------------------------
+    def add_party(self, agreement_id: int, actor_id: int,
+                  role: str = "party") -> tuple[Party, Changes]:
+        with self._writer.edit(f"add {role}") as tx:
+            party_id = self.add_party_in(tx, agreement_id, actor_id, role)
+        return self._party(party_id), tx.changes
+
+    def add_party_in(self, tx: Transaction, agreement_id: int, actor_id: int,
+                     role: str = "party") -> int:
+        self._require(tx.session, agreement_id)
+        _one_of(role, PARTY_ROLES, "party role")
+        if tx.session.scalar(select(ACTOR.c.id).where(ACTOR.c.id == actor_id)) is None:
+            raise NotFound(f"actor {actor_id} does not exist")
+        existing = tx.session.scalar(select(PARTY.c.id).where(
+            PARTY.c.agreement_id == agreement_id, PARTY.c.actor_id == actor_id,
+            PARTY.c.role == role))
+        if existing is not None:
+            return int(existing)
+        row = tx.rec.insert(PARTY, {"id": None, "agreement_id": agreement_id,
+                                    "actor_id": actor_id, "role": role})
+        return int(row["id"])
+
+    def _party(self, party_id: int) -> Party:
+        with translated_errors(), self._sessions() as session:
+            agreement_id = session.scalar(select(PARTY.c.agreement_id).where(
+                PARTY.c.id == party_id))
+            if agreement_id is None:
+                raise NotFound(f"party {party_id} does not exist")
+            found = aq.parties(session, [agreement_id])[agreement_id]
+        return next(p for p in found if p.id == party_id)
+
+    def set_party_role(self, party_id: int, role: str) -> Changes:
+        with self._writer.edit(f"change role to {role}") as tx:
+            self._row(tx.session, PARTY, party_id, "party")
+            update_linked(tx.rec, PARTY, party_id, {"role": _one_of(role, PARTY_ROLES,
+                                                                    "party role")})
+        return tx.changes
+
+    def remove_party(self, party_id: int) -> Changes:
+        """Remove a party; evidence citing it falls back to the whole agreement."""
+        with self._writer.edit("remove party") as tx:
+            row = self._row(tx.session, PARTY, party_id, "party")
+            for ev in tx.rec.rows(EVIDENCE, EVIDENCE.c.party_id == party_id):
+                update_linked(tx.rec, EVIDENCE, ev["id"], {"party_id": None,
+                                                           "field": "agreement"})
+            tx.rec.delete(PARTY, row)
+        return tx.changes
+
+    @staticmethod
+    def _row(session: Session, table: Any, row_id: int, what: str) -> dict[str, Any]:
+        row = session.execute(select(table).where(table.c.id == row_id)).mappings().first()
+        if row is None:
+            raise NotFound(f"{what} {row_id} does not exist")
+        return dict(row)
+
+    # -- status history -----------------------------------------------------------------
+    def add_event(self, agreement_id: int, status: str, date: str = "",
+                  note: str = "") -> tuple[Event, Changes]:
+        """Add a step to the status history (a partial date: 2025, 2025-11, 2025-11-06)."""
+        with self._writer.edit(f"add status '{status}'") as tx:
+            event_id = self.add_event_in(tx, agreement_id, status, date, note)
+        return self._event(event_id), tx.changes
+
+    def add_event_in(self, tx: Transaction, agreement_id: int, status: str, date: str = "",
+                     note: str = "") -> int:
+        self._require(tx.session, agreement_id)
+        row = tx.rec.insert(EVENT, {
+            "id": None, "agreement_id": agreement_id,
+            "status": _one_of(status, STATUSES, "status"),
+            "date": parse_partial_date(date) if date.strip() else "", "note": note})
+        return int(row["id"])
+
+    def _event(self, event_id: int) -> Event:
+        with translated_errors(), self._sessions() as session:
+            row = self._row(session, EVENT, event_id, "event")
+        return Event(row["id"], row["agreement_id"], row["status"], row["date"], row["note"])
+
+    def update_event(self, event_id: int, *, status: str | None = None,
+                     date: str | None = None, note: str | None = None) -> Changes:
+        values: dict[str, str] = {}
+        if status is not None:
+            values["status"] = _one_of(status, STATUSES, "status")
+        if date is not None:
+            values["date"] = parse_partial_date(date) if date.strip() else ""
+        if note is not None:
+            values["note"] = note
+        with self._writer.edit("edit status") as tx:
+            self._row(tx.session, EVENT, event_id, "event")
+            update_linked(tx.rec, EVENT, event_id, values)
+        return tx.changes
+
+    def remove_event(self, event_id: int) -> Changes:
+        """Remove a status step; evidence citing it falls back to the whole agreement."""
+        with self._writer.edit("remove status") as tx:
+            row = self._row(tx.session, EVENT, event_id, "event")
+            for ev in tx.rec.rows(EVIDENCE, EVIDENCE.c.event_id == event_id):
+                update_linked(tx.rec, EVIDENCE, ev["id"], {"event_id": None,
+                                                           "field": "agreement"})
+            tx.rec.delete(EVENT, row)
+        return tx.changes
+
+    # -- evidence -----------------------------------------------------------------------
+    def add_evidence(self, agreement_id: int, highlight_id: int, field: str = "agreement",
+                     stance: str = "supports", party_id: int | None = None,
+                     event_id: int | None = None, note: str = "") -> tuple[Evidence, Changes]:
+        """Cite a highlight for a field ("party" needs ``party_id``, "event" ``event_id``)."""
+        with self._writer.edit("add evidence") as tx:
+            evidence_id = self._evidence_in(tx, agreement_id, highlight_id, field, stance,
+                                            party_id, event_id, note)
+        return self._evidence(evidence_id), tx.changes
+
+    def cite(self, agreement_id: int, article_id: int, start: int, end: int,
+             field: str = "agreement", stance: str = "supports", party_id: int | None = None,
+             event_id: int | None = None, note: str = "") -> tuple[Evidence, Changes]:
+        """"Add as evidence" for a selected passage (its highlight is created if needed)."""
+        with self._writer.edit("add evidence") as tx:
+            highlight_id = self._highlight_in(tx, article_id, start, end)
+            evidence_id = self._evidence_in(tx, agreement_id, highlight_id, field, stance,
+                                            party_id, event_id, note)
+        return self._evidence(evidence_id), tx.changes
+
+    def _highlight_in(self, tx: Transaction, article_id: int, start: int, end: int) -> int:
+        found = tx.session.scalar(select(H.c.id).where(
+            H.c.article_id == article_id, H.c.start == start, H.c.end == end).limit(1))
+        if found is not None:
+            return int(found)
+        return self._annotations.add_in(tx, article_id, start, end, [])
+
+    def _evidence_in(self, tx: Transaction, agreement_id: int, highlight_id: int, field: str,
+                     stance: str, party_id: int | None = None, event_id: int | None = None,
+                     note: str = "") -> int:
+        self._require(tx.session, agreement_id)
+        self._row(tx.session, H, highlight_id, "highlight")
+        self._check_target(tx.session, agreement_id, field, party_id, event_id)
+        row = tx.rec.insert(EVIDENCE, {
+            "id": None, "agreement_id": agreement_id, "highlight_id": highlight_id,
+            "field": field, "party_id": party_id, "event_id": event_id,
+            "stance": _one_of(stance, STANCES, "stance"), "note": note})
+        return int(row["id"])
+
+    def _check_target(self, session: Session, agreement_id: int, field: str,
+                      party_id: int | None, event_id: int | None) -> None:
+        _one_of(field, EVIDENCE_FIELDS, "field of an agreement")
+        if (field == "party") != (party_id is not None):
+            raise ValidationError("evidence for a party names the party (and only then)")
+        if (field == "event") != (event_id is not None):
+            raise ValidationError("evidence for a status names the event (and only then)")
+        for table, row_id, what in ((PARTY, party_id, "party"), (EVENT, event_id, "event")):
+            if row_id is not None and self._row(session, table, row_id, what)[
+                    "agreement_id"] != agreement_id:
+                raise ValidationError(f"{what} {row_id} belongs to another agreement")
+
+    def _evidence(self, evidence_id: int) -> Evidence:
+        with translated_errors(), self._sessions() as session:
+            agreement_id = self._row(session, EVIDENCE, evidence_id, "evidence")["agreement_id"]
+            found = self._get(session, agreement_id).evidence
+        match = [e for e in found if e.id == evidence_id]
+        if not match:
+            raise NotFound(f"evidence {evidence_id} cites a deleted passage")
+        return match[0]
+
+    def set_evidence(self, evidence_id: int, *, stance: str | None = None,
+                     note: str | None = None) -> Changes:
+        values: dict[str, str] = {}
+        if stance is not None:
+            values["stance"] = _one_of(stance, STANCES, "stance")
+        if note is not None:
+            values["note"] = note
+        with self._writer.edit("edit evidence") as tx:
+            self._row(tx.session, EVIDENCE, evidence_id, "evidence")
+            update_linked(tx.rec, EVIDENCE, evidence_id, values)
+        return tx.changes
+
+    def remove_evidence(self, evidence_id: int) -> Changes:
+        """Stop citing a passage (the highlight stays)."""
+        with self._writer.edit("remove evidence") as tx:
+            tx.rec.delete(EVIDENCE, self._row(tx.session, EVIDENCE, evidence_id, "evidence"))
+        return tx.changes
