@@ -52,6 +52,13 @@ def two_articles(nb: Notebook) -> list[int]:
     return [int(first.id), int(other.id)]
 
 
+def show_first_highlight(window: MainWindow, nb: Notebook, article_id: int) -> None:
+    """Click-equivalent: show the article's first tagged highlight in the inspector."""
+    highlights = [h for h in nb.annotations.highlights_for(article_id) if h.tag_ids]
+    if highlights:
+        window.inspector.show_highlight(highlights[0].id)
+
+
 def main(argv: list[str]) -> int:
     out = Path(argv[0]) if argv else ROOT / "resources" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
@@ -70,6 +77,7 @@ def main(argv: list[str]) -> int:
         window.open_article(first)
         window.open_article(second, new_pane=True)
         window.reader_area.set_sync_scrolling(True)
+        show_first_highlight(window, nb, second)
         save(window, out, "side_by_side.png")
         window.focus_search()
         window.search_panel.query_edit.setText("Tokajew")

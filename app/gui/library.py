@@ -56,6 +56,10 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
 #: Full names of the columns whose headers are abbreviated, for tooltips.
 HEADER_TIPS = {3: "Language", 4: "Number of highlights"}
 HIGHLIGHTS_COLUMN = 4
+MAX_COLUMN_WIDTH = 120
+"""Pixels a fitted column (all but Title) may take at most."""
+FIT_ROWS = 60
+"""Rows measured when fitting the columns (the top of the view, within one page)."""
 ArticleIdRole = Qt.ItemDataRole.UserRole + 1
 
 
@@ -313,11 +317,28 @@ class LibraryPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        metrics = header.fontMetrics()
-        for column, sample in ((1, "Euronews.de"), (2, "2025-11-06"), (3, "de"), (4, "999")):
-            text = max(sample, COLUMNS[column][0], key=metrics.horizontalAdvance)
-            # Fixed widths from text, not ResizeToContents: that would read every page.
-            header.resizeSection(column, metrics.horizontalAdvance(text) + 16)
+        self.model.modelReset.connect(self._fit_columns)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Size every column but Title to its header and the rows shown; Title takes the rest.
+
+        Measured here on at most :data:`FIT_ROWS` rows from the top of the view (one
+        page): ``resizeColumnToContents`` would read every row of a hidden table, and
+        ``ResizeToContents`` re-measures on every data change. Done once per reset, so
+        the user can still drag the borders.
+        """
+        table, model = self.table, self.model
+        first = max(table.rowAt(0), 0)
+        last = min(model.rowCount(), first + FIT_ROWS) - 1
+        metrics = table.fontMetrics()
+        header_metrics = table.horizontalHeader().fontMetrics()
+        for column in range(1, len(COLUMNS)):
+            widths = [header_metrics.horizontalAdvance(COLUMNS[column][0]) + 24]
+            for row in range(first, last + 1):
+                value = model.data(model.index(row, column))
+                widths.append(metrics.horizontalAdvance(str(value or "")) + 14)
+            table.setColumnWidth(column, min(max(widths), MAX_COLUMN_WIDTH))
 
     def _build_layout(self) -> None:
         row1 = QHBoxLayout()
@@ -333,7 +354,7 @@ class LibraryPanel(QWidget):
         layout.addWidget(self.table, 1)
 
     def sizeHint(self) -> QSize:
-        return QSize(460, 600)
+        return QSize(560, 600)
 
     # --- filter ---------------------------------------------------------------------------
     def reload_choices(self) -> None:

@@ -45,7 +45,7 @@ from app.gui.metadata_dialog import MetadataDialog
 from app.gui.reader_area import ReaderArea
 from app.gui.search_panel import SearchPanel
 from app.gui.tag_manager import TagManagerDialog
-from app.gui.tasks import TaskRunner
+from app.gui.tasks import TaskRunner, prefer_gui_thread
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self.controller = controller
         self.settings = settings
         self.runner = runner or TaskRunner(self)
+        prefer_gui_thread()  # imports and the indexer must not starve painting
         self._opener = opener
         self._reader_article = 0
         self.import_dialogs: list[ImportDialog] = []
@@ -150,9 +151,9 @@ class MainWindow(QMainWindow):
             "Search", "SearchDock", self.search_panel, area.BottomDockWidgetArea
         )
         self.resizeDocks(
-            [self.library_dock, self.inspector_dock], [460, 280], Qt.Orientation.Horizontal
+            [self.library_dock, self.inspector_dock], [560, 260], Qt.Orientation.Horizontal
         )
-        self.resizeDocks([self.search_dock], [220], Qt.Orientation.Vertical)
+        self.resizeDocks([self.search_dock], [180], Qt.Orientation.Vertical)
 
     def _action(
         self, name: str, text: str, slot: Callable[..., Any], shortcut: Any = None

@@ -17,7 +17,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
@@ -27,6 +27,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QResizeEvent,
+    QTextBlock,
     QTextCharFormat,
     QTextCursor,
 )
@@ -67,6 +68,11 @@ def highlight_colour(highlight: Highlight, colours: dict[int, QColor]) -> QColor
         if tag_id in colours:
             return colours[tag_id]
     return QColor(DEFAULT_COLOUR)
+
+
+def _is_laid_out(block: QTextBlock) -> bool:
+    """True if Qt has laid the block out (asking its rectangle then costs nothing)."""
+    return block.layout().lineCount() > 0
 
 
 class MarginBar(QWidget):
@@ -188,10 +194,25 @@ class ReaderView(QTextEdit):
         self._find_matches = []
         self.setExtraSelections([])
         starts = self._positions.block_starts(text)
-        self.renderer.set_marks_for_text((self._mark(h) for h in highlights), starts)
+        self.renderer.install(self._marks(highlights), starts)
+        # Margin first: changing it after setPlainText would lay the document out again.
+        self._update_margin_width()
         self.setPlainText(text)
         self._positions.matches(self.document())
-        self._update_margin_width()
+        self._draw_visible()
+
+    def _marks(self, highlights: Sequence[Highlight]) -> list[Mark]:
+        """Marks of many highlights; highlights of one colour share one QColor."""
+        to_qt = self._positions.to_qt
+        shared: dict[tuple[str, tuple[int, ...]], QColor] = {}
+        marks = []
+        for h in highlights:
+            key = (h.colour, h.tag_ids)
+            colour = shared.get(key)
+            if colour is None:
+                colour = shared[key] = highlight_colour(h, self._colours)
+            marks.append(Mark(h.id, to_qt(h.start), to_qt(h.end), colour))
+        return marks
 
     def _mark(self, highlight: Highlight) -> Mark:
         start, end = self._positions.span_to_qt(highlight.start, highlight.end)
@@ -204,8 +225,10 @@ class ReaderView(QTextEdit):
         nb = self._controller.nb
         self._colours = tag_colours(nb.tags.list())
         highlights = nb.annotations.highlights_for(self._article_id)
-        self.renderer.reset(self._mark(h) for h in highlights)
+        self.renderer.reset(self._marks(highlights))
         self._update_margin_width()
+        self._draw_visible()
+        self.viewport().update()
 
     # -- reacting to edits -----------------------------------------------------
 
@@ -448,11 +471,34 @@ class ReaderView(QTextEdit):
         return rects[0].top(), rects[-1].bottom()
 
     def visible_blocks(self) -> range:
-        """Numbers of the blocks at least partly inside the viewport."""
-        top = self.cursorForPosition(QPoint(0, 0)).block().blockNumber()
-        corner = QPoint(self.viewport().width(), self.viewport().height())
-        bottom = self.cursorForPosition(corner).block().blockNumber()
-        return range(top, bottom + 1)
+        """Numbers of the blocks at least partly inside the viewport.
+
+        A binary search over the rectangles of blocks already laid out. QTextEdit lays
+        a long text out lazily (the first screen in ``setPlainText``, the rest in idle
+        chunks); asking for the rectangle of a block not laid out yet would force the
+        layout up to it (about 60 ms on 500 KB), and ``cursorForPosition`` costs up to
+        a millisecond. Painting lays out every visible block first, so during a paint
+        the answer is exact.
+        """
+        document = self.document()
+        layout = document.documentLayout()
+        top = self.verticalScrollBar().value()
+        bottom = top + self.viewport().height()
+        lo, hi = 0, document.blockCount() - 1
+        while lo < hi:
+            mid = (lo + hi) // 2
+            block = document.findBlockByNumber(mid)
+            if _is_laid_out(block) and layout.blockBoundingRect(block).bottom() <= top:
+                lo = mid + 1
+            else:
+                hi = mid
+        block = document.findBlockByNumber(lo)
+        last = lo
+        while (block.isValid() and _is_laid_out(block)
+               and layout.blockBoundingRect(block).top() < bottom):
+            last = block.blockNumber()
+            block = block.next()
+        return range(lo, last + 1)
 
     def visible_marks(self) -> list[Mark]:
         """Marks touching a visible block, each once."""
@@ -462,8 +508,18 @@ class ReaderView(QTextEdit):
                 seen.setdefault(mark.id, mark)
         return list(seen.values())
 
+    def _draw_visible(self) -> None:
+        """Format the highlights of the blocks on screen that are not drawn yet."""
+        if self.renderer.has_stale_blocks:
+            self.renderer.ensure(self.visible_blocks())
+
     def paintEvent(self, event: QPaintEvent) -> None:
-        """Paint the text, then outline boxes around the visible search hits."""
+        """Paint the text, then outline boxes around the visible search hits.
+
+        Blocks scrolled into view get their highlight formats first (usually done
+        already on scrolling; this catches every other way of becoming visible).
+        """
+        self._draw_visible()
         super().paintEvent(event)
         if not self._hits:
             return
@@ -486,11 +542,13 @@ class ReaderView(QTextEdit):
         painter.end()
 
     def _on_scrolled(self, _value: int) -> None:
+        self._draw_visible()
         self._margin.update()
 
     def _update_margin_width(self) -> None:
         width = self._margin.sizeHint().width()
-        self.setViewportMargins(width, 0, 0, 0)
+        if self.viewportMargins().left() != width:  # every change re-lays out the text
+            self.setViewportMargins(width, 0, 0, 0)
         self._place_margin()
         self._margin.update()
 

@@ -146,9 +146,11 @@ def bench_startup(nb_path: Path, runs: int = 5) -> None:
 class Heartbeat:
     """A 10 ms QTimer; records the gaps between its ticks (GUI-thread stalls)."""
 
-    def __init__(self) -> None:
+    def __init__(self, paint: object = None) -> None:
         from PySide6.QtCore import QTimer
 
+        self.paint = paint  # a widget repainted every 10th tick, as hovering would
+        self.paint_times: list[float] = []
         self.gaps: list[float] = []
         self._last = time.perf_counter()
         self.timer = QTimer()
@@ -159,6 +161,13 @@ class Heartbeat:
         now = time.perf_counter()
         self.gaps.append(now - self._last)
         self._last = now
+        if self.paint is not None and len(self.gaps) % 10 == 0:
+            self.paint.repaint()  # type: ignore[attr-defined]
+            self.paint_times.append(time.perf_counter() - now)
+
+    @property
+    def last_tick(self) -> float:
+        return self._last
 
     def start(self) -> None:
         self._last = time.perf_counter()
@@ -168,8 +177,56 @@ class Heartbeat:
         gaps = sorted(self.gaps) or [0.0]
         p99 = gaps[min(len(gaps) - 1, int(len(gaps) * 0.99))]
         over = sum(1 for g in gaps if g > 0.05)
+        paints = sorted(self.paint_times) or [0.0]
         return (f"max {gaps[-1] * 1000:6.0f} ms  p99 {p99 * 1000:5.0f} ms  "
-                f"ticks {len(gaps):5d}  gaps>50ms {over}")
+                f"ticks {len(gaps):5d}  gaps>50ms {over}  library repaint "
+                f"median {statistics.median(paints) * 1000:4.1f} max {paints[-1] * 1000:4.0f} ms")
+
+
+class StallSampler:
+    """Watches a :class:`Heartbeat` from a thread; samples the GUI stack when it stalls.
+
+    When no tick came for ``threshold`` seconds, the GUI thread's Python stack is read
+    with ``sys._current_frames()`` (once per stall, a few times while it lasts), so the
+    report says which code held the GUI thread.
+    """
+
+    def __init__(self, heartbeat: Heartbeat, threshold: float = 0.05) -> None:
+        import threading
+
+        self._heartbeat = heartbeat
+        self._threshold = threshold
+        self._gui_thread = threading.get_ident()
+        self._stop = threading.Event()
+        self.stacks: dict[str, int] = {}
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        import threading
+        import traceback
+
+        while not self._stop.wait(0.01):
+            if time.perf_counter() - self._heartbeat.last_tick < self._threshold:
+                continue
+            for ident, frame in sys._current_frames().items():
+                if ident == threading.get_ident():
+                    continue
+                who = "GUI   " if ident == self._gui_thread else "worker"
+                lines = [f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                         for f in traceback.extract_stack(frame)[-4:]]
+                key = f"{who} " + " <- ".join(reversed(lines))
+                self.stacks[key] = self.stacks.get(key, 0) + 1
+
+    def report(self, top: int = 12) -> str:
+        ranked = sorted(self.stacks.items(), key=lambda kv: -kv[1])[:top]
+        return "\n".join(f"    {n:4d} x {stack}" for stack, n in ranked) or "    (no stall)"
 
 
 def bench_library_scroll(window: object) -> None:
@@ -205,7 +262,7 @@ def bench_import_stalls(work: Path, nb_path: Path, count: int) -> None:
     from app.gui.main_window import MainWindow
     from app.services import Notebook
 
-    app = QApplication.instance() or QApplication([])
+    _app = QApplication.instance() or QApplication([])  # keep it alive
     stamp = int(time.time())
     files = write_files(work / f"import-{count}-{stamp}", make_texts(count, stamp, f"Neu{stamp}"))
     nb = Notebook.open(nb_path, background=True)
@@ -215,26 +272,40 @@ def bench_import_stalls(work: Path, nb_path: Path, count: int) -> None:
         window.resize(1400, 900)
         window.show()
         QTest.qWaitForWindowExposed(window)
+        print(f"GIL switch interval with the window open: {sys.getswitchinterval() * 1000:.2f} ms")
         bench_library_scroll(window)
-        idle = Heartbeat()
+        table = window.library.table.viewport()
+        idle = Heartbeat(table)
         idle.start()
         QTest.qWait(3000)
         idle.timer.stop()
-        busy = Heartbeat()
+        busy = Heartbeat(table)
         busy.start()
+        sampler = StallSampler(busy)
+        sampler.start()
         start = time.perf_counter()
         dialog = window.start_import(files)
         assert dialog is not None
-        while dialog.task.is_running:
-            app.processEvents()
-            time.sleep(0.002)
+        while dialog.task.is_running:  # a real event loop, as in the app
+            QTest.qWait(50)
         QTest.qWait(200)
         busy.timer.stop()
+        sampler.stop()
         elapsed = time.perf_counter() - start
         report = dialog.report
+        refresh = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            window.controller.changed.emit(report.changes)
+            window.library.table.viewport().repaint()
+            refresh.append(time.perf_counter() - t0)
+        print(f"  refresh after import (Changes of {len(report.imported):,} articles, "
+              f"idle): median {statistics.median(refresh) * 1000:.0f} ms")
         print(f"GUI-thread heartbeat (10 ms timer), {nb.articles.count():,} articles in notebook:")
         print(f"  idle 3 s                       {idle.summary()}")
         print(f"  importing {count:,} files ({elapsed:5.1f} s) {busy.summary()}")
+        print("  stacks sampled during GUI stalls over 50 ms (innermost first, all threads):")
+        print(sampler.report())
         if report is not None:
             print(f"  imported {len(report.imported):,}, duplicates {len(report.duplicates):,}, "
                   f"failed {len(report.failures):,}")
@@ -248,10 +319,16 @@ def main() -> int:
     parser.add_argument("--import-count", type=int, default=1_000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/dossier-bench"))
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--skip-startup", action="store_true")
+    parser.add_argument("--switch-interval", type=float, default=0.0,
+                        help="override sys.setswitchinterval (seconds) for the import run")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     nb_path = ensure_notebook(args.work, args.articles)
-    bench_startup(nb_path)
+    if not args.skip_startup:
+        bench_startup(nb_path)
+    if args.switch_interval:
+        sys.setswitchinterval(args.switch_interval)
     if not args.skip_import:
         bench_import_stalls(args.work, nb_path, args.import_count)
     return 0

@@ -244,3 +244,63 @@ def test_deleted_article_empties_view(view, controller, article) -> None:
     nb = controller.nb
     controller.edit(lambda: nb.articles.delete([article.id]))
     assert view.article_id == 0 and view.text == ""
+
+
+@pytest.fixture
+def long_article(notebook, tmp_path):
+    lines = [f"Absatz {i}: Energie und Gas aus Kasachstan, 😀 Gespräch Nummer {i}."
+             for i in range(400)]
+    path = tmp_path / "long.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return notebook.articles.get(notebook.imports.import_paths([path]).imported[0].id)
+
+
+def test_open_formats_only_visible_blocks_when_article_is_long(controller, long_article,
+                                                              qtbot) -> None:
+    """Opening a long article draws the highlights on screen and defers the rest."""
+    text = long_article.text
+    first = _span(text, "Absatz 1:")
+    last = _span(text, "Absatz 398:")
+    for start, end in (first, last):
+        controller.nb.annotations.add(long_article.id, start, end, colour="#ff0000")
+    reader = ReaderView(controller)
+    qtbot.addWidget(reader)
+    reader.resize(600, 300)
+    reader.show()
+    reader.load_article(long_article.id)
+    assert _format_at(reader, first[0]).hasProperty(QTextCharFormat.Property.BackgroundBrush)
+    assert 398 in reader.renderer.stale_blocks()
+    assert not _format_at(reader, last[0]).hasProperty(QTextCharFormat.Property.BackgroundBrush)
+
+
+def test_scrolled_into_view_block_gets_highlight_when_article_is_long(controller, long_article,
+                                                                     qtbot) -> None:
+    """A highlight far down is drawn once its paragraph scrolls into view."""
+    start, end = _span(long_article.text, "Absatz 398:")
+    controller.nb.annotations.add(long_article.id, start, end, colour="#ff0000")
+    reader = ReaderView(controller)
+    qtbot.addWidget(reader)
+    reader.resize(600, 300)
+    reader.show()
+    reader.load_article(long_article.id)
+    reader.scroll_to_span(start, end)
+    assert 398 not in reader.renderer.stale_blocks()
+    colour = _format_at(reader, start).background().color()
+    assert colour.red() > colour.blue()
+    assert reader.highlight_ids_at(start)
+
+
+def test_reload_redraws_drawn_blocks_and_defers_others_when_article_is_long(
+        controller, long_article, qtbot) -> None:
+    """After a full reload, a removed highlight's visible block loses its format."""
+    start, end = _span(long_article.text, "Absatz 2:")
+    highlight, _ = controller.nb.annotations.add(long_article.id, start, end, colour="#ff0000")
+    reader = ReaderView(controller)
+    qtbot.addWidget(reader)
+    reader.resize(600, 300)
+    reader.show()
+    reader.load_article(long_article.id)
+    controller.nb.annotations.delete(highlight.id)
+    reader.reload_highlights()
+    assert not _format_at(reader, start).hasProperty(QTextCharFormat.Property.BackgroundBrush)
+    assert not reader.renderer.stale_blocks() & set(reader.visible_blocks())

@@ -137,3 +137,20 @@ def test_runner_forgets_task_when_finished(qtbot, runner):
         pass
     assert blocker.args == [task]
     assert runner.active_tasks == []
+
+
+def test_prefer_gui_thread_lowers_switch_interval_only_when_higher() -> None:
+    """prefer_gui_thread shortens the GIL switch interval and never lengthens it."""
+    import sys
+
+    from app.gui.tasks import prefer_gui_thread
+
+    saved = sys.getswitchinterval()
+    try:
+        sys.setswitchinterval(0.005)
+        prefer_gui_thread(0.001)
+        assert sys.getswitchinterval() == pytest.approx(0.001)
+        prefer_gui_thread(0.002)
+        assert sys.getswitchinterval() == pytest.approx(0.001)
+    finally:
+        sys.setswitchinterval(saved)
