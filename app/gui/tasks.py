@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from app.core.errors import Cancelled
 from app.core.progress import CancelToken, ProgressEvent, ProgressFn
@@ -131,19 +131,27 @@ class TaskRunner(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
         self._tasks: set[Task] = set()
+        self._pending: list[tuple[Task, Work]] = []
 
     def submit(self, name: str, work: Work) -> Task:
         """Start ``work(progress, cancel)`` on a pool thread and return its task.
 
-        Connect to the task's signals right after this call: the work cannot emit
-        before control returns to the event loop, because delivery is queued.
+        The work starts only when control returns to the event loop, so signals
+        connected right after this call never miss an emission (a signal emitted
+        from the worker reaches only the slots connected at that moment).
         """
         task = Task(name, self)
         task.finished.connect(self._on_task_finished)
         self._tasks.add(task)
+        self._pending.append((task, work))
         self.taskStarted.emit(task)
-        self._pool.start(_Runnable(task, work))
+        QTimer.singleShot(0, self._start_pending)
         return task
+
+    def _start_pending(self) -> None:
+        pending, self._pending = self._pending, []
+        for task, work in pending:
+            self._pool.start(_Runnable(task, work))
 
     @property
     def active_tasks(self) -> list[Task]:
@@ -157,6 +165,7 @@ class TaskRunner(QObject):
 
     def wait(self, timeout_ms: int = -1) -> bool:
         """Block until the pool is idle (for shutdown and tests); True if it is."""
+        self._start_pending()
         return self._pool.waitForDone(timeout_ms)
 
     def _on_task_finished(self) -> None:

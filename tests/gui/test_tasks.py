@@ -103,11 +103,26 @@ def test_cancel_stops_work_when_requested(qtbot, runner):
 
     task = runner.submit("endless", work)
     _connect(task, rec)
-    assert started.wait(5)
+    qtbot.waitUntil(started.is_set, timeout=5000)
     with qtbot.waitSignal(task.finished, timeout=5000):
         task.cancel()
     assert rec.cancelled == 1
     assert rec.errors == [] and rec.results == []
+
+
+def test_signals_are_not_missed_when_work_finishes_at_once(qtbot, runner):
+    """Work that fails instantly still reaches slots connected right after submit."""
+    for _ in range(50):
+        rec = _Recorder()
+        task = runner.submit("instant", _raise_at_once)
+        _connect(task, rec)
+        with qtbot.waitSignal(task.finished, timeout=5000):
+            pass
+        assert len(rec.errors) == 1
+
+
+def _raise_at_once(progress: ProgressFn, cancel: CancelToken) -> None:
+    raise ValidationError("at once")
 
 
 def test_progress_throttled_when_work_reports_often(qtbot, runner):
