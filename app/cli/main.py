@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from types import FrameType
 
 from app.cli import actors as actors_cli
+from app.cli import notes as notes_cli
 from app.cli import render
 from app.cli.progress import TerminalProgress
 from app.core.errors import (
@@ -208,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
             "repairs the index")
     p.add_argument("--no-repair", action="store_true", help="only report")
     actors_cli.add_commands(add)
+    notes_cli.add_commands(add)
     return parser
 
 

@@ -145,6 +145,8 @@ class SearchHit:
     snippet: str
     snippet_marks: tuple[tuple[int, int], ...]
     hit_spans: tuple[tuple[int, int], ...]
+    kind: str = "article"  # "article" or "note"
+    note_id: int = 0  # for kind "note": the note (spans then refer to its Markdown)
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,7 @@ from app.gui.import_dialog import ImportDialog
 from app.gui.inspector import InspectorPanel
 from app.gui.library import LibraryPanel
 from app.gui.metadata_dialog import MetadataDialog
+from app.gui.notes_view import mount_notes
 from app.gui.reader_area import ReaderArea
 from app.gui.search_panel import SearchPanel
 from app.gui.tag_manager import TagManagerDialog
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._build_actions()
         self._build_menus()
+        mount_notes(self)
         self._build_status_bar()
         self._connect()
         self._attach_notebook()

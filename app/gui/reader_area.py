@@ -9,13 +9,15 @@ call its slots.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QPoint, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
 from app.core.changes import Changes
 from app.core.errors import NotFound
 from app.gui.controller import NotebookController
+from app.gui.notes_view import note_service
 from app.gui.quicktag import QuickTagPopup, apply_quick_tag
 from app.gui.reader import ReaderView
 
@@ -227,6 +230,8 @@ class ReaderArea(QWidget):
         pane.view.focusReceived.connect(self._on_view_focused)
         pane.view.highlightActivated.connect(self.highlightActivated)
         pane.view.verticalScrollBar().valueChanged.connect(self._on_view_scrolled)
+        pane.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        pane.view.customContextMenuRequested.connect(self._on_context_menu)
         self.splitter.addWidget(pane)
         self._panes.append(pane)
         self.placeholder.hide()
@@ -393,6 +398,37 @@ class ReaderArea(QWidget):
             self.highlightActivated.emit(highlight_id)
         if (view := self.current_view()) is not None:
             view.setFocus()
+
+    # -- citations ---------------------------------------------------------------
+
+    def copy_citation(self) -> str:
+        """Cite the focused pane's selection for a note: the passage becomes (or reuses)
+        a highlight and a ``[[passage:..]]`` link quoting it goes to the clipboard.
+        Returns the Markdown ("" when nothing is selected or citing failed)."""
+        span = self.selected_span()
+        if span is None:
+            return ""
+        notes = note_service(self._controller.nb)
+        result = self._controller.edit(functools.partial(notes.cite, *span), self)
+        if result is None:
+            return ""
+        QApplication.clipboard().setText(result[0].markdown)
+        return str(result[0].markdown)
+
+    def _on_context_menu(self, pos: QPoint) -> None:
+        """The reader's standard menu plus "Copy as Citation" for a selection."""
+        view = self.sender()
+        pane = next((p for p in self._panes if p.view is view), None)
+        if pane is None:
+            return
+        self._set_current(pane)
+        menu = pane.view.createStandardContextMenu(pos)
+        menu.addSeparator()
+        action = menu.addAction("Copy as Citation")
+        action.setEnabled(pane.view.textCursor().hasSelection())
+        action.triggered.connect(self.copy_citation)
+        menu.exec(pane.view.viewport().mapToGlobal(pos))
+        menu.deleteLater()
 
     # -- notebook changes ----------------------------------------------------------
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,8 +23,12 @@ MAX_ENTRIES = 1000
 
 @dataclass(frozen=True, slots=True)
 class Entry:
+    """One undo step. ``key`` and ``at`` let a burst of similar edits share one step."""
+
     label: str
     ops: tuple[Op, ...]
+    key: str = ""
+    at: float = 0.0
 
 
 class History:
@@ -43,6 +48,27 @@ class History:
             self._undo.append(Entry(label, tuple(ops)))
             del self._undo[:-MAX_ENTRIES]
             self._redo.clear()
+
+    def record_coalesced(self, label: str, ops: list[Op], key: str, window: float,
+                         now: float | None = None) -> bool:
+        """Push an edit, or fold it into the last entry if that has the same ``key``
+        and was recorded at most ``window`` seconds ago (autosaved typing: one undo
+        step per burst, not one per save). Returns True when it was folded in.
+        """
+        if not ops:
+            return False
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            last = self._undo[-1] if self._undo else None
+            if last is not None and key and last.key == key and now - last.at <= window:
+                merged = compact([*last.ops, *ops])
+                self._undo[-1] = Entry(label, tuple(merged), key, now)
+                self._redo.clear()
+                return True
+            self._undo.append(Entry(label, tuple(ops), key, now))
+            del self._undo[:-MAX_ENTRIES]
+            self._redo.clear()
+            return False
 
     @property
     def can_undo(self) -> bool:
@@ -84,3 +110,31 @@ class History:
         with self._lock:
             self._undo.clear()
             self._redo.clear()
+
+
+def compact(ops: list[Op]) -> list[Op]:
+    """Fold repeated updates of one row into the first, keeping the oldest ``old`` values.
+
+    Undoing the result restores the state before the first op; redoing it gives the
+    state after the last. Only updates are folded: inserts and deletes keep their order.
+    """
+    out: list[Op] = []
+    seen: dict[tuple[str, tuple[object, ...]], int] = {}
+    for op in ops:
+        key = (op.table, _row_key(op))
+        if op.kind != "update":
+            seen = {k: i for k, i in seen.items() if k != key}
+            out.append(op)
+            continue
+        if key in seen:
+            first = out[seen[key]]
+            old = {**op.old, **first.old}
+            out[seen[key]] = Op("update", op.table, {**first.row, **op.row}, old)
+        else:
+            seen[key] = len(out)
+            out.append(op)
+    return out
+
+
+def _row_key(op: Op) -> tuple[object, ...]:
+    return (op.row.get("id"),) if "id" in op.row else tuple(sorted(op.row.items()))

@@ -20,6 +20,7 @@ from app.services.exports import ExportService
 from app.services.history import History
 from app.services.imports import ImportService
 from app.services.indexing import Indexer
+from app.services.notes import NoteService
 from app.services.search import SearchService
 from app.services.tags import TagService
 from app.services.unit import Writer
@@ -72,6 +73,8 @@ class Notebook:
         self.actors = ActorService(sessions, self._writer, self.annotations)
         self.agreements = AgreementService(sessions, self._writer, self.annotations)
         self.search = SearchService(sessions, self._indexer, expand=self.actors.expand)
+        self.notes = NoteService(sessions, self._writer, self.history,
+                                 index_dir.with_name(index_dir.name + "-notes"), self)
         self.imports = ImportService(sessions, self._indexer.wake)
         self.exports = ExportService(self)
         self._repair_index_on_open()
@@ -139,6 +142,7 @@ class Notebook:
         """Stop the indexer (queued work stays queued) and release files."""
         self._indexer.stop()
         self._indexer.index.close()
+        self.notes.close()
         self._engine.dispose()
 
     def __enter__(self) -> Notebook:

@@ -128,4 +128,4 @@ outbox = OutboxRow.__table__
 meta = MetaRow.__table__
 # Feature tables live in their own modules on the same Base; importing them here makes
 # every table known to Alembic and to ``Base.metadata``.
-from app.store import schema_actors  # noqa: E402,F401
+from app.store import schema_actors, schema_notes  # noqa: E402,F401

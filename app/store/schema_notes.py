@@ -1,0 +1,57 @@
+"""Tables for research notes (DESIGN.md section 4, ``note``), on the notebook's ``Base``.
+
+``note_link`` caches the ``[[links]]`` of each note with the id each one last resolved
+to: backlinks are one indexed query, and a link whose target was renamed still finds it.
+Its rows and child notes are changed through the undo recorder before a note is deleted,
+so the foreign-key actions below never fire behind the recorder's back (undo restores
+everything). ``note_outbox`` is the notes' search outbox, written in the same transaction
+as the edit it records (see ``app.services.notes``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.store.schema import Base
+
+
+class NoteRow(Base):
+    __tablename__ = "note"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("note.id", ondelete="SET NULL"), nullable=True, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    modified_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+class NoteLinkRow(Base):
+    """One ``[[link]]`` of a note: its kind, its text and the id it last resolved to."""
+
+    __tablename__ = "note_link"
+    __table_args__ = (Index("ix_note_link_kind_target", "kind", "target_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("note.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    target_text: Mapped[str] = mapped_column(String(500))
+    target_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class NoteOutboxRow(Base):
+    """Notes whose search documents must be rewritten (or removed)."""
+
+    __tablename__ = "note_outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    note_id: Mapped[int] = mapped_column(Integer, index=True)
+
+
+note = NoteRow.__table__
+note_link = NoteLinkRow.__table__
+note_outbox = NoteOutboxRow.__table__

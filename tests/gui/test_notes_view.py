@@ -1,0 +1,207 @@
+"""The notes view, "copy as citation" in the reader and the notes dock of the main window."""
+
+from __future__ import annotations
+
+import json
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+from PySide6.QtCore import QMimeData, QSettings, QUrl
+from PySide6.QtWidgets import QApplication
+
+from app.gui.controller import NotebookController
+from app.gui.notes_view import PASSAGE_MIME, NotesView, note_service
+from app.gui.reader_area import ReaderArea
+
+TEXT = "Präsident Tokajew verkündete den Beitritt zum Abraham-Abkommen. 😀 Boeing liefert Jets.\n"
+
+
+@pytest.fixture
+def article_id(notebook, tmp_path):
+    path = tmp_path / "tokajew.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    return notebook.imports.import_paths([path]).imported[0].id
+
+
+@pytest.fixture
+def controller(notebook):
+    return NotebookController(notebook)
+
+
+@pytest.fixture
+def notes(notebook):
+    service = note_service(notebook)
+    yield service
+    service.close()
+
+
+@pytest.fixture
+def view(qtbot, controller, notes):
+    widget = NotesView(controller)
+    qtbot.addWidget(widget)
+    widget.resize(900, 600)
+    widget.show()
+    return widget
+
+
+def _type(view: NotesView, text: str) -> None:
+    view.editor.setFocus()
+    view.editor.moveCursor(view.editor.textCursor().MoveOperation.End)
+    view.editor.insertPlainText(text)
+
+
+def test_list_sorts_by_title_or_last_change(view, notes) -> None:
+    """The tree follows the sort box: titles A-Z, or the most recently changed first."""
+    older, _ = notes.create("Zebra")
+    notes.create("alpha")
+    notes.save_body(older.id, "newest change")
+    view.refresh_list()
+    assert view.note_titles() == ["alpha", "Zebra"]
+    view.sort_box.setCurrentIndex(1)
+    assert view.note_titles()[0] == "Zebra"
+
+
+def test_tree_shows_child_notes_under_their_parent(view, notes) -> None:
+    """A note with a parent is listed below it."""
+    parent, _ = notes.create("Kazakhstan")
+    notes.create("Tungsten", parent_id=parent.id)
+    view.refresh_list()
+    top = view.tree.topLevelItem(0)
+    assert (top.text(0), top.child(0).text(0)) == ("Kazakhstan", "Tungsten")
+
+
+def test_typing_autosaves_after_pause(view, notes, qtbot) -> None:
+    """Typed text reaches the database by the debounce timer alone."""
+    note_id = view.new_note("Draft")
+    _type(view, "Erste Zeile")
+    assert view.is_dirty()
+    qtbot.waitUntil(lambda: notes.get(note_id).body == "Erste Zeile", timeout=5000)
+    assert not view.is_dirty()
+
+
+def test_opening_another_note_saves_pending_typing(view, notes) -> None:
+    """Switching notes saves what was typed before the timer fired."""
+    first = view.new_note("One")
+    _type(view, "typed fast")
+    view.new_note("Two")
+    assert notes.get(first).body == "typed fast"
+
+
+def test_undo_of_typing_reloads_editor(view, notes, controller) -> None:
+    """Undo (the notebook's) puts the stored text back into the editor."""
+    view.new_note("Undo me")
+    _type(view, "some words")
+    view.save_now()
+    controller.undo()
+    assert view.editor.toPlainText() == ""
+
+
+def test_preview_renders_links_and_broken_links(view, notes, notebook, article_id) -> None:
+    """Resolved links become dossier:// anchors; unknown ones are marked broken."""
+    actor, _ = notebook.actors.create("Kassym-Jomart Tokayev", aliases=["Tokajew"])
+    view.new_note("Links")
+    _type(view, f"[[Tokayev]] [[Nobody]] [[article:{article_id}]]")
+    view.render_preview()
+    html = view.preview_html()
+    assert f"dossier://actor/{actor.id}" in html and f"dossier://article/{article_id}" in html
+    assert "[[Nobody]]" in html and "line-through" in html
+
+
+def test_clicking_links_emits_open_signals(view, notes, notebook, article_id, qtbot) -> None:
+    """Passage links open the article at the span; actor and article links are signalled."""
+    highlight, _ = notebook.annotations.add(article_id, 10, 17)
+    with qtbot.waitSignal(view.openPassage) as passage:
+        view.open_url(QUrl(f"dossier://passage/{highlight.id}"))
+    assert passage.args == [article_id, 10, 17]
+    with qtbot.waitSignal(view.openActor) as actor:
+        view.open_url(QUrl("dossier://actor/3"))
+    assert actor.args == [3]
+    with qtbot.waitSignal(view.openArticle) as article:
+        view.open_url(QUrl(f"dossier://article/{article_id}"))
+    assert article.args == [article_id]
+
+
+def test_clicking_deleted_passage_shows_message_not_error(view, notebook, article_id) -> None:
+    """A link to a deleted passage tells the user instead of raising."""
+    highlight, _ = notebook.annotations.add(article_id, 10, 17)
+    notebook.annotations.delete(highlight.id)
+    view.open_url(QUrl(f"dossier://passage/{highlight.id}"))
+    assert "no longer exists" in view.status.text()
+
+
+def test_double_bracket_offers_completion_and_inserts_link(view, notebook) -> None:
+    """Typing [[Tok offers the actor; choosing it completes the link."""
+    notebook.actors.create("Kassym-Jomart Tokayev", aliases=["Tokajew"])
+    view.new_note("Completion")
+    _type(view, "Met [[Tokaj")
+    displays = view.editor.completion_displays()
+    assert "Tokajew (actor)" in displays
+    view.editor.insert_completion("Tokajew (actor)")
+    assert view.editor.toPlainText() == "Met [[Tokajew]]"
+    view.editor.insert_completion("Tokajew (actor)")  # a second Enter changes nothing
+    assert view.editor.toPlainText() == "Met [[Tokajew]]"
+
+
+def test_backlinks_list_notes_linking_here(view, notes) -> None:
+    """The backlinks panel of a note lists the notes that link to it."""
+    target, _ = notes.create("Target")
+    notes.create("Source", "See [[note:Target]] for details")
+    view.open_note(target.id)
+    assert view.backlinks.count() == 1
+    assert view.backlinks.item(0).text() == "Source — See [[note:Target]] for details"
+
+
+def test_passage_drop_inserts_a_citation(view, notes, notebook, article_id) -> None:
+    """Dropping a passage payload cites it: a highlight plus a quoting passage link."""
+    view.new_note("Drop")
+    mime = QMimeData()
+    mime.setData(PASSAGE_MIME, json.dumps(
+        {"article_id": article_id, "start": 10, "end": 17}).encode())
+    view.editor.insertFromMimeData(mime)
+    [highlight] = notebook.annotations.highlights_for(article_id)
+    assert view.editor.toPlainText() == f"[[passage:{highlight.id}|„Tokajew“]]"
+
+
+def test_reader_copy_citation_puts_passage_link_on_clipboard(qtbot, controller, notes,
+                                                            notebook, article_id) -> None:
+    """The reader's selection becomes a highlight and a citation on the clipboard."""
+    area = ReaderArea(controller)
+    qtbot.addWidget(area)
+    area.show()
+    area.open_article(article_id)
+    area.current_view().select_span(10, 17)
+    markdown = area.copy_citation()
+    [highlight] = notebook.annotations.highlights_for(article_id)
+    assert markdown == f"[[passage:{highlight.id}|„Tokajew“]]"
+    assert QApplication.clipboard().text() == markdown
+
+
+def test_main_window_mounts_notes_dock_and_menu(qtbot, controller, notes, tmp_path) -> None:
+    """The main window has a Notes dock, a View toggle and a Notes menu with citations."""
+    from app.gui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(controller, settings)
+    qtbot.addWidget(window)
+    menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}
+    notes_menu = [a.text().replace("&", "") for a in menus["Notes"].actions()]
+    assert "Copy as Citation" in notes_menu and "New Note…" in notes_menu
+    assert "Notes" in [a.text() for a in menus["View"].actions()]
+    assert window.notes_view.parent() is window.notes_dock
+
+
+def test_search_box_filters_notes_with_query_syntax(view, notes) -> None:
+    """A query lists only matching notes; a bad query shows a message; clearing restores."""
+    notes.create("Jets", "Boeing liefert Jets")
+    notes.create("Wolfram", "Gemeinschaftsunternehmen")
+    view.refresh_list()
+    view.search_edit.setText("Boeing OR Flugzeug")
+    view.search_notes()
+    assert view.note_titles() == ["Jets"]
+    view.search_edit.setText('"unclosed')
+    view.search_notes()
+    assert view.status.text().startswith("Search:") and view.note_titles() == ["Jets"]
+    view.search_edit.clear()
+    assert view.note_titles() == ["Jets", "Wolfram"]
