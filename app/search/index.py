@@ -22,6 +22,7 @@ from typing import Any
 
 from whoosh import index as windex
 from whoosh import writing
+from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
 from app.core.errors import NotebookLocked, QuerySyntaxError, SearchIndexError
@@ -337,6 +338,16 @@ def _hit(
     )
 
 
+def _storage(directory: Path) -> FileStorage:
+    """The index's file storage, without memory-mapping.
+
+    With mmap, every index page a merge or search touches stays mapped into the
+    process; at 10,000 articles that added 200 MB to the resident size during a bulk
+    import and kept growing with the index. Plain reads measured as fast here.
+    """
+    return FileStorage(str(directory), supports_mmap=False)
+
+
 def _open_or_reset(directory: Path) -> tuple[Any, str]:
     """Open the index, or wipe and create it; returns it and why it was (re)created."""
     with warnings.catch_warnings():
@@ -349,7 +360,7 @@ def _open_or_reset(directory: Path) -> tuple[Any, str]:
     if ix is not None:
         return ix, ""
     _wipe(directory)
-    ix = windex.create_in(str(directory), build_schema(), indexname=INDEX_NAME)
+    ix = _storage(directory).create_index(build_schema(), indexname=INDEX_NAME)
     (directory / VERSION_FILE).write_text(
         json.dumps({"schema_version": SCHEMA_VERSION}), encoding="utf-8"
     )
@@ -385,7 +396,7 @@ def _problem(directory: Path) -> str:
 
 def _verified(directory: Path) -> Any:
     """Open the index and read a little of everything, so damage shows now."""
-    ix = windex.open_dir(str(directory), indexname=INDEX_NAME)
+    ix = _storage(directory).open_index(indexname=INDEX_NAME)
     if set(ix.schema.names()) != set(build_schema().names()):
         raise SearchIndexError("the index fields differ from this version's schema")
     with ix.searcher() as searcher:
