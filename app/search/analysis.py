@@ -233,12 +233,44 @@ def keyword_analyzer() -> Any:
 
 
 _WORDS = regex.compile(WORD_PATTERN, regex.V1)
+_FIRST_LETTERS = "".join(chr(c) for c in range(0x41, 0x250) if chr(c).isalpha())
+"""Latin letters (Basic to Extended-B) whose folded first letter the fast path knows."""
+_FOLDED_FIRSTS = frozenset(fold(c)[:1] for c in _FIRST_LETTERS)
 _STEMMERS = {"de": SnowballFilter("german"), "en": SnowballFilter("english")}
 
 
 def iter_words(text: str) -> Iterator[tuple[int, int, str]]:
     """``(start, end, word)`` for each word of ``text``, as :class:`WordTokenizer` cuts it."""
     for match in _WORDS.finditer(text):
+        yield match.start(), match.end(), match.group(0)
+
+
+_WORD_CHAR = r"[\w\p{M}--[\u200c\u200d]]"
+
+
+@lru_cache(maxsize=256)
+def _starting_with(firsts: frozenset[str]) -> Any:
+    """A regex finding exactly the words :func:`iter_words` finds whose folded form
+    starts with one of ``firsts`` (folded first letters)."""
+    letters = {c for c in _FIRST_LETTERS if fold(c)[:1] in firsts}
+    letters |= {c for f in firsts for c in (f, f.upper())}
+    klass = "".join(regex.escape(c) for c in sorted(letters))
+    # not inside a word, and not the part after an inner dot ("u.s", "1.1"), which
+    # iter_words keeps in the word before it
+    boundary = rf"(?<!{_WORD_CHAR})(?<!{_WORD_CHAR}\.)"
+    return regex.compile(rf"{boundary}(?=[{klass}]){WORD_PATTERN}", regex.V1)
+
+
+def iter_words_starting(text: str, firsts: frozenset[str]) -> Iterator[tuple[int, int, str]]:
+    """Like :func:`iter_words`, but only words whose folded form starts with a letter
+    in ``firsts``. Non-letters (digits) and letters outside Latin-1/Latin Extended-A
+    fall back to :func:`iter_words` filtered in Python."""
+    if not firsts or not all(f in _FOLDED_FIRSTS for f in firsts):
+        for start, end, word in iter_words(text):
+            if fold(word[:1])[:1] in firsts or fold(word)[:1] in firsts:
+                yield start, end, word
+        return
+    for match in _starting_with(firsts).finditer(text):
         yield match.start(), match.end(), match.group(0)
 
 

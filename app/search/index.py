@@ -153,8 +153,9 @@ class SearchIndex:
         *,
         offset: int = 0,
         limit: int = 20,
-        text_of: Callable[[int], str | None],
+        text_of: Callable[[int], str | None] | None = None,
         expand: Expand | None = None,
+        texts_of: Callable[[list[int]], dict[int, str]] | None = None,
     ) -> SearchResults:
         """One page of results for ``query``, best first.
 
@@ -180,6 +181,10 @@ class SearchIndex:
                 raise
             except Exception as error:
                 raise SearchIndexError(f"searching the index failed: {error}") from error
+        if texts_of is not None:  # one round trip for the whole page
+            text_of = texts_of([int(fields["id"]) for _score, fields in page]).get
+        if text_of is None:
+            raise TypeError("search() needs text_of or texts_of")
         hits = tuple(
             h for h in (_hit(fields, score, terms, text_of) for score, fields in page) if h
         )
@@ -232,12 +237,15 @@ class SearchIndex:
             toc = self._ix._read_toc()
             fresh = {seg.segment_id(): seg.deleted_count() for seg in toc.segments}
             try:
-                return self._ix._reader(self._ix.storage, toc.schema, toc.segments,
-                                        toc.generation, reuse=_Reusable(old, fresh))
+                new = self._ix._reader(self._ix.storage, toc.schema, toc.segments,
+                                       toc.generation, reuse=_Reusable(old, fresh))
             except OSError:  # a writer removed a file just now: read the TOC again
                 if attempt == 9:
                     raise
                 time.sleep(0.05)
+                continue
+            _close_unused(old, new)
+            return new
         raise AssertionError("unreachable")
 
     def _refresh(self) -> None:
@@ -265,6 +273,15 @@ class SearchIndex:
             writer.commit(mergetype=writing.MERGE_SMALL)
         else:
             writer.commit(merge=False)
+
+
+def _close_unused(old: Any, new: Any) -> None:
+    """Close ``old``'s leaf readers that ``new`` does not use (they hold open files;
+    Whoosh skips the reuse bookkeeping when the new index has no segments)."""
+    kept = {id(r) for r, _offset in new.leaf_readers()}
+    for reader, _offset in old.leaf_readers():
+        if id(reader) not in kept and not getattr(reader, "is_closed", True):
+            reader.close()
 
 
 class _Reusable:

@@ -84,13 +84,15 @@ def hit_spans(text: str, language: str, terms: MatchTerms) -> tuple[Span, ...]:
     """Every occurrence of a query term in ``text``, as sorted code-point spans.
 
     Equivalent to running the index analyzers over ``text`` with ``chars=True``,
-    but each distinct word is analysed once, which is several times faster.
+    but only words whose first letter can start a query term are analysed (a
+    regex finds them), and each distinct word only once: several times faster.
     """
     language = language.strip().lower()
     wanted = {"de": terms.de, "en": terms.en}.get(language, frozenset())
     is_hit: dict[str, bool] = {}
     spans: list[Span] = []
-    for start, end, word in analysis.iter_words(text):
+    firsts = {t[0] for t in (*terms.exact, *wanted) if t}
+    for start, end, word in analysis.iter_words_starting(text, frozenset(firsts)):
         hit = is_hit.get(word)
         if hit is None:
             hit = is_hit[word] = analysis.fold(word) in terms.exact or bool(

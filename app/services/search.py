@@ -49,11 +49,14 @@ class SearchService:
     def search(self, query: str, offset: int = 0, limit: int = 20) -> SearchResults:
         """Ranked results with snippets; raises QuerySyntaxError for malformed queries."""
         return self._indexer.index.search(query, offset=offset, limit=limit,
-                                          text_of=self._text_of, expand=self._expand)
+                                          texts_of=self._texts_of, expand=self._expand)
 
-    def _text_of(self, article_id: int) -> str | None:
+    def _texts_of(self, article_ids: list[int]) -> dict[int, str]:
+        if not article_ids:
+            return {}
         with self._sessions() as session:
-            return session.scalar(select(A.c.text).where(A.c.id == article_id))
+            rows = session.execute(select(A.c.id, A.c.text).where(A.c.id.in_(article_ids)))
+            return {i: t for i, t in rows}
 
     def status(self) -> IndexStatus:
         return self._indexer.status()

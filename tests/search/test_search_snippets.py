@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from app.search.snippets import (
     ELLIPSIS,
     MAX_HIT_SPANS,
@@ -112,3 +115,31 @@ def test_snippet_is_empty_when_text_is_empty():
     """An empty article gives an empty snippet."""
     assert make_snippet("", ()) == make_snippet("", ())
     assert make_snippet("", ()).text == ""
+
+
+_PIECES = ["Übersee", "über", "Uebersee", "u.s.", "U.S.", "1.1", "Öl", "Oel", "Ärger",
+           "Aerger", "Émile", "naïve", "Zoe\u0308", "😀Über", "x\u0301yz", "Straße", "Strasse",
+           "Regierung", "Regierungen", "Токаев", "Flüchtlinge", "Fluechtlinge", "end.Start",
+           " ", ", ", ".", "\n", "-", "„", "“"]
+
+
+def _reference_spans(text, language, terms):
+    from app.search import analysis
+
+    wanted = {"de": terms.de, "en": terms.en}.get(language, frozenset())
+    return tuple((s, e) for s, e, w in analysis.iter_words(text)
+                 if analysis.fold(w) in terms.exact
+                 or (wanted and analysis.stemmed(language, w) in wanted))[:500]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=40), st.sampled_from(_PIECES[:23]))
+def test_fast_hit_spans_equal_analysing_every_word(pieces, query_word):
+    """The first-letter prefilter finds exactly the hits a full analysis finds."""
+    from app.search import analysis
+    from app.search.snippets import MatchTerms, hit_spans
+
+    text = "".join(pieces)
+    word = query_word.strip(".,„“ 😀")
+    terms = MatchTerms(de=frozenset({analysis.stemmed("de", word)}),
+                       exact=frozenset({analysis.fold(word)}))
+    assert hit_spans(text, "de", terms) == _reference_spans(text, "de", terms)
