@@ -22,6 +22,7 @@ from app.core.errors import (
     Cancelled,
     DossierError,
     NotebookError,
+    NotebookLocked,
     QuerySyntaxError,
     ValidationError,
 )
@@ -58,9 +59,16 @@ def _ctrl_c_cancels(token: CancelToken) -> Iterator[None]:
 
 
 def _flush_index(nb: Notebook, quiet: bool = False) -> None:
-    if nb.search.status().pending:
-        bar = TerminalProgress(verb="indexing") if not quiet else None
+    """Index pending work now. If another process holds the index, say so and go on:
+    the work stays queued in the database and is indexed by whoever writes next."""
+    if not nb.search.status().pending:
+        return
+    bar = TerminalProgress(verb="indexing") if not quiet else None
+    try:
         nb.search.flush(progress=bar or (lambda _e: None))
+    except NotebookLocked as exc:
+        sys.stderr.write(f"dossier: indexing deferred: {exc}; it catches up later\n")
+    finally:
         if bar:
             bar.finish()
 

@@ -198,3 +198,66 @@ def test_check_finds_and_repairs_stale_documents(notebook, tmp_path):
     assert report.stale == (1,) and report.repaired
     assert notebook.search.search("title:geändert").total == 1
     assert notebook.search.check(repair=False).is_ok
+
+
+HOLD_WRITE_LOCK = textwrap.dedent("""
+    import sqlite3, sys, time
+    conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("UPDATE notebook_meta SET value = value")
+    print("LOCKED", flush=True)
+    time.sleep(float(sys.argv[2]))
+    conn.execute("COMMIT")
+""")
+
+
+def test_edit_waits_for_another_process_holding_the_write_lock(notebook, tmp_path):
+    """A second process writing the notebook makes an edit wait, not fail or corrupt."""
+    (tmp_path / "a.txt").write_text("Ein Artikel über Handel.", encoding="utf-8")
+    aid = notebook.imports.import_paths([tmp_path / "a.txt"]).imported[0].id
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_WRITE_LOCK,
+                               str(notebook.path / "notebook.db"), "1.5"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "LOCKED"
+        tag, _ = notebook.tags.create("Handel")  # waits for the other writer
+        notebook.annotations.add(aid, 17, 23, [tag.id])
+    finally:
+        holder.wait(timeout=30)
+        if holder.stdout:
+            holder.stdout.close()
+    assert holder.returncode == 0
+    assert notebook.annotations.highlights_for(aid)[0].exact == "Handel"
+
+
+def test_index_held_by_another_process_defers_indexing_with_a_message(tmp_path, capsys):
+    """While another process holds the Whoosh writer, the CLI imports, says indexing is
+    deferred, and the next run catches up."""
+    from app.cli import main as cli
+
+    (tmp_path / "a.txt").write_text("Tokajew trifft Trump.", encoding="utf-8")
+    nb_dir = tmp_path / "nb"
+    Notebook.open(nb_dir).close()
+    hold = textwrap.dedent("""
+        import sys, time
+        from whoosh import index
+        from whoosh.filedb.filestore import FileStorage
+        ix = FileStorage(sys.argv[1]).open_index(indexname="dossier")
+        w = ix.writer()
+        print("LOCKED", flush=True)
+        time.sleep(8)
+        w.cancel()
+    """)
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(nb_dir / "index")],
+                              stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "LOCKED"
+        assert cli(["import", str(tmp_path / "a.txt"), "--notebook", str(nb_dir)]) == 0
+        err = capsys.readouterr().err
+        assert "indexing deferred" in err and "another Dossier" in err
+    finally:
+        holder.wait(timeout=30)
+        if holder.stdout:
+            holder.stdout.close()
+    assert cli(["search", "Tokajew", "--notebook", str(nb_dir)]) == 0
+    assert "1 articles match" in capsys.readouterr().out
