@@ -292,75 +292,13 @@ def analyze(analyzer: Any, text: str) -> list[str]:
     return [token.text for token in analyzer(text, mode="query")]
 
 
-class StemFoldTokenizer(WordTokenizer):
-    """The German/English analyzer in one pass: words, lower case, Snowball stem, fold.
+class _CachedTokenizer(WordTokenizer):
+    """A :class:`WordTokenizer` whose tokens are ``transform(word)``, cached per thread.
 
-    Gives exactly the tokens of ``WordTokenizer | LowercaseFilter | SnowballFilter |
-    FoldFilter`` but without four generator layers per token, and with a per-thread
-    cache of word -> indexed form (news vocabulary is Zipfian: most lookups hit).
-    Indexing spends most of its analysis time here, so this matters for import speed.
+    Fusing the filters into the tokenizer saves four generator layers per token, and the
+    cache exploits that news vocabulary is Zipfian (most lookups hit). Indexing spends
+    most of its analysis time here, so this matters for import speed.
     """
-
-    is_morph = True
-    CACHE_LIMIT = 200_000
-
-    def __init__(self, language: str) -> None:
-        super().__init__(WORD_PATTERN)
-        self.language = language
-        self._local = threading.local()
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {"pattern": self.pattern, "language": self.language}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        super().__setstate__(state)
-        self.language = state["language"]
-        self._local = threading.local()
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, StemFoldTokenizer) and other.language == self.language
-
-    def __hash__(self) -> int:
-        return hash(("stemfold", self.language))
-
-    def _cache(self) -> tuple[dict[str, str], Any]:
-        local = self._local
-        if getattr(local, "cache", None) is None:
-            local.cache = {}
-            local.stemmer = Stemmer.Stemmer(self.language)
-        return local.cache, local.stemmer
-
-    def __call__(self, value: str, positions: bool = False, chars: bool = False,
-                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
-                 start_char: int = 0, tokenize: bool = True, mode: str = "",
-                 **kwargs: Any) -> Iterator[Token]:
-        if self._compiled is None:
-            self._compiled = regex.compile(self.pattern, regex.V1)
-        cache, stemmer = self._cache()
-        if len(cache) > self.CACHE_LIMIT:
-            cache.clear()
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        matches = self._compiled.finditer(value) if tokenize else [_Whole(value)]
-        for pos, match in enumerate(matches):
-            word = match.group(0)
-            text = cache.get(word)
-            if text is None:
-                text = cache[word] = fold(stemmer.stemWord(word.lower()))
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = word
-            if positions:
-                token.pos = start_pos + pos
-            if chars:
-                token.startchar = start_char + match.start()
-                token.endchar = start_char + match.end()
-            yield token
-
-
-class FoldTokenizer(WordTokenizer):
-    """``WordTokenizer | FoldFilter`` in one pass, with a per-thread cache."""
 
     CACHE_LIMIT = 200_000
 
@@ -372,11 +310,8 @@ class FoldTokenizer(WordTokenizer):
         super().__setstate__(state)
         self._local = threading.local()
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, FoldTokenizer) and other.pattern == self.pattern
-
-    def __hash__(self) -> int:
-        return hash(("foldtok", self.pattern))
+    def transform(self, word: str) -> str:
+        raise NotImplementedError
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False,
                  keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
@@ -393,7 +328,7 @@ class FoldTokenizer(WordTokenizer):
             word = match.group(0)
             text = cache.get(word)
             if text is None:
-                text = cache[word] = fold(word)
+                text = cache[word] = self.transform(word)
             token.text = text
             token.boost = 1.0
             token.stopped = False
@@ -405,6 +340,48 @@ class FoldTokenizer(WordTokenizer):
                 token.startchar = start_char + match.start()
                 token.endchar = start_char + match.end()
             yield token
+
+
+class StemFoldTokenizer(_CachedTokenizer):
+    """``WordTokenizer | LowercaseFilter | SnowballFilter | FoldFilter`` in one pass."""
+
+    is_morph = True
+
+    def __init__(self, language: str) -> None:
+        super().__init__(WORD_PATTERN)
+        self.language = language
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"pattern": self.pattern, "language": self.language}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        self.language = state["language"]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StemFoldTokenizer) and other.language == self.language
+
+    def __hash__(self) -> int:
+        return hash(("stemfold", self.language))
+
+    def transform(self, word: str) -> str:
+        stemmer = getattr(self._local, "stemmer", None)
+        if stemmer is None:
+            stemmer = self._local.stemmer = Stemmer.Stemmer(self.language)
+        return fold(stemmer.stemWord(word.lower()))
+
+
+class FoldTokenizer(_CachedTokenizer):
+    """``WordTokenizer | FoldFilter`` in one pass."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FoldTokenizer) and other.pattern == self.pattern
+
+    def __hash__(self) -> int:
+        return hash(("foldtok", self.pattern))
+
+    def transform(self, word: str) -> str:
+        return fold(word)
 
 
 # The analyzers the schema uses. The fused tokenizers give the same tokens as
