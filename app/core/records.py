@@ -94,6 +94,21 @@ class Highlight:
 
 
 @dataclass(frozen=True, slots=True)
+class HighlightSpan:
+    """What a reader needs to draw a highlight: code-point span, colour and tag ids.
+
+    A lean view of :class:`Highlight` (no memo, no quote selectors), read in one
+    query so that opening a long article with many highlights stays fast.
+    """
+
+    id: HighlightId
+    start: int
+    end: int
+    colour: str  # "" means: use the first tag's colour
+    tag_ids: tuple[TagId, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Passage:
     """A highlight with its article's title and outlet, for cross-article lists."""
 

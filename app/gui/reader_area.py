@@ -2,7 +2,9 @@
 
 :class:`ReaderArea` keeps :class:`~app.gui.reader.ReaderView` panes in a splitter,
 tracks which one has focus (the target of find, quick tag and hit navigation),
-synchronises their scrolling proportionally when asked, and hosts the find bar and
+synchronises their scrolling when asked (through anchors: passages backing the same
+agreement field or naming an actor once, see :func:`sync_points`; proportionally
+between and without them), and hosts the find bar and
 the quick-tag popup. It adds no application-wide shortcuts: the main window's actions
 call its slots.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import Any
 
@@ -40,6 +43,57 @@ from app.gui.reader import ReaderView
 log = logging.getLogger(__name__)
 
 MAX_PANES = 3
+
+
+def increasing_chain(pairs: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Longest chain of pairs strictly increasing in both coordinates (O(n log n)).
+
+    Anchors that cross (the second article reports two claims in the other order)
+    cannot both be aligned; the longest consistent chain keeps the most of them.
+    """
+    ordered = sorted(pairs, key=lambda p: (p[0], -p[1]))
+    tails: list[float] = []  # smallest second coordinate ending a chain of each length
+    tail_index: list[int] = []
+    parent: list[int] = []
+    for i, (_x, y) in enumerate(ordered):
+        k = bisect_left(tails, y)
+        parent.append(tail_index[k - 1] if k else -1)
+        if k == len(tails):
+            tails.append(y)
+            tail_index.append(i)
+        else:
+            tails[k], tail_index[k] = y, i
+    chain, i = [], tail_index[-1] if tail_index else -1
+    while i >= 0:
+        chain.append(ordered[i])
+        i = parent[i]
+    return chain[::-1]
+
+
+def sync_points(source: tuple[float, float], target: tuple[float, float],
+                anchors_source: dict[Any, float],
+                anchors_target: dict[Any, float]) -> list[tuple[float, float]]:
+    """Corresponding scroll values of two panes: ``(0, 0)``, one point per anchor shared
+    by both (its y minus a third of the viewport: the reading line), ``(max, max)``.
+
+    ``source`` and ``target`` are ``(scroll maximum, viewport height)``. Anchors outside
+    the scroll range or crossing others are left out, so the points increase strictly.
+    """
+    (max_s, height_s), (max_t, height_t) = source, target
+    pairs = [(anchors_source[k] - height_s / 3, anchors_target[k] - height_t / 3)
+             for k in anchors_source.keys() & anchors_target.keys()]
+    inside = [(a, b) for a, b in pairs if 0 < a < max_s and 0 < b < max_t]
+    return [(0.0, 0.0), *increasing_chain(inside), (float(max_s), float(max_t))]
+
+
+def map_scroll(value: float, points: Sequence[tuple[float, float]]) -> float:
+    """Piecewise-linear map of a scroll value through increasing ``points``."""
+    xs = [x for x, _ in points]
+    i = min(max(bisect_right(xs, value), 1), len(points) - 1)
+    (x0, y0), (x1, y1) = points[i - 1], points[i]
+    if x1 <= x0:
+        return y1
+    return y0 + (min(max(value, x0), x1) - x0) * (y1 - y0) / (x1 - x0)
 
 
 class ReaderPane(QFrame):
@@ -284,7 +338,7 @@ class ReaderArea(QWidget):
     # -- synchronised scrolling ------------------------------------------------
 
     def set_sync_scrolling(self, on: bool) -> None:
-        """Scroll all panes together, at the same relative position."""
+        """Scroll all panes together: anchored passages side by side, else proportionally."""
         self._is_sync = on
         if on and self._current is not None:
             self._sync_from(self._current.view)
@@ -301,17 +355,28 @@ class ReaderArea(QWidget):
                 self._sync_from(pane.view)
 
     def _sync_from(self, source: ReaderView) -> None:
-        """Move the other panes' scrollbars to ``source``'s fraction (guarded: no echo)."""
+        """Move the other panes so their anchored passages line up with ``source``'s
+        (proportionally between anchors; guarded: the moves do not echo back)."""
         bar = source.verticalScrollBar()
-        fraction = bar.value() / bar.maximum() if bar.maximum() else 0.0
+        anchors = self._anchor_ys(source)
         self._is_syncing = True
         try:
             for pane in self._panes:
+                if pane.view is source:
+                    continue
                 other = pane.view.verticalScrollBar()
-                if pane.view is not source:
-                    other.setValue(round(fraction * other.maximum()))
+                points = sync_points((bar.maximum(), source.viewport().height()),
+                                     (other.maximum(), pane.view.viewport().height()),
+                                     anchors, self._anchor_ys(pane.view, anchors))
+                other.setValue(round(map_scroll(bar.value(), points)))
         finally:
             self._is_syncing = False
+
+    @staticmethod
+    def _anchor_ys(view: ReaderView, wanted: dict[Any, float] | None = None) -> dict[Any, float]:
+        """Document y of each anchor of ``view`` (only keys in ``wanted`` if given)."""
+        return {key: view.y_of(cp) for key, cp in view.anchors().items()
+                if wanted is None or key in wanted}
 
     # -- find and hits -----------------------------------------------------------
 

@@ -11,6 +11,9 @@ Measures, each next to a baseline taken in the same run:
    bare ``QMainWindow`` + ``QTableView`` process;
 2. GUI-thread stalls while 1,000 articles are imported through the task runner: the
    longest gap of a 10 ms ``QTimer`` heartbeat, against the same heartbeat when idle.
+3. with ``--library-sizes 10000,100000``: only start-up, jump to end, sort by each
+   column and filters in the library, on notebooks of the replicated 10kGNAD corpus
+   (built once under ``--work`` with ``import_parsed``, never indexed).
 
 The N-article notebook is built once under ``--work`` and reused by later runs.
 """
@@ -18,6 +21,8 @@ The N-article notebook is built once under ``--work`` and reused by later runs.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import functools
 import os
 import random
 import re
@@ -53,7 +58,7 @@ else:
     from app.services import Notebook
     from app.gui.controller import NotebookController
     from app.gui.main_window import MainWindow
-    nb = Notebook.open(nb_path, background=True)
+    nb = Notebook.open(nb_path, background=sys.argv[4] == "1")
     window = MainWindow(NotebookController(nb), QSettings(ini, QSettings.Format.IniFormat))
 window.resize(1400, 900)
 window.show()
@@ -114,11 +119,71 @@ def ensure_notebook(work: Path, articles: int) -> Path:
     return nb_path
 
 
-def startup_once(mode: str, nb_path: Path, ini: str) -> float:
+CORPUS = Path("/work/shared/corpora/10kgnad-test.csv")
+"""Real German news (10kGNAD test split, ``category;'text'`` rows), replicated."""
+OUTLETS = ("Der Standard", "Die Presse", "Kurier", "profil", "ORF", "Falter", "Wiener Zeitung",
+           "Salzburger Nachrichten")
+
+
+def corpus_rows() -> list[tuple[str, str]]:
+    """(category, text) of every corpus row."""
+    import csv
+
+    with CORPUS.open(encoding="utf-8", newline="") as handle:
+        return [(r[0], r[1]) for r in csv.reader(handle, delimiter=";", quotechar="'")
+                if len(r) >= 2 and r[1].strip()]
+
+
+def corpus_batch(rows: list[tuple[str, str]], first: int, count: int) -> list[object]:
+    """ParsedArticles ``first .. first+count`` of the replicated corpus (distinct texts)."""
+    from app.core.text import normalise_text
+    from app.ingest.article import ParsedArticle
+
+    out = []
+    for i in range(first, first + count):
+        category, text = rows[i % len(rows)]
+        copy = i // len(rows)
+        title = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0][:90]
+        body = normalise_text(f"{text}\n\n(Ausgabe {copy})" if copy else text)
+        day = dt.date(2015, 1, 1) + dt.timedelta(days=(i * 37) % 3650)
+        out.append(ParsedArticle(
+            source=f"corpus/{i:06d}.txt", original_name=f"{i:06d}.txt",
+            title=f"{title} ({copy})" if copy else title, text=body, language="de",
+            outlet=OUTLETS[(i * 7 + copy) % len(OUTLETS)], url="", author=category,
+            published=day.isoformat()))
+    return out
+
+
+def ensure_corpus_notebook(work: Path, articles: int, batch: int = 2000) -> Path:
+    """An N-article notebook of the replicated real corpus, built with ``import_parsed``
+    (no files, no language detection) and never indexed: the library does not need the
+    search index, and the benchmark opens it without the indexer thread."""
+    from app.services import Notebook
+
+    nb_path = work / f"corpus-{articles}"
+    nb = Notebook.open(nb_path)
+    try:
+        have = nb.articles.count()
+        if have < articles:
+            print(f"building a {articles:,}-article corpus notebook in {nb_path} (once)…",
+                  flush=True)
+            rows = corpus_rows()
+            start = time.perf_counter()
+            for first in range(have, articles, batch):
+                nb.imports.import_parsed(corpus_batch(rows, first, min(batch, articles - first)))
+            print(f"  stored {articles - have:,} in {time.perf_counter() - start:.1f} s",
+                  flush=True)
+    finally:
+        nb.close()
+    return nb_path
+
+
+def startup_once(mode: str, nb_path: Path, ini: str, background: bool = True) -> float:
     code = STARTUP_CHILD.format(root=str(ROOT))
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", code, mode, str(nb_path), ini],
+    proc = subprocess.Popen([sys.executable, "-c", code, mode, str(nb_path), ini,
+                             "1" if background else "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -253,6 +318,117 @@ def bench_library_scroll(window: object) -> None:
           f"pages fetched {model.fetched_pages} of {model.rowCount() // model.PAGE_SIZE + 1}")
 
 
+def _timed_ms(action: object, table: object, runs: int = 3, prepare: object = None) -> float:
+    """Median time of ``action()`` plus a repaint of the table (ms), each run after an
+    untimed ``prepare()``."""
+    times = []
+    for _ in range(runs):
+        if prepare is not None:
+            prepare()  # type: ignore[operator]
+            table.viewport().repaint()  # type: ignore[attr-defined]
+        start = time.perf_counter()
+        action()  # type: ignore[operator]
+        table.viewport().repaint()  # type: ignore[attr-defined]
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def bench_library_large(nb_path: Path) -> dict[str, float]:
+    """Jump, sort and filter in the main window's library on an existing notebook.
+
+    The notebook opens without the indexer thread (a freshly built corpus notebook has
+    every article queued for indexing, which would compete for the CPU); the library
+    reads only the database. Each figure is the action plus a repaint of the table.
+    """
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui.controller import NotebookController
+    from app.gui.library import COLUMNS
+    from app.gui.main_window import MainWindow
+    from app.services import Notebook
+
+    _app = QApplication.instance() or QApplication([])  # keep it alive
+    nb = Notebook.open(nb_path)
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        ini = str(Path(tmp) / "s.ini")
+        window = MainWindow(NotebookController(nb), QSettings(ini, QSettings.Format.IniFormat))
+        window.resize(1400, 900)
+        window.show()
+        QTest.qWaitForWindowExposed(window)
+        panel, table, model = window.library, window.library.table, window.library.model
+        out["rows"] = model.rowCount()
+
+        def default_order() -> None:
+            model.set_filter(replace_sort(model.article_filter))
+            table.scrollToTop()
+
+        def clear_filter() -> None:
+            panel.text_edit.setText("")
+            panel.outlet_box.setCurrentIndex(0)
+            panel.apply_filter()
+
+        out["jump to end"] = _timed_ms(table.scrollToBottom, table, prepare=table.scrollToTop)
+        for column, (header, _key, _attr) in enumerate(COLUMNS):
+            for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+                arrow = "asc" if order == Qt.SortOrder.AscendingOrder else "desc"
+                out[f"sort {header} {arrow}"] = _timed_ms(
+                    functools.partial(table.sortByColumn, column, order), table,
+                    prepare=default_order)
+        out["sort Title asc, jump to end"] = _timed_ms(
+            table.scrollToBottom, table,
+            prepare=lambda: (table.sortByColumn(0, Qt.SortOrder.AscendingOrder),
+                             table.scrollToTop()))
+        default_order()
+        for label, setup in (
+            ("filter text 'Regierung'", lambda: panel.text_edit.setText("Regierung")),
+            ("filter text (no match)", lambda: panel.text_edit.setText("qqxqq")),
+            ("filter outlet 'Kurier'", lambda: panel.outlet_box.setCurrentIndex(
+                panel.outlet_box.findData("Kurier"))),
+        ):
+            def apply(setup: object = setup) -> None:
+                setup()  # type: ignore[operator]
+                panel.apply_filter()
+
+            out[label] = _timed_ms(apply, table, prepare=clear_filter)
+            out[label + ", rows"] = model.rowCount()
+        panel.text_edit.setText("Regierung")
+        panel.apply_filter()
+        out["clear filter"] = _timed_ms(clear_filter, table, prepare=lambda: (
+            panel.text_edit.setText("Regierung"), panel.apply_filter()))
+        window.close()
+    nb.close()
+    return out
+
+
+def replace_sort(flt: object) -> object:
+    """The filter with the default sort (import order), so the next sort is a change."""
+    from dataclasses import replace
+
+    return replace(flt, sort="imported_at", descending=False)  # type: ignore[type-var]
+
+
+def bench_library_sizes(work: Path, sizes: list[int]) -> None:
+    """Start-up and library actions on replicated-corpus notebooks of each size."""
+    results = {}
+    for size in sizes:
+        nb_path = ensure_corpus_notebook(work, size)
+        results[size] = bench_library_large(nb_path)
+        with tempfile.TemporaryDirectory() as tmp:
+            ini = str(Path(tmp) / "s.ini")
+            startup_once("app", nb_path, ini, background=False)  # warm the file cache
+            runs = [startup_once("app", nb_path, ini, background=False) for _ in range(3)]
+            base = [startup_once("baseline", nb_path, ini) for _ in range(3)]
+        results[size]["start-up to painted window"] = statistics.median(runs) * 1000
+        results[size]["baseline QMainWindow+QTableView start-up"] = statistics.median(base) * 1000
+    print("library on replicated 10kGNAD notebooks (ms, median of 3; row counts as numbers):")
+    print(f"  {'case':<44}" + "".join(f"{size:>12,}" for size in sizes))
+    for key in results[sizes[0]]:
+        print(f"  {key:<44}" + "".join(f"{results[size][key]:>12.0f}" for size in sizes))
+
+
 def bench_import_stalls(work: Path, nb_path: Path, count: int) -> None:
     from PySide6.QtCore import QSettings
     from PySide6.QtTest import QTest
@@ -320,10 +496,16 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/dossier-bench"))
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument("--skip-startup", action="store_true")
+    parser.add_argument("--library-sizes", type=str, default="",
+                        help="e.g. 10000,100000: only the library benchmark on replicated "
+                             "10kGNAD notebooks of these sizes (built once under --work)")
     parser.add_argument("--switch-interval", type=float, default=0.0,
                         help="override sys.setswitchinterval (seconds) for the import run")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if args.library_sizes:
+        bench_library_sizes(args.work, [int(n) for n in args.library_sizes.split(",")])
+        return 0
     nb_path = ensure_notebook(args.work, args.articles)
     if not args.skip_startup:
         bench_startup(nb_path)
