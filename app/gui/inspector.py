@@ -1,23 +1,28 @@
 """The inspector: everything about the highlight the user clicked.
 
 Shows the quoted passage, its tags as removable chips, a Markdown memo with a live
-preview, author and timestamps, and buttons to show the passage in its article or
-delete the highlight. The memo saves itself 500 ms after typing stops, and also when
-the editor loses focus, the panel hides or another highlight is shown, so nothing
-typed is ever lost.
+preview, the notes that cite the passage ("Cited in notes"), author and timestamps, and
+buttons to show the passage in its article or delete the highlight. The memo preview
+resolves ``[[links]]`` as notes do; clicking one (or a citing note) emits the same
+``open*`` signals as the notes view, which the main window routes.
+
+The memo saves itself 500 ms after typing stops, and also when the editor loses focus,
+the panel hides or another highlight is shown, so nothing typed is ever lost.
 """
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -28,12 +33,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.changes import Changes
-from app.core.errors import NotFound
+from app.core.errors import DossierError, NotFound
 from app.core.records import Highlight, Tag
 from app.gui.colours import palette_colour, readable_text_colour, valid_colour
 from app.gui.controller import NotebookController
+from app.gui.notes_view import PREVIEW_CSS
 from app.gui.quicktag import QuickTagPopup
-from app.notes.render import render_markdown
+from app.notes.links import parse_url
+from app.notes.model import Backlink
 
 log = logging.getLogger(__name__)
 
@@ -77,9 +84,15 @@ class InspectorPanel(QWidget):
 
     Signals:
         openPassage(int, int, int): show article id at code-point span [start, end).
+        openNote(int), openArticle(int), openActor(int), openAgreement(int): a link in
+            the memo preview or a citing note was clicked.
     """
 
     openPassage = Signal(int, int, int)
+    openNote = Signal(int)
+    openArticle = Signal(int)
+    openActor = Signal(int)
+    openAgreement = Signal(int)
 
     def __init__(self, controller: NotebookController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -115,6 +128,17 @@ class InspectorPanel(QWidget):
         self.memo_edit.installEventFilter(self)
         self.preview = QTextBrowser(self)
         self.preview.setOpenLinks(False)
+        self.preview.document().setDefaultStyleSheet(PREVIEW_CSS)  # broken links as in notes
+        self.preview.anchorClicked.connect(self.open_url)
+        self.link_status = QLabel(self)
+        self.link_status.setTextFormat(Qt.TextFormat.PlainText)
+        self.link_status.hide()
+        self.backlinks_label = QLabel("Cited in notes", self)
+        self.backlinks = QListWidget(self)
+        self.backlinks.setToolTip("Notes that cite this passage; activate one to open it")
+        self.backlinks.setMaximumHeight(110)
+        self.backlinks.itemActivated.connect(self._on_backlink_activated)
+        self.backlinks.itemClicked.connect(self._on_backlink_activated)
         self.author_label = QLabel(self)
         self.created_label = QLabel(self)
         self.modified_label = QLabel(self)
@@ -143,6 +167,9 @@ class InspectorPanel(QWidget):
         inner.addLayout(self.chips)
         inner.addWidget(self.add_tag_button, 0, Qt.AlignmentFlag.AlignLeft)
         inner.addWidget(memo, 1)
+        inner.addWidget(self.link_status)
+        inner.addWidget(self.backlinks_label)
+        inner.addWidget(self.backlinks)
         inner.addLayout(form)
         inner.addLayout(buttons)
         outer = QVBoxLayout(self)
@@ -187,6 +214,7 @@ class InspectorPanel(QWidget):
                 with QSignalBlocker(self.memo_edit):
                     self.memo_edit.setPlainText(highlight.memo)
             self._render_preview()
+        self.refresh_backlinks()
 
     def _article_title(self, article_id: int) -> str:
         summaries = self._controller.nb.articles.summaries([article_id])
@@ -220,7 +248,74 @@ class InspectorPanel(QWidget):
         self._render_preview()
 
     def _render_preview(self) -> None:
-        self.preview.setHtml(render_markdown(self.memo_edit.toPlainText()))
+        """Render the memo like a note: sanitised Markdown with ``[[links]]`` resolved."""
+        memo = self.memo_edit.toPlainText()
+        try:
+            html = self._controller.nb.notes.render(memo)
+        except DossierError as exc:
+            log.warning("memo preview failed: %s", exc)
+            html = ""
+        self.preview.setHtml(html)
+
+    def preview_html(self) -> str:
+        """The memo preview's HTML (for tests and accessibility tools)."""
+        return self.preview.toHtml()
+
+    # -- links and backlinks -------------------------------------------------------
+
+    def open_url(self, url: QUrl) -> None:
+        """Follow a link clicked in the memo preview by emitting the matching signal."""
+        self.link_status.hide()
+        target = parse_url(url.toString())
+        if target is None:
+            self._tell(f"Not opened: {url.toString()[:80]}")
+            return
+        kind, target_id = target
+        signals = {"note": self.openNote, "article": self.openArticle,
+                   "actor": self.openActor, "agreement": self.openAgreement}
+        if kind in signals:
+            signals[kind].emit(target_id)
+            return
+        try:
+            highlight = self._controller.nb.annotations.get(target_id)
+        except NotFound:
+            self._tell("That passage no longer exists.")
+            return
+        self.openPassage.emit(highlight.article_id, highlight.start, highlight.end)
+
+    def _tell(self, message: str) -> None:
+        self.link_status.setText(message)
+        self.link_status.show()
+
+    def refresh_backlinks(self) -> None:
+        """List the notes that cite the shown highlight (hidden when none do)."""
+        self.backlinks.clear()
+        found: list[Backlink] = []
+        if self._highlight is not None:
+            try:
+                found = self._controller.nb.notes.backlinks("passage", self._highlight.id)
+            except DossierError as exc:
+                log.warning("backlinks of highlight %s failed: %s", self._highlight.id, exc)
+        for link in found:
+            item = QListWidgetItem(link.note_title, self.backlinks)
+            item.setToolTip(link.context)
+            item.setData(Qt.ItemDataRole.UserRole, link.note_id)
+        self.backlinks_label.setText(f"Cited in notes ({len(found)})")
+        self.backlinks_label.setVisible(bool(found))
+        self.backlinks.setVisible(bool(found))
+
+    def backlink_titles(self) -> list[str]:
+        """Titles of the citing notes listed, in order."""
+        return [self.backlinks.item(i).text() for i in range(self.backlinks.count())]
+
+    def open_backlink(self, row: int) -> None:
+        """Open the citing note in ``row`` of the list, as activating it does."""
+        item = self.backlinks.item(row)
+        if item is not None:
+            self._on_backlink_activated(item)
+
+    def _on_backlink_activated(self, item: QListWidgetItem) -> None:
+        self.openNote.emit(int(item.data(Qt.ItemDataRole.UserRole)))
 
     def is_memo_dirty(self) -> bool:
         """True while typed memo text has not been saved."""
@@ -296,7 +391,8 @@ class InspectorPanel(QWidget):
     # -- refresh -----------------------------------------------------------------
 
     def _on_changed(self, changes: Changes) -> None:
-        """Follow edits of the shown highlight (memo kept while the user is typing)."""
+        """Follow edits of the shown highlight (memo kept while the user is typing) and
+        of the notes citing it or targets its memo links to."""
         if self._highlight is None:
             return
         highlight_id = self._highlight.id
@@ -304,6 +400,9 @@ class InspectorPanel(QWidget):
             self._highlight = None
             self.show_highlight(None)
             return
+        if _touches_links(changes) and highlight_id not in changes.highlights:
+            self.refresh_backlinks()
+            self._render_preview()
         if highlight_id in changes.highlights or changes.touches_tags:
             try:
                 highlight = self._controller.nb.annotations.get(highlight_id)
@@ -312,3 +411,10 @@ class InspectorPanel(QWidget):
                 return
             self._highlight = highlight
             self._fill(highlight, replace_memo=not self.is_memo_dirty())
+
+
+def _touches_links(changes: Changes) -> bool:
+    """True if notes or link targets changed (backlinks or memo links may differ)."""
+    return any((changes.notes, changes.deleted_notes, changes.actors, changes.deleted_actors,
+                changes.agreements, changes.deleted_agreements, changes.articles,
+                changes.deleted_articles))

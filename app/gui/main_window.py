@@ -281,6 +281,13 @@ class MainWindow(QMainWindow):
         self.reader_area.highlightActivated.connect(self._on_highlight_activated)
         self.reader_area.currentArticleChanged.connect(self._on_current_article_changed)
         self.inspector.openPassage.connect(self.open_passage)
+        self.search_panel.openNote.connect(self.open_note)
+        self.inspector.openNote.connect(self.open_note)
+        self.inspector.openArticle.connect(self.open_article)
+        for signal, name in ((self.inspector.openActor, "open_actor"),
+                             (self.inspector.openAgreement, "open_agreement")):
+            if hasattr(self, name):  # the actor and agreement views may not be mounted
+                signal.connect(getattr(self, name))
         self._index_relay.statusChanged.connect(self._on_index_status)
 
     # --- notebook -------------------------------------------------------------------------
@@ -423,6 +430,12 @@ class MainWindow(QMainWindow):
     def open_passage(self, article_id: int, start: int, end: int) -> None:
         """Open an article scrolled to one passage (from the inspector or tag manager)."""
         self.reader_area.open_article(article_id, scroll_to=(start, end))
+
+    def open_note(self, note_id: int) -> None:
+        """Show a note in the notes view (from a search result or an inspector link)."""
+        self.notes_dock.show()
+        self.notes_dock.raise_()
+        self.notes_view.open_note(note_id)
 
     def open_in_new_pane(self) -> None:
         """Window > Open in New Pane: the selected library article, or the current one again."""

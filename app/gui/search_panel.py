@@ -1,9 +1,12 @@
 """The search panel: a query box, results with marked snippets, inline syntax errors.
 
-Snippets are plain text from the service with code-point spans to mark; they are
-HTML-escaped here before the marks are added, so article text can never inject markup.
-Activating a result emits ``openHit`` with the article id and its hit spans, which
-the main window passes to the reader.
+Articles and notes are searched with the same query (``nb.notes.search_all``) and
+shown in one ranked list, each result with a kind badge; a filter narrows the list to
+articles or notes. Snippets are plain text from the service with code-point spans to
+mark; they are HTML-escaped here before the marks are added, so article text can never
+inject markup. Activating an article result emits ``openHit`` with the article id and
+its hit spans, which the main window passes to the reader; activating a note result
+emits ``openNote`` with the note id (a note is never opened as an article).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAbstractTextDocumentLayout, QKeyEvent, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -49,6 +53,13 @@ log = logging.getLogger(__name__)
 HitRole = Qt.ItemDataRole.UserRole + 1
 MARK_STYLE = "background-color:#ffe066;color:#000;font-weight:600;"
 SOURCE_STYLE = "color:#666;"
+BADGE_STYLE = {
+    "article": "background-color:#dbe9f6;color:#163a5f;",
+    "note": "background-color:#e6f4d7;color:#2f5114;",
+}
+BADGE_TEXT = {"article": "Article", "note": "Note"}
+FILTERS = (("All", ("article", "note")), ("Articles", ("article",)), ("Notes", ("note",)))
+"""The result filter's entries: label and the kinds searched."""
 
 
 def marked_html(text: str, marks: Sequence[tuple[int, int]]) -> str:
@@ -70,12 +81,19 @@ def marked_html(text: str, marks: Sequence[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
+def badge_html(kind: str) -> str:
+    """The small coloured label saying what a result is ("Article" or "Note")."""
+    style = BADGE_STYLE.get(kind, BADGE_STYLE["article"])
+    text = BADGE_TEXT.get(kind, html.escape(kind.title()))
+    return f'<span style="{style}">&nbsp;{text}&nbsp;</span>'
+
+
 def hit_html(hit: SearchHit) -> str:
-    """Rich text for one result: title line, source line and the marked snippet."""
+    """Rich text for one result: kind badge and title, source line, marked snippet."""
     source = " · ".join(x for x in (hit.outlet, hit.published, hit.language) if x)
     snippet = marked_html(hit.snippet, hit.snippet_marks).replace("\n", " ")
     return (
-        f"<b>{html.escape(hit.title or '(untitled)')}</b>"
+        f"{badge_html(hit.kind)} <b>{html.escape(hit.title or '(untitled)')}</b>"
         f'<br><span style="{SOURCE_STYLE}">{html.escape(source)}</span>'
         f"<br>{snippet}"
     )
@@ -121,9 +139,11 @@ class HtmlDelegate(QStyledItemDelegate):
 
 
 class SearchPanel(QWidget):
-    """Query box plus result list; ``openHit`` fires when a result is activated."""
+    """Query box, kind filter and result list; activating a result fires ``openHit``
+    (an article) or ``openNote`` (a note)."""
 
     openHit = Signal(int, object)  # article id, tuple of (start, end) code-point spans
+    openNote = Signal(int)  # note id
     PAGE_SIZE = 20
 
     def __init__(self, controller: NotebookController, parent: QWidget | None = None) -> None:
@@ -153,6 +173,11 @@ class SearchPanel(QWidget):
         self.error_label.setTextFormat(Qt.TextFormat.PlainText)
         self.error_label.hide()
         self.status_label = QLabel(self)
+        self.kind_filter = QComboBox(self)
+        self.kind_filter.setToolTip("Show articles, notes or both")
+        for label, kinds in FILTERS:
+            self.kind_filter.addItem(label, kinds)
+        self.kind_filter.currentIndexChanged.connect(self._on_filter_changed)
 
     def _build_results(self) -> None:
         self.results = QListWidget(self)
@@ -168,6 +193,7 @@ class SearchPanel(QWidget):
     def _build_layout(self) -> None:
         top = QHBoxLayout()
         top.addWidget(self.query_edit, 1)
+        top.addWidget(self.kind_filter)
         top.addWidget(self.status_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -209,6 +235,21 @@ class SearchPanel(QWidget):
         if self.results.count():
             self.results.setCurrentRow(0)
 
+    def kinds(self) -> tuple[str, ...]:
+        """The result kinds the filter shows ("article", "note")."""
+        return tuple(self.kind_filter.currentData() or FILTERS[0][1])
+
+    def set_filter(self, label: str) -> None:
+        """Choose the filter entry called ``label`` ("All", "Articles" or "Notes")."""
+        index = self.kind_filter.findText(label)
+        if index < 0:
+            raise ValueError(f"no search filter {label!r}")
+        self.kind_filter.setCurrentIndex(index)
+
+    def _on_filter_changed(self, _index: int) -> None:
+        if self.query_edit.text().strip():
+            self.run_query()
+
     def load_more(self) -> None:
         """Append the next page of results."""
         if self._query and self.results.count() < self._total:
@@ -216,8 +257,8 @@ class SearchPanel(QWidget):
 
     def _fetch(self, offset: int) -> None:
         try:
-            found = self._controller.nb.search.search(
-                self._query, offset=offset, limit=self.PAGE_SIZE
+            found = self._controller.nb.notes.search_all(
+                self._query, offset=offset, limit=self.PAGE_SIZE, kinds=self.kinds()
             )
         except QuerySyntaxError as exc:
             self._show_error(self._syntax_message(exc))
@@ -273,7 +314,11 @@ class SearchPanel(QWidget):
 
     def _on_item_activated(self, item: QListWidgetItem) -> None:
         hit: SearchHit | None = item.data(HitRole)
-        if hit is not None:
+        if hit is None:
+            return
+        if hit.kind == "note":
+            self.openNote.emit(int(hit.note_id or hit.article_id))
+        else:
             self.openHit.emit(int(hit.article_id), tuple(hit.hit_spans))
 
     # --- refresh --------------------------------------------------------------------------
@@ -285,8 +330,15 @@ class SearchPanel(QWidget):
         self._clear_error()
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.deleted_articles:
-            for row in reversed(range(self.results.count())):
-                hit = self.hit_at(row)
-                if hit is not None and hit.article_id in changes.deleted_articles:
-                    self.results.takeItem(row)
+        gone = {"article": changes.deleted_articles, "note": changes.deleted_notes}
+        if not any(gone.values()):
+            return
+        for row in reversed(range(self.results.count())):
+            hit = self.hit_at(row)
+            if hit is not None and _hit_id(hit) in gone.get(hit.kind, ()):
+                self.results.takeItem(row)
+
+
+def _hit_id(hit: SearchHit) -> int:
+    """The id of what a result shows: its note for a note hit, else its article."""
+    return int(hit.note_id or hit.article_id) if hit.kind == "note" else int(hit.article_id)

@@ -12,6 +12,7 @@ from sqlalchemy import func, insert, select
 
 from app.core.errors import NotebookError
 from app.services.demo_actors import seed_actors
+from app.services.demo_notes import seed_notes
 from app.store import schema
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ def seed_demo(nb: Notebook, seeds: Path = SEEDS) -> bool:
     ids = _import_articles(nb, seeds, spec["articles"])
     _tags_and_highlights(nb, spec, ids)
     seed_actors(nb, ids, seeds)
+    seed_notes(nb, ids, seeds)
     with nb.sessions() as session, session.begin():
         session.execute(insert(schema.meta).values(key=SEEDED_KEY, value="1"))
     nb.history.clear()

@@ -24,14 +24,22 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.changes import Changes
 from app.core.errors import NotFound, ValidationError
 from app.core.records import SearchResults
 from app.notes import reports
-from app.notes.links import LinkRef, Resolved, find_links, link_markdown, normalise, parse_inner
+from app.notes.links import (
+    KINDS,
+    LinkRef,
+    Resolved,
+    find_links,
+    link_markdown,
+    normalise,
+    parse_inner,
+)
 from app.notes.model import Backlink, Citation, Note, NoteSummary
 from app.notes.render import render_markdown, short_quote
 from app.search import IndexDoc, SearchIndex
@@ -56,9 +64,36 @@ SORTS = {"title": (func.lower(N.c.title), N.c.id), "modified": (N.c.modified_at,
          "created": (N.c.created_at, N.c.id)}
 
 
+_TARGET_TABLES = {"actor": "actor", "agreement": "agreement", "article": "article",
+                  "highlight": "passage", "note": "note"}
+"""Link kind of the rows of each table a link can point at."""
+
+
+def _detach_deleted_targets(session: Session, ops_: list[Op]) -> set[int]:
+    """Mark links to targets these ops delete as broken; returns the notes affected.
+
+    Ids of deleted rows can be reused by SQLite, so a link row must not keep pointing at
+    one. Written directly (not recorded): undo restores the target, and the next
+    :meth:`NoteService.refresh_stale_links` resolves the link again by name.
+    """
+    gone: dict[str, set[int]] = {}
+    for op in ops_:
+        kind = _TARGET_TABLES.get(op.table)
+        if kind is not None and op.kind == "delete" and "id" in op.row:
+            gone.setdefault(kind, set()).add(op.row["id"])
+    notes: set[int] = set()
+    for kind, ids in gone.items():
+        where = (NL.c.kind == kind) & NL.c.target_id.in_(sorted(ids))
+        notes |= set(session.scalars(select(NL.c.note_id).where(where)))
+        session.execute(update(NL).where(where).values(target_id=None))
+    return notes
+
+
 def _queue_notes(session: Session, ops_: list[Op]) -> set[int]:
-    """Search hook: queue every note these ops touch (returns no articles)."""
-    ids = {op.row["id"] for op in ops_ if op.table == N.name}
+    """Search hook: detach links to deleted targets, then queue every note these ops
+    touch (returns no articles)."""
+    ids = _detach_deleted_targets(session, ops_)
+    ids |= {op.row["id"] for op in ops_ if op.table == N.name}
     ids |= {op.row["note_id"] for op in ops_ if op.table == NL.name and "note_id" in op.row}
     if ids:
         session.execute(insert(NOB), [{"note_id": i} for i in sorted(ids)])
@@ -159,6 +194,7 @@ class NoteService:
                                     "parent_id": parent_id, "created_at": now,
                                     "modified_at": now})
             self._sync_links(tx, row["id"], body)
+            self._sync_broken(tx, ("note",))
         return self.get(row["id"]), tx.changes
 
     @staticmethod
@@ -177,6 +213,7 @@ class NoteService:
             if self._free_title(tx.session, title, note_id) != title:
                 raise ValidationError(f"another note is already titled {title!r}")
             tx.rec.update(N, {"id": note_id}, {"title": title, "modified_at": _now()})
+            self._sync_broken(tx, ("note",))
         return tx.changes
 
     def move(self, note_id: int, parent_id: int | None) -> Changes:
@@ -252,6 +289,55 @@ class NoteService:
                 self._sync_links(tx, note_id, body)
         return tx.changes
 
+    def refresh_stale_links(self) -> Changes:
+        """Re-resolve only the notes whose links need it: broken links whose target now
+        exists (an actor, agreement, article or note created or renamed after the link
+        was written) and links to targets that are gone. Cheap when nothing is stale
+        (one query on broken links, one per kind of resolved link); called before
+        backlinks and searches so neither depends on who created the target."""
+        with translated_errors(), self._sessions() as session:
+            stale = self._stale_notes(session)
+        if not stale:
+            return Changes()
+        with self._writer.edit("refresh note links", undoable=False) as tx:
+            for note_id, body in tx.session.execute(
+                    select(N.c.id, N.c.body).where(N.c.id.in_(sorted(stale)))).all():
+                self._sync_links(tx, note_id, body)
+        return tx.changes
+
+    @staticmethod
+    def _stale_notes(session: Session, kinds: Sequence[str] = KINDS) -> set[int]:
+        """Notes with a broken link that resolves now, or a link to a deleted target.
+
+        Works on distinct targets, not link rows, so a thousand notes citing the same
+        missing name cost one resolution."""
+        broken = session.execute(select(NL.c.kind, NL.c.target_text).distinct().where(
+            NL.c.target_id.is_(None), NL.c.kind.in_(kinds))).all()
+        found = q.resolve(session, [LinkRef(k, t) for k, t in broken]) if broken else {}
+        fixable: dict[str, list[str]] = {}
+        for kind, text in broken:
+            if (kind, normalise(text)) in found:
+                fixable.setdefault(kind, []).append(text)
+        out: set[int] = set()
+        for kind, texts in fixable.items():
+            out |= set(session.scalars(select(NL.c.note_id).where(
+                NL.c.target_id.is_(None), NL.c.kind == kind, NL.c.target_text.in_(texts))))
+        for kind in kinds:
+            ids = set(session.scalars(select(NL.c.target_id).distinct().where(
+                NL.c.kind == kind, NL.c.target_id.is_not(None))))
+            gone = sorted(ids - set(q.exists(session, kind, ids)))
+            if gone:
+                out |= set(session.scalars(select(NL.c.note_id).where(
+                    NL.c.kind == kind, NL.c.target_id.in_(gone))))
+        return out
+
+    def _sync_broken(self, tx: Transaction, kinds: Sequence[str]) -> None:
+        """Inside an edit that creates or renames a target: re-sync the notes whose
+        links of these kinds were broken and resolve now (recorded, so undo agrees)."""
+        for note_id in sorted(self._stale_notes(tx.session, kinds)):
+            body = tx.session.scalar(select(N.c.body).where(N.c.id == note_id))
+            self._sync_links(tx, note_id, body or "")
+
     # -- links --------------------------------------------------------------------------
     def resolve(self, refs: Iterable[LinkRef], note_id: int | None = None
                 ) -> dict[tuple[str, str], Resolved]:
@@ -270,6 +356,7 @@ class NoteService:
 
         For an article, notes citing passages of it are included too.
         """
+        self.refresh_stale_links()
         with translated_errors(), self._sessions() as session:
             found = q.backlinks(session, kind, [target_id])
             if kind == "article":
@@ -367,6 +454,7 @@ class NoteService:
     # -- search -------------------------------------------------------------------------
     def search(self, query: str, offset: int = 0, limit: int = 20) -> SearchResults:
         """Notes matching ``query`` (the article query syntax); hits have kind "note"."""
+        self.refresh_stale_links()
         self.flush_index()
         expand = getattr(getattr(self._peers, "actors", None), "expand", None)
         found = self._index.search(query, offset=offset, limit=limit, text_of=self._body_of,

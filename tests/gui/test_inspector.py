@@ -7,7 +7,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QUrl
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QApplication
 
@@ -134,3 +134,120 @@ def test_unknown_highlight_shows_empty(panel) -> None:
     """An id that does not exist shows the empty state instead of failing."""
     panel.show_highlight(99999)
     assert panel.highlight_id() == 0
+
+
+# -- memo links and "Cited in notes" ---------------------------------------------------
+
+def _click_anchor(qtbot, browser, href: str) -> None:
+    """Click the middle of the first anchor with ``href`` in a QTextBrowser."""
+    from PySide6.QtGui import QTextCursor
+
+    doc = browser.document()
+    block = doc.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            if fragment.charFormat().anchorHref() == href:
+                cursor = QTextCursor(doc)
+                cursor.setPosition(fragment.position() + fragment.length() // 2)
+                point = browser.cursorRect(cursor).center()
+                qtbot.mouseClick(browser.viewport(), Qt.MouseButton.LeftButton, pos=point)
+                return
+            it += 1
+        block = block.next()
+    raise AssertionError(f"no anchor {href} in the preview")
+
+
+def test_memo_preview_resolves_links_like_notes(panel, notebook, qtbot) -> None:
+    """[[links]] in a memo render as dossier:// anchors; unknown targets as broken."""
+    actor, _ = notebook.actors.create("Kassym-Jomart Tokayev", aliases=["Tokajew"])
+    note, _ = notebook.notes.create("Befund", "Text")
+    panel.memo_edit.setPlainText("Vgl. [[Tokajew]], [[note:Befund]] und [[Niemand]]")
+    html = panel.preview_html()
+    assert f"dossier://actor/{actor.id}" in html and f"dossier://note/{note.id}" in html
+    assert "[[Niemand]]" in html and "line-through" in html
+
+
+def test_memo_preview_strips_scripts(panel) -> None:
+    """The memo is sanitised like a note: no script survives into the preview."""
+    panel.memo_edit.setPlainText("<script>alert(1)</script>**ok** [x](javascript:alert(1))")
+    html = panel.preview_html()
+    assert "alert" not in html and "javascript" not in html and "ok" in html
+
+
+def test_clicking_memo_links_emits_open_signals(panel, notebook, highlight, qtbot) -> None:
+    """Clicking an actor, note or passage link in the memo preview asks to open it."""
+    actor, _ = notebook.actors.create("Kassym-Jomart Tokayev", aliases=["Tokajew"])
+    note, _ = notebook.notes.create("Befund", "Text")
+    other, _ = notebook.annotations.add(highlight.article_id, 0, 10)
+    panel.memo_edit.setPlainText(
+        f"[[Tokajew]]\n\n[[note:Befund]]\n\n[[passage:{other.id}|Anfang]]")
+    with qtbot.waitSignal(panel.openActor) as opened:
+        _click_anchor(qtbot, panel.preview, f"dossier://actor/{actor.id}")
+    assert opened.args == [actor.id]
+    with qtbot.waitSignal(panel.openNote) as opened:
+        _click_anchor(qtbot, panel.preview, f"dossier://note/{note.id}")
+    assert opened.args == [note.id]
+    with qtbot.waitSignal(panel.openPassage) as opened:
+        _click_anchor(qtbot, panel.preview, f"dossier://passage/{other.id}")
+    assert opened.args == [highlight.article_id, 0, 10]
+
+
+def test_link_to_deleted_passage_shows_message(panel, notebook, highlight) -> None:
+    """Following a link whose passage is gone tells the user instead of failing."""
+    other, _ = notebook.annotations.add(highlight.article_id, 0, 10)
+    notebook.annotations.delete(other.id)
+    panel.open_url(QUrl(f"dossier://passage/{other.id}"))
+    assert "no longer exists" in panel.link_status.text() and panel.link_status.isVisible()
+
+
+def test_cited_in_notes_lists_citing_notes_and_opens_one(panel, notebook, highlight,
+                                                         qtbot) -> None:
+    """Notes citing the passage are listed; clicking one asks to open that note."""
+    assert not panel.backlinks.isVisible()
+    note, _ = notebook.notes.create("Befund", f"Beleg: [[passage:{highlight.id}]]")
+    notebook.notes.create("Anderes", "kein Zitat")
+    panel.show_highlight(highlight.id)
+    assert panel.backlink_titles() == ["Befund"] and panel.backlinks.isVisible()
+    assert panel.backlinks_label.text() == "Cited in notes (1)"
+    rect = panel.backlinks.visualItemRect(panel.backlinks.item(0))
+    with qtbot.waitSignal(panel.openNote) as opened:
+        qtbot.mouseClick(panel.backlinks.viewport(), Qt.MouseButton.LeftButton,
+                         pos=rect.center())
+    assert opened.args == [note.id]
+
+
+def test_cited_in_notes_follows_note_edits_and_undo(panel, notebook, highlight,
+                                                    controller) -> None:
+    """A note created, then deleted, through the controller updates the list; undo too."""
+    made = controller.edit(lambda: notebook.notes.create("Neu", f"[[passage:{highlight.id}]]"))
+    assert panel.backlink_titles() == ["Neu"]
+    controller.edit(lambda: notebook.notes.delete(made[0].id))
+    assert panel.backlink_titles() == [] and not panel.backlinks.isVisible()
+    controller.undo()
+    assert panel.backlink_titles() == ["Neu"]
+
+
+def test_memo_link_written_before_target_resolves_when_created(panel, notebook,
+                                                               controller) -> None:
+    """A memo linking a note that does not exist yet turns into a link once it does."""
+    panel.memo_edit.setPlainText("Siehe [[note:Später]]")
+    panel.save_memo()
+    assert "line-through" in panel.preview_html()
+    made = controller.edit(lambda: notebook.notes.create("Später", "Text"))
+    assert f"dossier://note/{made[0].id}" in panel.preview_html()
+
+
+def test_demo_passage_shows_demo_notes_citing_it(qtbot, demo_notebook) -> None:
+    """In the demo notebook a seed passage cited by a demo note lists that note."""
+    controller = NotebookController(demo_notebook)
+    widget = InspectorPanel(controller)
+    qtbot.addWidget(widget)
+    widget.show()
+    quote = "hält Cove Capital 70 Prozent des Joint Ventures"
+    article = next(a for a in demo_notebook.articles.list(limit=10).items
+                   if a.title.startswith("USA verkünden"))
+    (hit,) = [h for h in demo_notebook.annotations.highlights_for(article.id) if h.exact == quote]
+    widget.show_highlight(hit.id)
+    assert widget.backlink_titles() == ["Wolfram-Joint-Venture: offene Fragen"]

@@ -6,12 +6,14 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import Qt
+import pytest
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 
 from app.core.ids import ArticleId
 from app.core.records import SearchHit
-from app.gui.search_panel import MARK_STYLE, hit_html, marked_html
+from app.gui.controller import NotebookController
+from app.gui.search_panel import MARK_STYLE, SearchPanel, hit_html, marked_html
 
 
 def test_marked_html_escapes_text_when_snippet_has_markup():
@@ -50,12 +52,129 @@ def test_more_results_appended_when_more_clicked(qtbot, demo_notebook, monkeypat
     panel = SearchPanel(NotebookController(demo_notebook))
     qtbot.addWidget(panel)
     panel.show()
-    total = demo_notebook.search.search("Tokajew").total
+    total = demo_notebook.notes.search_all("Tokajew").total
     assert total > 2
     panel.query_edit.setText("Tokajew")
     QTest.keyClick(panel.query_edit, Qt.Key.Key_Return)
     assert panel.results.count() == 2 and panel.more_button.isVisible()
     QTest.mouseClick(panel.more_button, Qt.MouseButton.LeftButton)
     assert panel.results.count() == min(4, total)
-    ids = [panel.hit_at(i).article_id for i in range(panel.results.count())]
+    ids = [(panel.hit_at(i).kind, panel.hit_at(i).article_id)
+           for i in range(panel.results.count())]
     assert len(set(ids)) == len(ids)
+
+
+@pytest.fixture
+def controller(demo_notebook):
+    return NotebookController(demo_notebook)
+
+
+@pytest.fixture
+def panel(qtbot, controller):
+    widget = SearchPanel(controller)
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def _search(panel: SearchPanel, query: str) -> list[SearchHit]:
+    panel.query_edit.setText(query)
+    QTest.keyClick(panel.query_edit, Qt.Key.Key_Return)
+    return [panel.hit_at(i) for i in range(panel.results.count())]
+
+
+def _keys(hits) -> list[tuple[str, int]]:
+    return [(h.kind, int(h.article_id)) for h in hits]
+
+
+def test_hit_html_shows_kind_badge_when_hit_is_note_or_article():
+    """Every result starts with a badge naming its kind."""
+    article = SearchHit(ArticleId(1), "T", "", "de", "", 1.0, "s", (), ())
+    note = SearchHit(ArticleId(2), "N", "Note", "", "", 1.0, "s", (), (), kind="note",
+                     note_id=2)
+    assert ">&nbsp;Article&nbsp;</span> <b>T</b>" in hit_html(article)
+    assert ">&nbsp;Note&nbsp;</span> <b>N</b>" in hit_html(note)
+
+
+def test_results_list_articles_and_notes_when_filter_is_all(panel, demo_notebook):
+    """One query finds the demo's articles and notes, ranked together as the service does."""
+    hits = _search(panel, "Tokajew")
+    expected = demo_notebook.notes.search_all("Tokajew", 0, SearchPanel.PAGE_SIZE)
+    assert _keys(hits) == _keys(expected.hits)
+    assert {h.kind for h in hits} == {"article", "note"}
+    for row, hit in enumerate(hits):
+        badge = "Note" if hit.kind == "note" else "Article"
+        assert f"&nbsp;{badge}&nbsp;" in panel.results.item(row).text()
+
+
+def test_filter_narrows_results_to_notes_or_articles(panel, demo_notebook):
+    """Choosing Notes or Articles re-runs the query for that kind only."""
+    _search(panel, "Tokajew OR Wolfram")
+    panel.set_filter("Notes")
+    notes = [panel.hit_at(i) for i in range(panel.results.count())]
+    expected = demo_notebook.notes.search("Tokajew OR Wolfram")
+    assert notes and {h.kind for h in notes} == {"note"}
+    assert sorted(h.note_id for h in notes) == sorted(h.note_id for h in expected.hits)
+    assert panel.status_label.text().startswith(f"{expected.total} ")
+    panel.set_filter("Articles")
+    articles = [panel.hit_at(i) for i in range(panel.results.count())]
+    assert articles and {h.kind for h in articles} == {"article"}
+    assert len(articles) == min(SearchPanel.PAGE_SIZE,
+                                demo_notebook.search.search("Tokajew OR Wolfram").total)
+
+
+def test_activating_note_hit_emits_open_note_not_open_hit(panel, qtbot):
+    """Enter on a note result asks for the note, never for an article with that id."""
+    panel.set_filter("Notes")
+    hits = _search(panel, "Tokajew")
+    assert hits and hits[0].kind == "note"
+    articles_opened: list[int] = []
+    panel.openHit.connect(articles_opened.append)
+    panel.results.setFocus()
+    panel.results.setCurrentRow(0)
+    with qtbot.waitSignal(panel.openNote) as opened:
+        QTest.keyClick(panel.results, Qt.Key.Key_Return)
+    assert opened.args == [hits[0].note_id] and articles_opened == []
+
+
+def test_activating_article_hit_still_emits_open_hit(panel, qtbot):
+    """Article results keep opening the reader at their hits."""
+    panel.set_filter("Articles")
+    hits = _search(panel, "Tokajew")
+    with qtbot.waitSignal(panel.openHit) as opened:
+        panel.activate_current()
+    assert opened.args == [hits[0].article_id, tuple(hits[0].hit_spans)]
+
+
+def test_deleted_note_drops_only_its_result(panel, controller, demo_notebook):
+    """Deleting a note removes its result; an article with the same id stays."""
+    hits = _search(panel, "Tokajew")
+    note = next(h for h in hits if h.kind == "note")
+    before = _keys(hits)
+    controller.edit(lambda: demo_notebook.notes.delete(note.note_id))
+    after = _keys(panel.hit_at(i) for i in range(panel.results.count()))
+    assert after == [k for k in before if k != ("note", note.note_id)]
+
+
+def test_bad_query_shows_inline_error_for_notes_too(panel):
+    """A malformed query shows a message under the box, whatever the filter."""
+    panel.set_filter("Notes")
+    _search(panel, '"unclosed')
+    assert panel.error_text.startswith("Cannot read this query") and not panel.results.count()
+
+
+def test_main_window_opens_note_hit_in_notes_view(qtbot, controller, demo_notebook, tmp_path):
+    """In the window, a note result opens the notes view on that note, not a reader."""
+    from app.gui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(controller, settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.search_panel.set_filter("Notes")
+    hits = _search(window.search_panel, "Wolfram")
+    assert hits and hits[0].kind == "note"
+    window.search_panel.activate_current()
+    assert window.notes_view.note_id() == hits[0].note_id
+    assert window.notes_dock.isVisible()
+    assert window.current_article_id() == 0
