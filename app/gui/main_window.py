@@ -37,6 +37,7 @@ from app.core.changes import Changes
 from app.core.errors import DossierError
 from app.core.records import IndexStatus
 from app.gui.about import APP_NAME, make_about_box
+from app.gui.actors_view import mount_actor_views
 from app.gui.controller import NotebookController
 from app.gui.import_dialog import ImportDialog
 from app.gui.inspector import InspectorPanel
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         mount_notes(self)
+        mount_actor_views(self)
         self._build_status_bar()
         self._connect()
         self._attach_notebook()
@@ -284,10 +286,8 @@ class MainWindow(QMainWindow):
         self.search_panel.openNote.connect(self.open_note)
         self.inspector.openNote.connect(self.open_note)
         self.inspector.openArticle.connect(self.open_article)
-        for signal, name in ((self.inspector.openActor, "open_actor"),
-                             (self.inspector.openAgreement, "open_agreement")):
-            if hasattr(self, name):  # the actor and agreement views may not be mounted
-                signal.connect(getattr(self, name))
+        self.inspector.openActor.connect(self.open_actor)
+        self.inspector.openAgreement.connect(self.open_agreement)
         self._index_relay.statusChanged.connect(self._on_index_status)
 
     # --- notebook -------------------------------------------------------------------------
@@ -430,6 +430,14 @@ class MainWindow(QMainWindow):
     def open_passage(self, article_id: int, start: int, end: int) -> None:
         """Open an article scrolled to one passage (from the inspector or tag manager)."""
         self.reader_area.open_article(article_id, scroll_to=(start, end))
+
+    def open_actor(self, actor_id: int) -> None:
+        """Show an actor in the actors view (from a note link, the inspector or the network)."""
+        self.actor_views.show_actor(actor_id)
+
+    def open_agreement(self, agreement_id: int) -> None:
+        """Show an agreement in the agreements view."""
+        self.actor_views.show_agreement(agreement_id)
 
     def open_note(self, note_id: int) -> None:
         """Show a note in the notes view (from a search result or an inspector link)."""
