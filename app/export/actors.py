@@ -9,11 +9,10 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import networkx as nx
-from openpyxl import Workbook
-from openpyxl.styles import Font
+if TYPE_CHECKING:  # openpyxl and networkx take ~340 ms to import: only when exporting
+    import networkx as nx
 
 EVIDENCE_COLUMNS = (
     "agreement_id", "agreement", "type", "status", "date", "value", "field", "party", "role",
@@ -48,6 +47,9 @@ def write_csv(handle: IO[str], columns: Sequence[str], rows: Iterable[Row]) -> i
 
 def write_xlsx(path: Path, sheets: Mapping[str, tuple[Sequence[str], Iterable[Row]]]) -> Path:
     """One worksheet per entry (name -> (columns, rows)), bold frozen header row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     book.remove(book.active)
     for name, (columns, rows) in sheets.items():
@@ -76,6 +78,8 @@ def network(actors: Iterable[Row], agreements: Iterable[Row],
             roles: Iterable[tuple[int, int, str]]) -> nx.MultiDiGraph:
     """Actors and agreements as nodes ("actor:1", "agreement:2"); an edge per party role,
     from the actor to the agreement, labelled with the role."""
+    import networkx as nx
+
     graph = nx.MultiDiGraph()
     for actor in actors:
         graph.add_node(f"actor:{actor['id']}", **_attrs({**actor, "type": "actor",
@@ -91,5 +95,7 @@ def network(actors: Iterable[Row], agreements: Iterable[Row],
 
 def write_graphml(path: Path, graph: nx.MultiDiGraph) -> Path:
     """Write GraphML that Gephi and yEd open."""
+    import networkx as nx
+
     nx.write_graphml(graph, path, encoding="utf-8")
     return path

@@ -87,7 +87,9 @@ class ArticleService:
         with translated_errors(), self._sessions() as session:
             total = session.scalar(_apply_filter(session, select(func.count()).select_from(A), flt))
             query = _apply_filter(session, select(*cols, _HL_COUNT.label("hl")), flt)
-            query = query.order_by(order.desc() if flt.descending else order.asc(), A.c.id)
+            # the id tie-breaker follows the direction, so SQLite can walk one index backwards
+            ties = A.c.id.desc() if flt.descending else A.c.id.asc()
+            query = query.order_by(order.desc() if flt.descending else order.asc(), ties)
             rows = session.execute(query.offset(offset).limit(limit)).mappings().all()
             items = tuple(convert.summary(r, r["hl"]) for r in rows)
         return Page(items=items, total=int(total or 0), offset=offset, limit=limit)

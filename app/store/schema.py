@@ -40,6 +40,7 @@ class ArticleRow(Base):
     __table_args__ = (
         Index("ix_article_title_lower", func.lower(text("title"))),
         Index("ix_article_outlet_lower", func.lower(text("outlet"))),
+        Index("ix_article_filter_text", "title", "outlet", "author", "original_name"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -261,3 +261,29 @@ def test_index_held_by_another_process_defers_indexing_with_a_message(tmp_path, 
             holder.stdout.close()
     assert cli(["search", "Tokajew", "--notebook", str(nb_dir)]) == 0
     assert "1 articles match" in capsys.readouterr().out
+
+
+def test_head_revision_constant_matches_the_migration_scripts():
+    """The constant that spares loading Alembic at open names the newest migration."""
+    from app.store.engine import HEAD_REVISION, head_revision
+
+    assert head_revision() == HEAD_REVISION
+
+
+def test_notebook_from_a_newer_dossier_is_refused_untouched(tmp_path):
+    """An unknown (newer) schema revision gives a clear error and changes nothing."""
+    from app.core.errors import MigrationError
+
+    Notebook.open(tmp_path / "nb").close()
+    db = tmp_path / "nb" / "notebook.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.close()
+    before = db.read_bytes()
+    try:
+        Notebook.open(tmp_path / "nb")
+    except MigrationError as exc:
+        assert "newer Dossier" in str(exc)
+    else:
+        raise AssertionError("a newer schema was opened")
+    assert db.read_bytes() == before
