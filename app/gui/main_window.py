@@ -155,7 +155,7 @@ class MainWindow(QMainWindow):
             "Search", "SearchDock", self.search_panel, area.BottomDockWidgetArea
         )
         self.resizeDocks(
-            [self.library_dock, self.inspector_dock], [560, 260], Qt.Orientation.Horizontal
+            [self.library_dock, self.inspector_dock], [400, 300], Qt.Orientation.Horizontal
         )
         self.resizeDocks([self.search_dock], [180], Qt.Orientation.Vertical)
 
