@@ -12,7 +12,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import DossierError
 from app.gui.controller import NotebookController
+from app.gui.record_model import RecordTableModel
 from app.services.actor_records import (
     ACTOR_KINDS,
     AGREEMENT_TYPES,
@@ -52,7 +53,6 @@ from app.services.actors import (
 log = logging.getLogger(__name__)
 
 Span = tuple[int, int, int]  # article id, start, end (code points)
-AnyIndex = QModelIndex | QPersistentModelIndex
 NEW_ACTOR = -1
 """Item data of the "create a new actor" row of the mark-as-actor popup."""
 
@@ -360,38 +360,21 @@ class EvidenceDialog(QDialog):
 
 
 # -- suggestions --------------------------------------------------------------------------
-class SuggestionModel(QAbstractTableModel):
+class SuggestionModel(RecordTableModel[Suggestion]):
     """Suggested mentions: actor, found spelling, score, reason, context."""
 
     HEADERS = ("Actor", "Found", "Score", "Reason", "Context")
 
     def __init__(self, suggestions: Sequence[Suggestion] = (),
                  parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows = list(suggestions)
+        super().__init__(parent, suggestions)
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else len(self._rows)
+    def cell(self, s: Suggestion, column: int) -> Any:
+        return (s.actor_name, s.surface, f"{s.score:.0f}", s.reason, s.context)[column]
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        s = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (s.actor_name, s.surface, f"{s.score:.0f}", s.reason,
-                    s.context)[index.column()]
+    def extra(self, s: Suggestion, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"matches “{s.matched_alias}”: …{s.context}…"
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
         return None
 
     def suggestion(self, row: int) -> Suggestion:

@@ -16,10 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QSignalBlocker,
     Qt,
     Signal,
@@ -65,13 +63,13 @@ from app.gui.actor_dialogs import (
 from app.gui.agreements_view import AgreementsView
 from app.gui.controller import NotebookController
 from app.gui.network_view import NetworkView
+from app.gui.record_model import RecordTableModel
 from app.services.actor_exports import ActorExports
 from app.services.actor_records import ACTOR_KINDS, Actor, Mention, SuggestionReport
 from app.services.actors import clean_actor_name, clean_country, clean_external_id
 
 log = logging.getLogger(__name__)
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 CONTEXT = 60
 """Code points of context shown either side of a mention."""
 
@@ -90,55 +88,27 @@ def touches_actors(changes: Changes) -> bool:
                 changes.touches_articles)
 
 
-class ActorTableModel(QAbstractTableModel):
+class ActorTableModel(RecordTableModel[Actor]):
     """Actors: name, kind, country, number of aliases, number of mentions."""
 
     HEADERS = ("Name", "Kind", "Country", "Aliases", "Mentions")
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Actor] = []
-
     def set_actors(self, actors: Sequence[Actor]) -> None:
-        self.beginResetModel()
-        self._rows = list(actors)
-        self.endResetModel()
+        self.set_rows(actors)
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else len(self._rows)
+    def actor(self, row: int) -> Actor:
+        return self.record(row)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else len(self.HEADERS)
+    def cell(self, actor: Actor, column: int) -> Any:
+        return (actor.name, actor.kind, actor.country_en or actor.country,
+                len(actor.aliases), actor.mention_count)[column]
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        actor = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (actor.name, actor.kind, actor.country_en or actor.country,
-                    len(actor.aliases), actor.mention_count)[column]
+    def extra(self, actor: Actor, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
             return ", ".join(actor.spellings)
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.UserRole:
-            return actor.id
         return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
-
-    def actor(self, row: int) -> Actor:
-        return self._rows[row]
-
-    def row_of(self, actor_id: int) -> int:
-        """The row showing ``actor_id``, or -1."""
-        return next((i for i, a in enumerate(self._rows) if a.id == actor_id), -1)
 
 
 class ActorsView(QWidget):

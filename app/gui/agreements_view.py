@@ -14,10 +14,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QSignalBlocker,
     Qt,
     Signal,
@@ -50,6 +48,7 @@ from app.core.dates import parse_partial_date
 from app.core.errors import DossierError, NotFound
 from app.gui.actor_dialogs import NewAgreementDialog, _error_label, _show_error
 from app.gui.controller import NotebookController
+from app.gui.record_model import RecordTableModel
 from app.notes.render import render_markdown
 from app.services.actor_records import (
     AGREEMENT_TYPES,
@@ -61,11 +60,10 @@ from app.services.actor_records import (
 
 log = logging.getLogger(__name__)
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 CONFLICT_COLOUR = "#b00020"
 
 
-class AgreementTableModel(QAbstractTableModel):
+class AgreementTableModel(RecordTableModel[Agreement]):
     """Agreements: title, type, status, date, value, parties, outlets, conflict.
 
     Sorting asks the service (``fetch(sort, descending)``), which knows how to order
@@ -80,7 +78,6 @@ class AgreementTableModel(QAbstractTableModel):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._fetch = fetch
-        self._rows: list[Agreement] = []
         self.sort_key, self.descending = "title", False
 
     def reload(self) -> None:
@@ -103,41 +100,20 @@ class AgreementTableModel(QAbstractTableModel):
         self._rows = rows
         self.layoutChanged.emit()
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else len(self._rows)
+    def cell(self, a: Agreement, column: int) -> Any:
+        return (a.title, a.type, a.status, a.date, a.value.display(),
+                ", ".join(dict.fromkeys(p.actor_name for p in a.parties)),
+                a.outlet_count, "conflicting reports" if a.is_conflicted else "")[column]
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        a = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (a.title, a.type, a.status, a.date, a.value.display(),
-                    ", ".join(dict.fromkeys(p.actor_name for p in a.parties)),
-                    a.outlet_count, "conflicting reports" if a.is_conflicted else ""
-                    )[index.column()]
-        if role == Qt.ItemDataRole.ForegroundRole and a.is_conflicted and index.column() == 7:
+    def extra(self, a: Agreement, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and a.is_conflicted and column == 7:
             return QBrush(QColor(CONFLICT_COLOUR))
         if role == Qt.ItemDataRole.ToolTipRole:
             return a.value.text or a.title
-        if role == Qt.ItemDataRole.UserRole:
-            return a.id
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
         return None
 
     def agreement(self, row: int) -> Agreement:
-        return self._rows[row]
-
-    def row_of(self, agreement_id: int) -> int:
-        return next((i for i, a in enumerate(self._rows) if a.id == agreement_id), -1)
+        return self.record(row)
 
     def titles(self) -> list[str]:
         return [a.title for a in self._rows]
