@@ -68,6 +68,15 @@ def fold(text: str) -> str:
     return "".join(_FOLD_EXTRA.get(c, c) for c in stripped)
 
 
+def thread_stemmer(local: threading.local, language: str) -> Any:
+    """This thread's PyStemmer stemmer for ``language`` (stemmers are not thread-safe:
+    the indexer thread and the GUI thread analyse text at the same time)."""
+    stemmer = getattr(local, "stemmer", None)
+    if stemmer is None:
+        stemmer = local.stemmer = Stemmer.Stemmer(language)
+    return stemmer
+
+
 class WordTokenizer(Tokenizer):
     """Split text into words (see :data:`WORD_PATTERN`), keeping combining marks.
 
@@ -192,10 +201,7 @@ class SnowballFilter(Filter):
 
     def stem(self, word: str) -> str:
         """The stem of one lower-case word."""
-        stemmer = getattr(self._local, "stemmer", None)
-        if stemmer is None:
-            stemmer = self._local.stemmer = Stemmer.Stemmer(self.language)
-        return stemmer.stemWord(word)
+        return thread_stemmer(self._local, self.language).stemWord(word)
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for token in tokens:
@@ -365,10 +371,7 @@ class StemFoldTokenizer(_CachedTokenizer):
         return hash(("stemfold", self.language))
 
     def transform(self, word: str) -> str:
-        stemmer = getattr(self._local, "stemmer", None)
-        if stemmer is None:
-            stemmer = self._local.stemmer = Stemmer.Stemmer(self.language)
-        return fold(stemmer.stemWord(word.lower()))
+        return fold(thread_stemmer(self._local, self.language).stemWord(word.lower()))
 
 
 class FoldTokenizer(_CachedTokenizer):
