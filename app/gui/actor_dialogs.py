@@ -9,7 +9,7 @@ box would otherwise be the only feedback). Edits go through the controller.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
@@ -55,6 +55,28 @@ log = logging.getLogger(__name__)
 Span = tuple[int, int, int]  # article id, start, end (code points)
 NEW_ACTOR = -1
 """Item data of the "create a new actor" row of the mark-as-actor popup."""
+
+
+def button_row(parent: QWidget,
+               specs: Sequence[tuple[str, str, Callable[[], None]]]) -> QHBoxLayout:
+    """A row of push buttons (object name, text, slot), left-aligned."""
+    row = QHBoxLayout()
+    for name, text, slot in specs:
+        button = QPushButton(text, parent)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        row.addWidget(button)
+    row.addStretch(1)
+    return row
+
+
+def ok_cancel(dialog: QDialog, on_ok: Callable[[], None]) -> QDialogButtonBox:
+    """OK/Cancel buttons: OK runs ``on_ok`` (which accepts when the input is valid)."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
+    buttons.accepted.connect(on_ok)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
 
 
 def _error_label(parent: QWidget) -> QLabel:
@@ -188,10 +210,7 @@ class NewActorDialog(QDialog):
         self.external_id = QLineEdit(self)
         self.external_id.setPlaceholderText("Q12345")
         self.error = _error_label(self)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.create)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self.create)
         form = QFormLayout(self)
         for label, widget in (("Name:", self.name), ("Kind:", self.kind_box),
                               ("Country:", self.country), ("Description:", self.description),
@@ -247,10 +266,7 @@ class NewAgreementDialog(QDialog):
         self.value = QLineEdit(self)
         self.value.setPlaceholderText("bis zu 37 Boeing-Maschinen")
         self.error = _error_label(self)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.create)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self.create)
         form = QFormLayout(self)
         form.addRow("Title:", self.title)
         form.addRow("Type:", self.type_box)
@@ -311,10 +327,7 @@ class EvidenceDialog(QDialog):
         self.error = _error_label(self)
         self.agreement_box.currentIndexChanged.connect(self._on_target_changed)
         self.field_box.currentIndexChanged.connect(self._on_target_changed)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.cite)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self.cite)
         form = QFormLayout(self)
         for label, widget in (("Agreement:", self.agreement_box), ("Field:", self.field_box),
                               ("Party or status:", self.target_box),

@@ -59,6 +59,7 @@ from app.gui.actor_dialogs import (
     SuggestionReviewDialog,
     _error_label,
     _show_error,
+    button_row,
 )
 from app.gui.agreements_view import AgreementsView
 from app.gui.controller import NotebookController
@@ -173,17 +174,12 @@ class ActorsView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
-        top, buttons = QHBoxLayout(), QHBoxLayout()
+        top = QHBoxLayout()
         top.addWidget(self.filter, 1)
         top.addWidget(self.kind_filter)
-        for name, text, slot in (("newActor", "New…", self.new_actor),
-                                 ("mergeActors", "Merge Selected…", self.merge_selected),
-                                 ("deleteActor", "Delete…", self.delete_current)):
-            button = QPushButton(text, box)
-            button.setObjectName(name)
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        buttons = button_row(box, (("newActor", "New…", self.new_actor),
+                                   ("mergeActors", "Merge Selected…", self.merge_selected),
+                                   ("deleteActor", "Delete…", self.delete_current)))
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)

@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 from app.core.changes import Changes
 from app.core.dates import parse_partial_date
 from app.core.errors import DossierError, NotFound
-from app.gui.actor_dialogs import NewAgreementDialog, _error_label, _show_error
+from app.gui.actor_dialogs import NewAgreementDialog, _error_label, _show_error, button_row
 from app.gui.controller import NotebookController
 from app.gui.record_model import RecordTableModel
 from app.notes.render import render_markdown
@@ -171,14 +171,8 @@ class AgreementsView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
-        buttons = QHBoxLayout()
-        for name, text, slot in (("newAgreement", "New…", self.new_agreement),
-                                 ("deleteAgreement", "Delete…", self.delete_current)):
-            button = QPushButton(text, box)
-            button.setObjectName(name)
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        buttons = button_row(box, (("newAgreement", "New…", self.new_agreement),
+                                   ("deleteAgreement", "Delete…", self.delete_current)))
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
