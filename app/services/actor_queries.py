@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.services.actor_records import Actor, Alias, CoActor, Mention, PartyRole
@@ -42,11 +42,6 @@ def delete_for_highlights(rec: ops.Recorder, highlight_ids: list[int]) -> None:
     for table in (sa_.mention, sa_.evidence):
         for row in rec.rows(table, table.c.highlight_id.in_(highlight_ids)):
             rec.delete(table, row)
-
-
-def update_linked(rec: ops.Recorder, table: Table, row_id: int, values: dict[str, Any]) -> None:
-    """Update a link row recordably (the recorder keeps its reference columns)."""
-    rec.update(table, {"id": row_id}, values)
 
 
 def aliases_by_actor(session: Session, actor_ids: Iterable[int] | None = None

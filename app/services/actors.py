@@ -268,7 +268,7 @@ class ActorService:
                 values.update(name=clean, script=detect_script(clean), key=name_key(clean))
             if language is not None:
                 values["language"] = language.strip().lower()
-            q.update_linked(tx.rec, ALIAS, alias.id, values)
+            tx.rec.update(ALIAS, {"id": alias.id}, values)
         return tx.changes
 
     def remove_alias(self, alias_id: int) -> Changes:
@@ -361,12 +361,12 @@ class ActorService:
             if self._has_spelling(tx.session, target, alias["name"]):
                 tx.rec.delete(ALIAS, alias)
             else:
-                q.update_linked(tx.rec, ALIAS, alias["id"], {"actor_id": target})
+                tx.rec.update(ALIAS, {"id": alias["id"]}, {"actor_id": target})
         self.ensure_alias_in(tx, target, actor.name, exact=True)
         self._move_mentions(tx, source, target)
         self._move_parties(tx, source, target)
         for rejection in tx.rec.rows(REJECTION, REJECTION.c.actor_id == source):
-            q.update_linked(tx.rec, REJECTION, rejection["id"], {"actor_id": target})
+            tx.rec.update(REJECTION, {"id": rejection["id"]}, {"actor_id": target})
         tx.rec.delete(ACTOR, tx.rec.rows(ACTOR, ACTOR.c.id == source)[0])
 
     @staticmethod
@@ -390,7 +390,7 @@ class ActorService:
             if mention["highlight_id"] in have:
                 tx.rec.delete(MENTION, mention)
             else:
-                q.update_linked(tx.rec, MENTION, mention["id"], {"actor_id": target})
+                tx.rec.update(MENTION, {"id": mention["id"]}, {"actor_id": target})
 
     @staticmethod
     def _move_parties(tx: Transaction, source: int, target: int) -> None:
@@ -399,10 +399,10 @@ class ActorService:
         for party in tx.rec.rows(PARTY, PARTY.c.actor_id == source):
             twin = have.get((party["agreement_id"], party["role"]))
             if twin is None:
-                q.update_linked(tx.rec, PARTY, party["id"], {"actor_id": target})
+                tx.rec.update(PARTY, {"id": party["id"]}, {"actor_id": target})
                 continue
             for ev in tx.rec.rows(EVIDENCE, EVIDENCE.c.party_id == party["id"]):
-                q.update_linked(tx.rec, EVIDENCE, ev["id"], {"party_id": twin})
+                tx.rec.update(EVIDENCE, {"id": ev["id"]}, {"party_id": twin})
             tx.rec.delete(PARTY, party)
 
     def delete_impact(self, actor_id: int) -> DeleteImpact:
@@ -434,7 +434,7 @@ class ActorService:
         parties = tx.rec.rows(PARTY, PARTY.c.actor_id == actor_id)
         party_ids = [p["id"] for p in parties]
         for ev in tx.rec.rows(EVIDENCE, EVIDENCE.c.party_id.in_(party_ids)) if party_ids else []:
-            q.update_linked(tx.rec, EVIDENCE, ev["id"], {"party_id": None, "field": "agreement"})
+            tx.rec.update(EVIDENCE, {"id": ev["id"]}, {"party_id": None, "field": "agreement"})
         for table in (sa_.party, MENTION, ALIAS, REJECTION):
             for row in tx.rec.rows(table, table.c.actor_id == actor_id):
                 tx.rec.delete(table, row)

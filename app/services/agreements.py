@@ -17,7 +17,6 @@ from app.core.changes import Changes
 from app.core.dates import parse_partial_date
 from app.core.errors import NotFound, ValidationError
 from app.services import agreement_queries as aq
-from app.services.actor_queries import update_linked
 from app.services.actor_records import (
     AGREEMENT_TYPES,
     EVIDENCE_FIELDS,
@@ -234,19 +233,13 @@ class AgreementService:
     def set_party_role(self, party_id: int, role: str) -> Changes:
         with self._writer.edit(f"change role to {role}") as tx:
             self._row(tx.session, PARTY, party_id, "party")
-            update_linked(tx.rec, PARTY, party_id, {"role": _one_of(role, PARTY_ROLES,
+            tx.rec.update(PARTY, {"id": party_id}, {"role": _one_of(role, PARTY_ROLES,
                                                                     "party role")})
         return tx.changes
 
     def remove_party(self, party_id: int) -> Changes:
         """Remove a party; evidence citing it falls back to the whole agreement."""
-        with self._writer.edit("remove party") as tx:
-            row = self._row(tx.session, PARTY, party_id, "party")
-            for ev in tx.rec.rows(EVIDENCE, EVIDENCE.c.party_id == party_id):
-                update_linked(tx.rec, EVIDENCE, ev["id"], {"party_id": None,
-                                                           "field": "agreement"})
-            tx.rec.delete(PARTY, row)
-        return tx.changes
+        return self._remove_cited(PARTY, party_id, "party", EVIDENCE.c.party_id)
 
     @staticmethod
     def _row(session: Session, table: Any, row_id: int, what: str) -> dict[str, Any]:
@@ -288,17 +281,21 @@ class AgreementService:
             values["note"] = note
         with self._writer.edit("edit status") as tx:
             self._row(tx.session, EVENT, event_id, "event")
-            update_linked(tx.rec, EVENT, event_id, values)
+            tx.rec.update(EVENT, {"id": event_id}, values)
         return tx.changes
 
     def remove_event(self, event_id: int) -> Changes:
         """Remove a status step; evidence citing it falls back to the whole agreement."""
-        with self._writer.edit("remove status") as tx:
-            row = self._row(tx.session, EVENT, event_id, "event")
-            for ev in tx.rec.rows(EVIDENCE, EVIDENCE.c.event_id == event_id):
-                update_linked(tx.rec, EVIDENCE, ev["id"], {"event_id": None,
-                                                           "field": "agreement"})
-            tx.rec.delete(EVENT, row)
+        return self._remove_cited(EVENT, event_id, "status", EVIDENCE.c.event_id)
+
+    def _remove_cited(self, table: Any, row_id: int, what: str, cited_by: Any) -> Changes:
+        """Delete a party or status row; evidence pointing at it then cites the agreement."""
+        with self._writer.edit(f"remove {what}") as tx:
+            row = self._row(tx.session, table, row_id, what)
+            for ev in tx.rec.rows(EVIDENCE, cited_by == row_id):
+                tx.rec.update(EVIDENCE, {"id": ev["id"]},
+                              {cited_by.name: None, "field": "agreement"})
+            tx.rec.delete(table, row)
         return tx.changes
 
     # -- evidence -----------------------------------------------------------------------
@@ -370,7 +367,7 @@ class AgreementService:
             values["note"] = note
         with self._writer.edit("edit evidence") as tx:
             self._row(tx.session, EVIDENCE, evidence_id, "evidence")
-            update_linked(tx.rec, EVIDENCE, evidence_id, values)
+            tx.rec.update(EVIDENCE, {"id": evidence_id}, values)
         return tx.changes
 
     def remove_evidence(self, evidence_id: int) -> Changes:
