@@ -5,3 +5,4 @@ from typing import NewType
 ArticleId = NewType("ArticleId", int)
 HighlightId = NewType("HighlightId", int)
 TagId = NewType("TagId", int)
+NoteId = NewType("NoteId", int)
