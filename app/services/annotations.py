@@ -16,7 +16,7 @@ from app.core.text import quote, text_sha256
 from app.services import convert
 from app.services.tags import TagService
 from app.services.unit import Transaction, Writer, delete_highlight_dependents
-from app.store import schema
+from app.store import highlights, schema
 from app.store.engine import translated_errors
 from app.store.queries import highlight_tag_ids, tag_paths, tag_subtree_ids
 
@@ -126,13 +126,22 @@ class AnnotationService:
         name = tag_path.strip().rstrip("/").rsplit("/", 1)[-1].strip()
         with self._writer.edit(f"add tag '{name}'") as tx:
             tag_id = self._tags.ensure_in(tx, tag_path)
-            hid = tx.session.scalar(select(H.c.id).where(
-                H.c.article_id == article_id, H.c.start == start, H.c.end == end).limit(1))
-            if hid is None:
-                hid = self.add_in(tx, article_id, start, end, [tag_id])
-            else:
-                self._link(tx, hid, [tag_id])
+            hid, _created = self.ensure_at_span(tx, article_id, start, end)
+            self._link(tx, hid, [tag_id])
         return self.get(hid), tx.changes
+
+    def ensure_at_span(self, tx: Transaction, article_id: int, start: int,
+                       end: int) -> tuple[HighlightId, bool]:
+        """Inside a transaction: the highlight at exactly ``[start, end)``, else a new one
+        (quote selectors and author as :meth:`add`, no tags). Returns (id, was created).
+
+        The one rule behind tagging, marking as actor, citing and adding evidence: a
+        passage reused by several features stays one highlight.
+        """
+        found = highlights.at_span(tx.session, article_id, start, end)
+        if found is not None:
+            return found, False
+        return HighlightId(self.add_in(tx, article_id, start, end, [])), True
 
     def _label_add(self, tag_ids: list[int]) -> str:
         if not tag_ids:

@@ -154,3 +154,20 @@ def test_delete_article_is_undone_with_its_highlights(notebook, tmp_path):
     notebook.history.undo()
     assert notebook.annotations.get(h.id).tag_ids == (tag.id,)
     assert notebook.articles.get(aid).summary.highlight_count == 1
+
+
+def test_ensure_at_span_reuses_the_exact_span_and_creates_otherwise(notebook, tmp_path):
+    """The highlight at exactly a span is reused; a different span gets a new highlight."""
+    aid = _article(notebook, tmp_path, "Kasachstan tritt dem Abraham-Abkommen bei.")
+    h, _ = notebook.annotations.add(aid, 0, 10, memo="erste")
+    with notebook._writer.edit("test") as tx:
+        same = notebook.annotations.ensure_at_span(tx, aid, 0, 10)
+        wider = notebook.annotations.ensure_at_span(tx, aid, 0, 16)
+        again = notebook.annotations.ensure_at_span(tx, aid, 0, 16)
+    assert same == (h.id, False)
+    assert wider[1] is True and wider[0] != h.id
+    assert again == (wider[0], False)
+    created = notebook.annotations.get(wider[0])
+    assert (created.exact, created.tag_ids, created.author) == (
+        "Kasachstan tritt", (), notebook.annotations.author)
+    assert len(notebook.annotations.highlights_for(aid)) == 2
