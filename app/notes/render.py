@@ -3,7 +3,9 @@
 Memos and notes are typed by users but may be pasted from anywhere (or arrive in an
 imported notebook), so the HTML that ``markdown`` produces is never trusted: ``nh3``
 (ammonia) removes scripts, event handlers, iframes, styles, ``javascript:``/``data:``
-links and remote images before anything reaches a Qt rich-text widget. Resolved links
+links and remote images before anything reaches a Qt rich-text widget. Image sources
+must be plain relative references (:func:`is_local_reference`): ``/\\host``, ``%5C``
+and whitespace tricks that browsers resolve to a remote host are dropped. Resolved links
 become ``dossier://kind/id`` anchors (the only non-web scheme kept); broken links become
 a ``<span class="broken-link">`` that a view styles, never an error.
 """
@@ -13,8 +15,10 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import unicodedata
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Mapping
+from urllib.parse import unquote
 
 import markdown
 import nh3
@@ -45,7 +49,13 @@ _ATTRIBUTES: dict[str, set[str]] = {
 
 _URL_SCHEMES = frozenset({"http", "https", "mailto", SCHEME})
 
-_HAS_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+_LOCAL_REF = re.compile(r"[A-Za-z0-9\-._~/?#=&+,;:@!$'()*%]*")
+"""ASCII characters a local reference may use (non-ASCII letters and digits are allowed
+too): no ``\\``, no whitespace or control characters, which URL parsers strip or read
+as ``/``."""
+
+_SCHEME_LIKE = re.compile(r"[^/?#]*:")
+"""A ``:`` before the first ``/``, ``?`` or ``#`` makes a scheme (or looks like one)."""
 
 QUOTE_CHARS = 200
 """A passage link shows at most this many code points of its quote."""
@@ -165,9 +175,59 @@ def sanitise(html: str) -> str:
     )
 
 
+def is_local_reference(value: str) -> bool:
+    """True if no browser can resolve ``value`` (a relative URL) to a network location.
+
+    Browsers read ``\\`` as ``/``, drop tabs and newlines inside URLs, strip leading
+    spaces and control characters, and map full-width forms of ``/`` and ``:``; so
+    ``/\\host``, ``/<TAB>/host`` or `` //host`` all fetch from ``host``. Only plain
+    relative paths pass: no scheme, no ``//`` start, no backslash, no whitespace or
+    control character, and the same again once percent-escapes are decoded.
+    """
+    for _ in range(3):  # %255C -> %5C -> \: decode a few layers, then judge
+        if not _is_plain_relative(value):
+            return False
+        decoded = unquote(value).replace(" ", "%20")  # a space is harmless once escaped
+        if decoded == value:
+            return True
+        value = decoded
+    return False
+
+
+def _is_plain_relative(value: str) -> bool:
+    """One layer of :func:`is_local_reference`: allowed characters, no scheme, no ``//``."""
+    if value.startswith("//") or _SCHEME_LIKE.match(value):
+        return False
+    if not all(ch < "\x80" or _is_letter(ch) for ch in value):
+        return False
+    return _LOCAL_REF.fullmatch("".join(ch for ch in value if ch < "\x80")) is not None
+
+
+def _is_letter(ch: str) -> bool:
+    """A non-ASCII letter, digit or mark whose compatibility form is not ASCII.
+
+    Full-width ``／`` or ``：`` (and full-width letters) fold to ASCII in URL parsers.
+    """
+    folded = unicodedata.normalize("NFKC", ch)
+    return all(unicodedata.category(c)[0] in "LNM" and c >= "\x80" for c in folded)
+
+
 def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
-    """Drop image sources that point anywhere outside the document (remote or data:)."""
-    if element == "img" and attribute == "src" and _HAS_SCHEME.match(value):
+    """Drop image sources that are not local, and links that pose as local but are not.
+
+    ``nh3`` already refuses unknown schemes; this catches what it lets through as
+    "relative": ``/\\evil.example`` and its encoded and whitespace variants.
+    """
+    if element == "img" and attribute == "src" and not is_local_reference(value):
         log.debug("dropped image source %r", value[:80])
         return None
+    if attribute == "href" and not _has_safe_scheme(value) and not is_local_reference(value):
+        log.debug("dropped link target %r", value[:80])
+        return None
     return value
+
+
+def _has_safe_scheme(value: str) -> bool:
+    """True if ``value`` is an absolute URL with one of the allowed schemes."""
+    scheme, colon, _ = value.partition(":")
+    return bool(colon) and scheme.lower() in _URL_SCHEMES and scheme.isascii()

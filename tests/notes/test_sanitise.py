@@ -139,3 +139,66 @@ def test_render_keeps_dossier_links_but_no_other_custom_scheme() -> None:
     html = render_markdown("[a](dossier://actor/1) [b](file:///etc/passwd) [c](ftp://x/y)")
     assert 'href="dossier://actor/1"' in html
     assert "file:" not in html and "ftp:" not in html
+
+
+# Relative-looking sources that browsers still resolve to a remote host: "\" is read as
+# "/", tabs and newlines are dropped, leading spaces and controls stripped, percent
+# escapes decoded by some servers and viewers, full-width solidus folded.
+REMOTE_IN_DISGUISE = [
+    '<img src="/\\evil.example/x.png">',
+    "![x](/\\evil.example/y.png)",
+    '<img src="\\\\evil.example/x.png">',
+    '<img src="\\/evil.example/x.png">',
+    '<img src="/%5Cevil.example/x.png">',
+    '<img src="/%5cevil.example/x.png">',
+    '<img src="%2F%2Fevil.example/x.png">',
+    '<img src="/%255Cevil.example/x.png">',
+    '<img src="/&#92;evil.example/x.png">',
+    '<img src="&#47;&#47;evil.example/x.png">',
+    '<img src=" //evil.example/x.png">',
+    '<img src="/&#9;/evil.example/x.png">',
+    '<img src="/&#10;/evil.example/x.png">',
+    '<img src="&#1;//evil.example/x.png">',
+    '<img src="／／evil.example/x.png">',
+    '<img src="https:evil.example/x.png">',
+    '<img src="HtTpS://evil.example/x.png">',
+    '<img src="file:///etc/passwd">',
+    '<img src="data:image/png;base64,AAAA">',
+    "![y](%5C%5Cevil.example/y.png)",
+    '<a href="/\\evil.example/">x</a>',
+    '<a href="/%5Cevil.example/">x</a>',
+]
+
+
+@pytest.mark.parametrize("payload", REMOTE_IN_DISGUISE)
+def test_render_drops_source_when_browser_would_fetch_remote_host(payload: str) -> None:
+    """Backslash, encoded, whitespace and full-width tricks never keep a src or href."""
+    html = render_markdown(f"before {payload} after", {})
+    assert _urls(html) == [], html
+
+
+def _urls(html: str) -> list[str]:
+    """Every src and href value that survived sanitising."""
+    parser = _Markup()
+    parser.feed(html)
+    return [v for _, attrs in parser.tags for k, v in attrs.items() if k in ("src", "href")]
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["a.png", "bilder/karte.png", "../shared/map.png", "/tmp/local.png", "Größe%20Karte.png",
+     "img/x.png?v=2#top"],
+)
+def test_render_keeps_image_source_when_local_relative(source: str) -> None:
+    """Plain relative and root-relative image paths are kept (they resolve locally)."""
+    html = render_markdown(f"![map]({source})", {})
+    assert _urls(html) == [source], html
+
+
+def test_render_keeps_footnote_and_web_links() -> None:
+    """In-page footnote anchors and http(s)/dossier links survive the stricter filter."""
+    html = render_markdown("See[^1] [site](https://example.org/a) [[x]]\n\n[^1]: note",
+                           {("actor", "x"): Resolved("actor", 1, "X")})
+    urls = _urls(html)
+    assert "https://example.org/a" in urls and "dossier://actor/1" in urls
+    assert any(u.startswith("#fn") for u in urls), urls
