@@ -9,33 +9,29 @@ of milliseconds on a big index.
 
 from __future__ import annotations
 
-import gc
-import json
 import logging
-import shutil
 import threading
 import time
-import warnings
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as windex
 from whoosh import writing
-from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
 from app.core.errors import NotebookLocked, QuerySyntaxError, SearchIndexError
 from app.core.ids import ArticleId
 from app.core.records import SearchHit, SearchResults
+from app.search.index_files import INDEX_NAME as INDEX_NAME
+from app.search.index_files import VERSION_FILE as VERSION_FILE
+from app.search.index_files import open_or_reset, open_read_only
 from app.search.query_builder import Expand, parse_query
-from app.search.schema import SCHEMA_VERSION, IndexDoc, build_schema, to_fields
+from app.search.schema import SCHEMA_VERSION, IndexDoc, to_fields
 from app.search.snippets import MatchTerms, hit_spans, make_snippet, match_terms
 
 log = logging.getLogger(__name__)
 
-INDEX_NAME = "dossier"
-VERSION_FILE = "dossier-index.json"
 
 MERGE_EVERY = 16
 """Small commits skip merging (a merge can take 0.2-0.4 s); every this many, merge."""
@@ -71,27 +67,41 @@ class SearchIndex:
         self._search_lock = threading.Lock()
         self._searcher: Searcher | None = None
         self._small_commits = 0
+        self.is_read_only = False
 
     @classmethod
-    def open(cls, directory: Path, *, lock_timeout: float = 3.0) -> SearchIndex:
+    def open(cls, directory: Path, *, lock_timeout: float = 3.0,
+             read_only: bool = False) -> SearchIndex:
         """Open the index in ``directory``, creating or recreating it if needed.
 
-        Never raises for a damaged index (it is rebuilt empty and ``was_reset`` is
-        set); raises :class:`SearchIndexError` only if the directory is unusable.
-        ``lock_timeout`` is how long :meth:`write` waits for another writer.
+        A damaged or outdated index is rebuilt empty and ``was_reset`` is set, but only
+        if the folder holds nothing except Dossier's index files. ``lock_timeout`` is
+        how long :meth:`write` waits for another writer. ``read_only`` opens without
+        creating, clearing or writing anything (an unusable index then reads as empty,
+        with ``reset_reason`` saying why, and writes raise).
+
+        Raises:
+            NotebookError: the folder holds other files (nothing is deleted).
+            NotebookLocked: another process kept the index locked while rebuilding it.
+            SearchIndexError: the directory is unusable.
         """
         directory = Path(directory)
         try:
-            directory.mkdir(parents=True, exist_ok=True)
-            ix, reason = _open_or_reset(directory)
+            if read_only:
+                ix, reason = open_read_only(directory)
+            else:
+                directory.mkdir(parents=True, exist_ok=True)
+                ix, reason = open_or_reset(directory, lock_timeout)
         except OSError as error:
             raise SearchIndexError(
                 f"cannot use the search index at {directory}: {error}"
             ) from error
-        if reason:
+        if reason and not read_only:
             level = logging.INFO if reason == "missing" else logging.WARNING
             log.log(level, "search index at %s created empty (%s)", directory, reason)
-        return cls(directory, ix, reason, lock_timeout)
+        index = cls(directory, ix, reason, lock_timeout)
+        index.is_read_only = read_only
+        return index
 
     def write(
         self, upserts: Sequence[IndexDoc], deletes: Iterable[int] = (), *, bulk: bool = False
@@ -111,11 +121,14 @@ class SearchIndex:
         removed = [a for a in dict.fromkeys(deletes) if a not in docs]
         if not docs and not removed:
             return
+        self._refuse_if_read_only()
         with self._write_lock:
-            is_empty = self._ix.doc_count_all() == 0
             writer = self._writer(SMALL_LIMITMB if not bulk else BULK_LIMITMB)
             try:
-                _fill(writer, docs.values(), removed, use_add=is_empty)
+                # Decided only now, holding the index lock: another process may have
+                # written since this one last looked, and adding (instead of replacing)
+                # to an index that is not empty any more would index documents twice.
+                _fill(writer, docs.values(), removed, use_add=not writer.segments)
                 self._commit(writer, bulk)
             except Exception as error:
                 _cancel(writer)
@@ -124,6 +137,7 @@ class SearchIndex:
 
     def clear(self) -> None:
         """Remove every document (before a full re-feed)."""
+        self._refuse_if_read_only()
         with self._write_lock:
             writer = self._writer(SMALL_LIMITMB)
             try:
@@ -140,6 +154,16 @@ class SearchIndex:
             reader = self._current().reader()
             try:
                 return {int(f["id"]): int(f["rev"]) for f in reader.all_stored_fields()}
+            except Exception as error:
+                raise SearchIndexError(f"reading the search index failed: {error}") from error
+
+    def entries(self) -> list[tuple[int, int]]:
+        """``(article_id, rev)`` of every live document, one pair per document: an id
+        that appears twice is indexed twice (what a consistency check must find)."""
+        with self._search_lock:
+            reader = self._current().reader()
+            try:
+                return [(int(f["id"]), int(f["rev"])) for f in reader.all_stored_fields()]
             except Exception as error:
                 raise SearchIndexError(f"reading the search index failed: {error}") from error
 
@@ -257,6 +281,10 @@ class SearchIndex:
             if self._searcher is not None:
                 self._current()
 
+    def _refuse_if_read_only(self) -> None:
+        if self.is_read_only:
+            raise SearchIndexError(f"the search index at {self.directory} is open read-only")
+
     def _writer(self, limitmb: int) -> Any:
         try:
             return self._ix.writer(timeout=self._lock_timeout, delay=0.1, limitmb=limitmb)
@@ -357,83 +385,3 @@ def _hit(
         snippet_marks=snippet.marks,
         hit_spans=spans,
     )
-
-
-def _storage(directory: Path) -> FileStorage:
-    """The index's file storage, without memory-mapping.
-
-    With mmap, every index page a merge or search touches stays mapped into the
-    process; at 10,000 articles that added 200 MB to the resident size during a bulk
-    import and kept growing with the index. Plain reads measured as fast here.
-    """
-    return FileStorage(str(directory), supports_mmap=False)
-
-
-def _open_or_reset(directory: Path) -> tuple[Any, str]:
-    """Open the index, or wipe and create it; returns it and why it was (re)created."""
-    with warnings.catch_warnings():
-        # Whoosh leaves files open when it fails to read a damaged index; they
-        # are closed here, without ResourceWarnings (errors under pytest).
-        warnings.simplefilter("ignore", ResourceWarning)
-        ix, reason = _probe(directory)
-        if reason:
-            gc.collect()
-    if ix is not None:
-        return ix, ""
-    _wipe(directory)
-    ix = _storage(directory).create_index(build_schema(), indexname=INDEX_NAME)
-    (directory / VERSION_FILE).write_text(
-        json.dumps({"schema_version": SCHEMA_VERSION}), encoding="utf-8"
-    )
-    return ix, reason
-
-
-def _probe(directory: Path) -> tuple[Any, str]:
-    """The opened index and "", or None and the reason it cannot be used."""
-    reason = _problem(directory)
-    if reason:
-        return None, reason
-    try:
-        return _verified(directory), ""
-    except Exception as error:  # any damage: unpickling, missing segment, garbage
-        log.warning("search index at %s is damaged: %r", directory, error)
-        return None, "damaged"
-
-
-def _problem(directory: Path) -> str:
-    """Why the index cannot be opened ("missing", "schema", "damaged"), or ""."""
-    try:
-        if not windex.exists_in(str(directory), indexname=INDEX_NAME):
-            return "missing" if not any(directory.iterdir()) else "damaged"
-        stamp = json.loads((directory / VERSION_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError, windex.EmptyIndexError):
-        return "damaged"
-    except Exception:  # exists_in unpickles the table of contents; garbage raises anything
-        return "damaged"
-    if not isinstance(stamp, dict) or stamp.get("schema_version") != SCHEMA_VERSION:
-        return "schema"
-    return ""
-
-
-def _verified(directory: Path) -> Any:
-    """Open the index and read a little of everything, so damage shows now."""
-    ix = _storage(directory).open_index(indexname=INDEX_NAME)
-    if set(ix.schema.names()) != set(build_schema().names()):
-        raise SearchIndexError("the index fields differ from this version's schema")
-    with ix.searcher() as searcher:
-        reader = searcher.reader()
-        searcher.doc_count()
-        for _fields in reader.all_stored_fields():
-            break
-        for _term in reader.lexicon("body_exact"):
-            break
-    return ix
-
-
-def _wipe(directory: Path) -> None:
-    """Delete everything in the index directory (it holds only the index)."""
-    for entry in directory.iterdir():
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry)
-        else:
-            entry.unlink()

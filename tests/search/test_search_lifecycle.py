@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from search_corpus import DOCS, TEXTS, ids
 from whoosh import index as windex
 
-from app.core.errors import NotebookLocked, SearchIndexError
+from app.core.errors import NotebookError, NotebookLocked, SearchIndexError
 from app.search import IndexDoc, SearchIndex
 from app.search.index import INDEX_NAME, VERSION_FILE
+from app.search.schema import to_fields
 
 
 def _doc(article_id: int, rev: int, body: str = "Text") -> IndexDoc:
@@ -240,3 +242,71 @@ def test_updated_document_is_found_once_after_refresh(tmp_path):
         assert result.total == 2 and index.doc_count() == 2
     assert index.revisions() == {1: 5, 2: 1}
     index.close()
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` with its bytes (to compare before and after)."""
+    return {str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_open_refuses_and_keeps_files_when_folder_holds_other_files(tmp_path):
+    """A folder of the user's own files is never cleared: opening refuses, naming it."""
+    folder = tmp_path / "mine"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "thesis.docx").write_bytes(b"my thesis")
+    (folder / "notebook.db").write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
+    (folder / "sub" / "data.csv").write_text("a,b\n")
+    before = _tree(folder)
+    with pytest.raises(NotebookError, match=str(folder)):
+        SearchIndex.open(folder)
+    assert _tree(folder) == before
+
+
+def test_open_refuses_when_other_files_sit_beside_a_damaged_index(index, tmp_path):
+    """Garbage index files plus a file of the user's: refused, every file kept."""
+    index.close()
+    folder = tmp_path / "index"
+    for path in folder.glob("*.seg"):
+        _fill_garbage(path)
+    (folder / "notes.txt").write_text("keep me")
+    before = _tree(folder)
+    with pytest.raises(NotebookError, match="notes.txt"):
+        SearchIndex.open(folder)
+    assert _tree(folder) == before
+
+
+def test_open_read_only_changes_nothing_when_index_is_damaged(index, tmp_path):
+    """A read-only open of a damaged index reads as empty and writes no file."""
+    index.close()
+    folder = tmp_path / "index"
+    for path in folder.glob("*.seg"):
+        _fill_garbage(path)
+    before = _tree(folder)
+    ro = SearchIndex.open(folder, read_only=True)
+    assert (ro.reset_reason, ro.doc_count(), ro.entries()) == ("damaged", 0, [])
+    with pytest.raises(SearchIndexError):
+        ro.write([_doc(1, 1)])
+    ro.close()
+    assert _tree(folder) == before
+    missing = SearchIndex.open(tmp_path / "absent", read_only=True)
+    assert missing.reset_reason == "missing" and not (tmp_path / "absent").exists()
+    missing.close()
+
+
+def test_write_replaces_when_another_writer_filled_the_index_meanwhile(empty_index, tmp_path):
+    """Emptiness is decided holding the index lock: a write that waited while another
+    process filled the index replaces those documents instead of adding them again."""
+    other = windex.open_dir(str(tmp_path / "index"), indexname=INDEX_NAME).writer()
+    slow = SearchIndex.open(tmp_path / "index", lock_timeout=10)
+    waiting = threading.Thread(target=slow.write, args=([_doc(i, 2) for i in (1, 2, 3)],))
+    waiting.start()
+    time.sleep(0.3)  # the write is now waiting for the lock
+    try:
+        for doc in (_doc(i, 1) for i in (1, 2, 3)):
+            other.add_document(**to_fields(doc))
+    finally:
+        other.commit()
+    waiting.join(30)
+    assert sorted(slow.entries()) == [(1, 2), (2, 2), (3, 2)]
+    slow.close()
