@@ -13,7 +13,7 @@ import functools
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -22,19 +22,16 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDockWidget,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QProgressDialog,
@@ -68,6 +65,10 @@ from app.gui.record_model import RecordTableModel
 from app.services.actor_exports import ActorExports
 from app.services.actor_records import ACTOR_KINDS, Actor, Mention, SuggestionReport
 from app.services.actors import clean_actor_name, clean_country, clean_external_id
+
+if TYPE_CHECKING:  # the window imports this module: a cycle only for the type checker
+    from app.gui.main_window import MainWindow
+    from app.services import Notebook
 
 log = logging.getLogger(__name__)
 
@@ -240,7 +241,7 @@ class ActorsView(QWidget):
 
     # -- list -----------------------------------------------------------------------------
     @property
-    def nb(self) -> Any:
+    def nb(self) -> Notebook:
         return self._controller.nb
 
     def refresh(self, *_args: Any) -> None:
@@ -451,7 +452,7 @@ class ActorViews(QObject):
     window, and runs the menu's commands (the window only forwards ``open_actor`` and
     ``open_agreement``). Task signals arrive here, a GUI-thread object."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self._controller: NotebookController = window.controller
@@ -470,60 +471,34 @@ class ActorViews(QObject):
         self.actors_view = ActorsView(self._controller, w)
         self.agreements_view = AgreementsView(self._controller, w)
         self.network_view = NetworkView(self._controller, w)
-        self.docks = []
-        for title, name, widget, where, key in (
-                ("Actors", "ActorsDock", self.actors_view, area.RightDockWidgetArea, 6),
-                ("Agreements", "AgreementsDock", self.agreements_view,
-                 area.RightDockWidgetArea, 7),
-                ("Network", "NetworkDock", self.network_view, area.BottomDockWidgetArea, 8)):
-            dock = QDockWidget(title, w)
-            dock.setObjectName(name)
-            dock.setWidget(widget)
-            w.addDockWidget(where, dock)
-            toggle = dock.toggleViewAction()
-            toggle.setShortcut(QKeySequence(f"Ctrl+Shift+{key}"))
-            w.addAction(toggle)
-            self.docks.append(dock)
-        self.actors_dock, self.agreements_dock, self.network_dock = self.docks
-        w.tabifyDockWidget(w.inspector_dock, self.actors_dock)
-        w.tabifyDockWidget(self.actors_dock, self.agreements_dock)
-        w.tabifyDockWidget(w.search_dock, self.network_dock)
+        self.actors_dock = w.add_dock("Actors", "ActorsDock", self.actors_view,
+                                      area.RightDockWidgetArea, tab_with=w.inspector_dock,
+                                      shortcut="Ctrl+Shift+6")
+        self.agreements_dock = w.add_dock("Agreements", "AgreementsDock", self.agreements_view,
+                                          area.RightDockWidgetArea, tab_with=self.actors_dock,
+                                          shortcut="Ctrl+Shift+7")
+        self.network_dock = w.add_dock("Network", "NetworkDock", self.network_view,
+                                       area.BottomDockWidgetArea, tab_with=w.search_dock,
+                                       shortcut="Ctrl+Shift+8")
+        self.docks = [self.actors_dock, self.agreements_dock, self.network_dock]
         w.inspector_dock.raise_()
         w.search_dock.raise_()
 
     def _build_menu(self) -> None:
         w = self.window
-        actions = []
-        for name, text, slot, keys in (
+        self.menu = w.add_menu("actors", "A&ctors", before="window")
+        for number, (name, text, slot, keys) in enumerate((
                 ("mark_actor", "&Mark as Actor…", self.mark_as_actor, "Ctrl+Shift+A"),
                 ("new_agreement", "New &Agreement from Selection…",
                  self.new_agreement_from_selection, "Ctrl+Alt+G"),
                 ("add_evidence", "Add as &Evidence…", self.add_as_evidence, "Ctrl+Alt+E"),
                 ("find_mentions", "&Find Actor Mentions…", self.find_mentions, None),
-                ("export_actors", "E&xport Actors and Agreements…", self.choose_export, None)):
-            action = QAction(text, w)
-            action.setObjectName(name)
-            if keys:
-                action.setShortcut(QKeySequence(keys))
-            action.triggered.connect(slot)
-            w.addAction(action)
-            w.menu_actions[name] = action
-            actions.append(action)
-        bar = w.menuBar()
-        menus = {a.text().replace("&", ""): a for a in bar.actions() if a.menu() is not None}
-        self.menu = QMenu("A&ctors", w)
-        self.menu.addActions(actions[:3])
-        self.menu.addSeparator()
-        self.menu.addActions(actions[3:])
+                ("export_actors", "E&xport Actors and Agreements…", self.choose_export, None))):
+            if number == 3:
+                self.menu.addSeparator()
+            self.menu.addAction(w.add_action(name, text, slot, keys))
         self.menu.addSeparator()
         self.menu.addActions([d.toggleViewAction() for d in self.docks])
-        before = menus.get("Window")
-        if before is not None:
-            bar.insertMenu(before, self.menu)
-        else:
-            bar.addMenu(self.menu)
-        if "View" in menus:
-            menus["View"].menu().addActions([d.toggleViewAction() for d in self.docks])
 
     def _connect(self) -> None:
         w = self.window
@@ -706,8 +681,6 @@ class ActorViews(QObject):
             8000)
 
 
-def mount_actor_views(window: Any) -> ActorViews:
+def mount_actor_views(window: MainWindow) -> ActorViews:
     """Add the actor, agreement and network docks and the Actors menu to ``window``."""
-    views = ActorViews(window)
-    window.actor_views = views
-    return views
+    return ActorViews(window)

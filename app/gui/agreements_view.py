@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -57,6 +57,9 @@ from app.services.actor_records import (
     Agreement,
     Evidence,
 )
+
+if TYPE_CHECKING:
+    from app.services import Notebook
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +145,7 @@ class AgreementsView(QWidget):
         self.refresh()
 
     @property
-    def nb(self) -> Any:
+    def nb(self) -> Notebook:
         return self._controller.nb
 
     # -- building -----------------------------------------------------------------------

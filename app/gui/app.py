@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
@@ -23,6 +23,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from app.core.errors import DossierError
 from app.gui.about import APP_NAME
 from app.gui.controller import NotebookController
+
+if TYPE_CHECKING:
+    from app.gui.main_window import MainWindow
+    from app.services import Notebook
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +120,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def open_start_notebook(settings: QSettings, path: str | None) -> Any:
+def open_start_notebook(settings: QSettings, path: str | None) -> Notebook:
     """The notebook to start with: ``path``, else the last one used, else the demo."""
     from app.services import Notebook  # deferred: Qt tests of widgets need no store
 
@@ -131,7 +135,8 @@ def open_start_notebook(settings: QSettings, path: str | None) -> Any:
     return Notebook.open_demo(background=True)
 
 
-def build_main_window(notebook: Any, settings: QSettings, parent: QWidget | None = None) -> Any:
+def build_main_window(notebook: Notebook, settings: QSettings,
+                      parent: QWidget | None = None) -> MainWindow:
     """A main window with its controller over ``notebook``."""
     from app.gui.main_window import MainWindow  # deferred: imports every widget module
 

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.core.changes import Changes
 from app.core.errors import DossierError
+
+if TYPE_CHECKING:  # widget tests run without a store; the type checker sees the real API
+    from app.services import Notebook
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +29,11 @@ class NotebookController(QObject):
     changed = Signal(object)  # Changes
     notebookOpened = Signal(object)  # the services Notebook
 
-    def __init__(self, notebook: Any, parent: QObject | None = None) -> None:
+    def __init__(self, notebook: Notebook, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.nb = notebook
 
-    def set_notebook(self, notebook: Any) -> None:
+    def set_notebook(self, notebook: Notebook) -> None:
         """Switch to another open notebook (the caller closes the old one)."""
         self.nb = notebook
         self.notebookOpened.emit(notebook)

@@ -12,7 +12,7 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import (
@@ -49,23 +49,26 @@ from app.gui.search_panel import SearchPanel
 from app.gui.tag_manager import TagManagerDialog
 from app.gui.tasks import TaskRunner, prefer_gui_thread
 
+if TYPE_CHECKING:
+    from app.services import Notebook
+
 log = logging.getLogger(__name__)
 
-NotebookOpener = Callable[[str], Any]
+NotebookOpener = Callable[[str], "Notebook"]
 MAX_RECENT = 8
 KEY_RECENT = "notebooks/recent"
 KEY_GEOMETRY = "window/geometry"
 KEY_STATE = "window/state"
 
 
-def default_opener(path: str) -> Any:
+def default_opener(path: str) -> Notebook:
     """Open (or create) the notebook at ``path`` through the services layer."""
     from app.services import Notebook  # deferred: keeps widget tests free of the store
 
     return Notebook.open(path, background=True)
 
 
-def notebook_location(nb: Any) -> str:
+def notebook_location(nb: Notebook) -> str:
     """The folder (or database URL) a notebook was opened from, for settings and menus."""
     return str(nb.path) if getattr(nb, "path", None) else str(getattr(nb, "url", nb.name))
 
@@ -113,6 +116,7 @@ class MainWindow(QMainWindow):
         self._reader_article = 0
         self.import_dialogs: list[ImportDialog] = []
         self.menu_actions: dict[str, QAction] = {}
+        self._menus: dict[str, QMenu] = {}
         self.setObjectName("MainWindow")
         self.setAcceptDrops(True)
         self.resize(1400, 900)
@@ -121,8 +125,8 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._build_actions()
         self._build_menus()
-        mount_notes(self)
-        mount_actor_views(self)
+        self.notes_view, self.notes_dock = mount_notes(self)
+        self.actor_views = mount_actor_views(self)
         self._build_status_bar()
         self._connect()
         self._attach_notebook()
@@ -133,35 +137,29 @@ class MainWindow(QMainWindow):
         self.reader_area = ReaderArea(self.controller, self)
         self.setCentralWidget(self.reader_area)
 
-    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    # --- the typed API other views use to extend the window --------------------------------
+    def add_dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea, *,
+                 tab_with: QDockWidget | None = None, shortcut: str | None = None) -> QDockWidget:
+        """Add ``widget`` as a dock (tabbed with ``tab_with``); its toggle goes to View."""
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
+        if tab_with is not None:
+            self.tabifyDockWidget(tab_with, dock)
+            tab_with.raise_()
+        toggle = dock.toggleViewAction()
+        if shortcut:
+            toggle.setShortcut(QKeySequence(shortcut))
+        self.addAction(toggle)  # the shortcut works with the menu bar hidden
+        if "view" in self._menus:
+            self._menus["view"].addAction(toggle)
         return dock
 
-    def _build_docks(self) -> None:
-        self.library = LibraryPanel(self.controller, self)
-        self.inspector = InspectorPanel(self.controller, self)
-        self.search_panel = SearchPanel(self.controller, self)
-        area = Qt.DockWidgetArea
-        self.library_dock = self._dock(
-            "Library", "LibraryDock", self.library, area.LeftDockWidgetArea
-        )
-        self.inspector_dock = self._dock(
-            "Inspector", "InspectorDock", self.inspector, area.RightDockWidgetArea
-        )
-        self.search_dock = self._dock(
-            "Search", "SearchDock", self.search_panel, area.BottomDockWidgetArea
-        )
-        self.resizeDocks(
-            [self.library_dock, self.inspector_dock], [400, 300], Qt.Orientation.Horizontal
-        )
-        self.resizeDocks([self.search_dock], [180], Qt.Orientation.Vertical)
-
-    def _action(
+    def add_action(
         self, name: str, text: str, slot: Callable[..., Any], shortcut: Any = None
     ) -> QAction:
+        """A named window-wide action (found later in ``menu_actions[name]``)."""
         action = QAction(text, self)
         action.setObjectName(name)
         if shortcut is not None:
@@ -171,6 +169,39 @@ class MainWindow(QMainWindow):
         self.menu_actions[name] = action
         return action
 
+    def menu(self, key: str) -> QMenu:
+        """One of the window's menus by key: file, edit, view, annotate, window, help, or
+        one added with :meth:`add_menu` (never found by its translated label)."""
+        return self._menus[key]
+
+    def add_menu(self, key: str, title: str, *, before: str = "help") -> QMenu:
+        """Add a menu to the menu bar before the menu ``before`` (Help stays last)."""
+        menu = QMenu(title, self)
+        self.menuBar().insertMenu(self._menus[before].menuAction(), menu)
+        self._menus[key] = menu
+        return menu
+
+    def _build_docks(self) -> None:
+        self.library = LibraryPanel(self.controller, self)
+        self.inspector = InspectorPanel(self.controller, self)
+        self.search_panel = SearchPanel(self.controller, self)
+        area = Qt.DockWidgetArea
+        self.library_dock = self.add_dock(
+            "Library", "LibraryDock", self.library, area.LeftDockWidgetArea, shortcut="Ctrl+Shift+1"
+        )
+        self.inspector_dock = self.add_dock(
+            "Inspector", "InspectorDock", self.inspector, area.RightDockWidgetArea,
+            shortcut="Ctrl+Shift+2",
+        )
+        self.search_dock = self.add_dock(
+            "Search", "SearchDock", self.search_panel, area.BottomDockWidgetArea,
+            shortcut="Ctrl+Shift+3",
+        )
+        self.resizeDocks(
+            [self.library_dock, self.inspector_dock], [400, 300], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks([self.search_dock], [180], Qt.Orientation.Vertical)
+
     def _build_actions(self) -> None:
         self._build_file_actions()
         self._build_edit_actions()
@@ -179,58 +210,54 @@ class MainWindow(QMainWindow):
 
     def _build_file_actions(self) -> None:
         keys = QKeySequence.StandardKey
-        self._action("new_notebook", "&New Notebook…", self.new_notebook, "Ctrl+Shift+N")
-        self._action("open_notebook", "&Open Notebook…", self.choose_notebook, keys.Open)
-        self._action("import_files", "&Import Files…", self.choose_import_files, "Ctrl+I")
-        self._action("import_folder", "Import &Folder…", self.choose_import_folder, "Ctrl+Shift+I")
-        self._action("quit", "&Quit", self.close, keys.Quit)
+        self.add_action("new_notebook", "&New Notebook…", self.new_notebook, "Ctrl+Shift+N")
+        self.add_action("open_notebook", "&Open Notebook…", self.choose_notebook, keys.Open)
+        self.add_action("import_files", "&Import Files…", self.choose_import_files, "Ctrl+I")
+        self.add_action(
+            "import_folder", "Import &Folder…", self.choose_import_folder, "Ctrl+Shift+I"
+        )
+        self.add_action("quit", "&Quit", self.close, keys.Quit)
 
     def _build_edit_actions(self) -> None:
-        self._action("undo", "&Undo", self.controller.undo, "Ctrl+Z")
-        self._action("redo", "&Redo", self.controller.redo, "Ctrl+Shift+Z")
-        self._action("find", "&Find in Article…", self.reader_area.show_find_bar, "Ctrl+F")
-        self._action("find_next", "Find &Next", self.reader_area.find_next, "Ctrl+G")
-        self._action(
+        self.add_action("undo", "&Undo", self.controller.undo, "Ctrl+Z")
+        self.add_action("redo", "&Redo", self.controller.redo, "Ctrl+Shift+Z")
+        self.add_action("find", "&Find in Article…", self.reader_area.show_find_bar, "Ctrl+F")
+        self.add_action("find_next", "Find &Next", self.reader_area.find_next, "Ctrl+G")
+        self.add_action(
             "find_previous", "Find Pre&vious", self.reader_area.find_previous, "Ctrl+Shift+G"
         )
-        self._action("search", "&Search Notebook…", self.focus_search, "Ctrl+K")
-        self._action("next_hit", "Next Search &Hit", self.reader_area.next_hit, "F8")
-        self._action(
+        self.add_action("search", "&Search Notebook…", self.focus_search, "Ctrl+K")
+        self.add_action("next_hit", "Next Search &Hit", self.reader_area.next_hit, "F8")
+        self.add_action(
             "previous_hit", "Previous Search Hi&t", self.reader_area.previous_hit, "Shift+F8"
         )
-        self._action("edit_metadata", "Edit &Metadata…", self.edit_metadata, "Ctrl+Shift+M")
-        self._action("delete_article", "&Delete Article…", self.delete_article, "Ctrl+Shift+Del")
+        self.add_action("edit_metadata", "Edit &Metadata…", self.edit_metadata, "Ctrl+Shift+M")
+        self.add_action("delete_article", "&Delete Article…", self.delete_article, "Ctrl+Shift+Del")
 
     def _build_view_actions(self) -> None:
-        sync = self._action(
+        sync = self.add_action(
             "sync_scrolling", "&Synchronised Scrolling", self._on_sync_toggled, "Ctrl+Shift+S"
         )
         sync.setCheckable(True)
-        for dock, key in (
-            (self.library_dock, "Ctrl+Shift+1"),
-            (self.inspector_dock, "Ctrl+Shift+2"),
-            (self.search_dock, "Ctrl+Shift+3"),
-        ):
-            toggle = dock.toggleViewAction()
-            toggle.setShortcut(QKeySequence(key))
-            self.addAction(toggle)
 
     def _build_annotate_window_help_actions(self) -> None:
-        self._action("quick_tag", "&Quick Tag…", self.reader_area.quick_tag, "Ctrl+T")
-        self._action("tag_manager", "&Tag Manager…", self.show_tag_manager, "Ctrl+Shift+T")
-        self._action("new_pane", "Open in &New Pane", self.open_in_new_pane, "Ctrl+\\")
-        self._action("close_pane", "&Close Pane", self.reader_area.close_current_pane, "Ctrl+W")
-        self._action("next_pane", "Ne&xt Pane", self.focus_next_pane, "Ctrl+PgDown")
-        self._action("focus_library", "Go to &Library", self.focus_library, "Ctrl+1")
-        self._action("focus_reader", "Go to &Reader", self.focus_reader, "Ctrl+2")
-        self._action("focus_inspector", "Go to &Inspector", self.focus_inspector, "Ctrl+3")
-        self._action("focus_search", "Go to &Search Results", self.focus_search_results, "Ctrl+4")
-        self._action("about", f"&About {APP_NAME}", self.show_about)
+        self.add_action("quick_tag", "&Quick Tag…", self.reader_area.quick_tag, "Ctrl+T")
+        self.add_action("tag_manager", "&Tag Manager…", self.show_tag_manager, "Ctrl+Shift+T")
+        self.add_action("new_pane", "Open in &New Pane", self.open_in_new_pane, "Ctrl+\\")
+        self.add_action("close_pane", "&Close Pane", self.reader_area.close_current_pane, "Ctrl+W")
+        self.add_action("next_pane", "Ne&xt Pane", self.focus_next_pane, "Ctrl+PgDown")
+        self.add_action("focus_library", "Go to &Library", self.focus_library, "Ctrl+1")
+        self.add_action("focus_reader", "Go to &Reader", self.focus_reader, "Ctrl+2")
+        self.add_action("focus_inspector", "Go to &Inspector", self.focus_inspector, "Ctrl+3")
+        self.add_action(
+            "focus_search", "Go to &Search Results", self.focus_search_results, "Ctrl+4"
+        )
+        self.add_action("about", f"&About {APP_NAME}", self.show_about)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
         a = self.menu_actions
-        file_menu = bar.addMenu("&File")
+        file_menu = self._menus["file"] = bar.addMenu("&File")
         file_menu.addActions([a["new_notebook"], a["open_notebook"]])
         self.recent_menu = file_menu.addMenu("Recent &Notebooks")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
@@ -238,7 +265,7 @@ class MainWindow(QMainWindow):
         file_menu.addActions([a["import_files"], a["import_folder"]])
         file_menu.addSeparator()
         file_menu.addAction(a["quit"])
-        self.edit_menu = bar.addMenu("&Edit")
+        self.edit_menu = self._menus["edit"] = bar.addMenu("&Edit")
         self.edit_menu.aboutToShow.connect(self.update_actions)
         self._add_groups(
             self.edit_menu,
@@ -249,20 +276,23 @@ class MainWindow(QMainWindow):
                 ["edit_metadata", "delete_article"],
             ],
         )
-        view_menu = bar.addMenu("&View")
+        view_menu = self._menus["view"] = bar.addMenu("&View")
         view_menu.addAction(a["sync_scrolling"])
         view_menu.addSeparator()
         for dock in (self.library_dock, self.inspector_dock, self.search_dock):
             view_menu.addAction(dock.toggleViewAction())
-        self._add_groups(bar.addMenu("&Annotate"), [["quick_tag", "tag_manager"]])
+        self._menus["annotate"] = bar.addMenu("&Annotate")
+        self._add_groups(self._menus["annotate"], [["quick_tag", "tag_manager"]])
+        self._menus["window"] = bar.addMenu("&Window")
         self._add_groups(
-            bar.addMenu("&Window"),
+            self._menus["window"],
             [
                 ["new_pane", "close_pane", "next_pane"],
                 ["focus_library", "focus_reader", "focus_inspector", "focus_search"],
             ],
         )
-        bar.addMenu("&Help").addAction(a["about"])
+        self._menus["help"] = bar.addMenu("&Help")
+        self._menus["help"].addAction(a["about"])
 
     def _add_groups(self, menu: QMenu, groups: list[list[str]]) -> None:
         for number, names in enumerate(groups):
@@ -292,7 +322,7 @@ class MainWindow(QMainWindow):
 
     # --- notebook -------------------------------------------------------------------------
     @property
-    def nb(self) -> Any:
+    def nb(self) -> Notebook:
         """The open services ``Notebook``."""
         return self.controller.nb
 

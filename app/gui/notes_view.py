@@ -15,10 +15,10 @@ import functools
 import json
 import logging
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMimeData, QSignalBlocker, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMainWindow,
     QMessageBox,
     QPlainTextEdit,
     QSplitter,
@@ -47,6 +46,9 @@ from app.gui.controller import NotebookController
 from app.notes.links import Resolved, find_links, parse_url
 from app.notes.model import NoteSummary
 from app.notes.render import render_markdown
+
+if TYPE_CHECKING:  # the window imports this module: a cycle only for the type checker
+    from app.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -608,40 +610,26 @@ def _walk(tree: QTreeWidget) -> list[QTreeWidgetItem]:
     return out
 
 
-def mount_notes(window: QMainWindow) -> NotesView:
-    """Add the notes dock, its View toggle, a Notes menu and "Copy as Citation" to the
-    main window, and connect link clicks to the window's readers and views."""
-    view = NotesView(window.controller, window)  # type: ignore[attr-defined]
-    dock = QDockWidget("Notes", window)
-    dock.setObjectName("NotesDock")
-    dock.setWidget(view)
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-    window.tabifyDockWidget(window.inspector_dock, dock)  # type: ignore[attr-defined]
-    window.inspector_dock.raise_()  # type: ignore[attr-defined]
-    toggle = dock.toggleViewAction()
-    toggle.setShortcut(QKeySequence("Ctrl+Shift+5"))
-    window.addAction(toggle)
+def mount_notes(window: MainWindow) -> tuple[NotesView, QDockWidget]:
+    """Add the notes dock (tabbed with the inspector), a Notes menu and "Copy as Citation"
+    to the main window, and connect link clicks to the window's readers and views."""
+    view = NotesView(window.controller, window)
+    dock = window.add_dock("Notes", "NotesDock", view, Qt.DockWidgetArea.RightDockWidgetArea,
+                           tab_with=window.inspector_dock, shortcut="Ctrl+Shift+5")
     _connect_links(window, view)
-    _add_menu(window, view, dock, toggle)
-    window.notes_view, window.notes_dock = view, dock  # type: ignore[attr-defined]
-    return view
+    _add_menu(window, view, dock)
+    return view, dock
 
 
-def _connect_links(window: Any, view: NotesView) -> None:
+def _connect_links(window: MainWindow, view: NotesView) -> None:
     view.openArticle.connect(window.open_article)
     view.openPassage.connect(window.open_passage)
-    for signal, name in ((view.openActor, "open_actor"), (view.openAgreement, "open_agreement")):
-        slot = getattr(window, name, None)
-        if slot is not None:
-            signal.connect(slot)
+    view.openActor.connect(window.open_actor)
+    view.openAgreement.connect(window.open_agreement)
 
 
-def _add_menu(window: Any, view: NotesView, dock: QDockWidget, toggle: QAction) -> None:
-    bar = window.menuBar()
-    for action in bar.actions():
-        if action.menu() is not None and action.text().replace("&", "") == "View":
-            action.menu().addAction(toggle)
-    menu = bar.addMenu("&Notes")
+def _add_menu(window: MainWindow, view: NotesView, dock: QDockWidget) -> None:
+    menu = window.add_menu("notes", "&Notes")
     actions = (("new_note", "&New Note…", functools.partial(_new_note, view, dock),
                 "Ctrl+Alt+N"),
                ("copy_citation", "Copy as &Citation", window.reader_area.copy_citation,
@@ -649,15 +637,9 @@ def _add_menu(window: Any, view: NotesView, dock: QDockWidget, toggle: QAction) 
                ("insert_citation", "&Insert Selection as Citation",
                 functools.partial(_insert_citation, window, view, dock), "Ctrl+Alt+C"))
     for name, text, slot, keys in actions:
-        action = QAction(text, window)
-        action.setObjectName(name)
-        action.setShortcut(QKeySequence(keys))
-        action.triggered.connect(slot)
-        window.addAction(action)
-        window.menu_actions[name] = action
-        menu.addAction(action)
+        menu.addAction(window.add_action(name, text, slot, keys))
     menu.addSeparator()
-    menu.addAction(toggle)
+    menu.addAction(dock.toggleViewAction())
 
 
 def _new_note(view: NotesView, dock: QDockWidget) -> None:
@@ -666,7 +648,7 @@ def _new_note(view: NotesView, dock: QDockWidget) -> None:
     view.new_note()
 
 
-def _insert_citation(window: Any, view: NotesView, dock: QDockWidget) -> None:
+def _insert_citation(window: MainWindow, view: NotesView, dock: QDockWidget) -> None:
     """Cite the reader's selection into the open note."""
     span = window.reader_area.selected_span()
     if span is None or not view.note_id():
