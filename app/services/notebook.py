@@ -73,8 +73,10 @@ class Notebook:
         self.actors = ActorService(sessions, self._writer, self.annotations)
         self.agreements = AgreementService(sessions, self._writer, self.annotations)
         self.search = SearchService(sessions, self._indexer, expand=self.actors.expand)
-        self.notes = NoteService(sessions, self._writer, self.history,
-                                 index_dir.with_name(index_dir.name + "-notes"), self)
+        self.notes = NoteService(
+            sessions, self._writer, self.history, annotations=self.annotations,
+            actors=self.actors, agreements=self.agreements, search=self.search,
+            index_dir=index_dir.with_name(index_dir.name + "-notes"))
         self.imports = ImportService(sessions, self._indexer.wake)
         self.exports = ExportService(self)
         self._repair_index_on_open()

@@ -151,6 +151,23 @@ def detach(session: Session, kind: str, ids: Iterable[int]) -> set[NoteId]:
 
 
 # -- link targets -------------------------------------------------------------------------
+def actor_spellings(session: Session, actor_ids: Iterable[int] | None = None
+                    ) -> dict[int, list[str]]:
+    """Each actor's canonical name followed by its aliases."""
+    actor, alias = sa.actor, sa.alias
+    query = select(actor.c.id, actor.c.name)
+    alias_query = select(alias.c.actor_id, alias.c.name).order_by(alias.c.id)
+    if actor_ids is not None:
+        wanted = sorted(set(actor_ids))
+        query = query.where(actor.c.id.in_(wanted))
+        alias_query = alias_query.where(alias.c.actor_id.in_(wanted))
+    out: dict[int, list[str]] = {int(i): [n] for i, n in session.execute(query)}
+    for actor_id, name in session.execute(alias_query):
+        if actor_id in out and name not in out[actor_id]:
+            out[actor_id].append(name)
+    return out
+
+
 def agreement_titles(session: Session) -> dict[int, str]:
     """Every agreement's title by id."""
     table = sa.agreement

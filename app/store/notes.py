@@ -20,7 +20,6 @@ from app.core.ids import NoteId
 from app.core.notes import Note, NoteDocument, NoteSummary
 from app.store import note_links
 from app.store import schema_notes as sn
-from app.store.actors import spellings
 from app.store.ops import Recorder
 
 log = logging.getLogger(__name__)
@@ -122,7 +121,8 @@ def search_documents(session: Session, note_ids: Iterable[int]) -> list[NoteDocu
     rows = session.execute(select(N.c.id, N.c.title, N.c.body, N.c.modified_at)
                            .where(N.c.id.in_(wanted))).all()
     actors = note_links.linked_actor_ids(session, wanted)
-    names = spellings(session, {a for s in actors.values() for a in s}) if actors else {}
+    wanted_actors = {a for s in actors.values() for a in s}
+    names = note_links.actor_spellings(session, wanted_actors) if actors else {}
     return [NoteDocument(id=NoteId(r.id), title=r.title, body=r.body, modified_at=r.modified_at,
                          actor_names=tuple(s for a in sorted(actors.get(r.id, ()))
                                            for s in names.get(a, ())))

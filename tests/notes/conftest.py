@@ -46,8 +46,11 @@ def nb(tmp_path: Path, clock: FakeClock) -> Iterator[object]:
     existing = getattr(notebook, "notes", None)
     if existing is not None:
         existing.close()
-    notebook.notes = NoteService(notebook.sessions, notebook._writer, notebook.history,
-                                 tmp_path / "nb" / "index-notes", notebook, clock=clock)
+    notebook.notes = NoteService(
+        notebook.sessions, notebook._writer, notebook.history,
+        annotations=notebook.annotations, actors=notebook.actors,
+        agreements=notebook.agreements, search=notebook.search,
+        index_dir=tmp_path / "nb" / "index-notes", clock=clock)
     yield notebook
     notebook.notes.close()
     notebook.close()
