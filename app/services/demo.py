@@ -8,12 +8,11 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select
-
 from app.core.errors import NotebookError
 from app.services.demo_actors import seed_actors
 from app.services.demo_notes import seed_notes
-from app.store import schema
+from app.store import articles, meta
+from app.store.engine import translated_errors
 
 if TYPE_CHECKING:
     from app.services.notebook import Notebook
@@ -26,9 +25,9 @@ SEEDED_KEY = "demo_seeded"
 
 def seed_demo(nb: Notebook, seeds: Path = SEEDS) -> bool:
     """Fill an empty notebook from ``seeds/`` once. Returns True if it seeded now."""
-    with nb.sessions() as session:
-        done = session.scalar(select(schema.meta.c.value).where(schema.meta.c.key == SEEDED_KEY))
-        count = session.scalar(select(func.count()).select_from(schema.article))
+    with translated_errors(), nb.sessions() as session:
+        done = meta.get_value(session, SEEDED_KEY)
+        count = articles.count_all(session)
     if done or count:
         return False
     spec = json.loads((seeds / "demo.json").read_text(encoding="utf-8"))
@@ -36,22 +35,23 @@ def seed_demo(nb: Notebook, seeds: Path = SEEDS) -> bool:
     _tags_and_highlights(nb, spec, ids)
     seed_actors(nb, ids, seeds)
     seed_notes(nb, ids, seeds)
-    with nb.sessions() as session, session.begin():
-        session.execute(insert(schema.meta).values(key=SEEDED_KEY, value="1"))
+    with translated_errors(), nb.sessions() as session, session.begin():
+        meta.set_value(session, SEEDED_KEY, "1")
     nb.history.clear()
     log.info("seeded the demo notebook with %d articles", len(ids))
     return True
 
 
-def _import_articles(nb: Notebook, seeds: Path, meta: dict[str, dict[str, str]]) -> dict[str, int]:
+def _import_articles(nb: Notebook, seeds: Path,
+                     fields_of: dict[str, dict[str, Any]]) -> dict[str, int]:
     from app.ingest import parse_file
 
     parsed = []
-    for name, fields in meta.items():
+    for name, fields in fields_of.items():
         (article,) = parse_file(seeds / name)
         parsed.append(dataclasses.replace(article, **fields))
     report = nb.imports.import_parsed(parsed)
-    if len(report.imported) != len(meta):
+    if len(report.imported) != len(fields_of):
         raise NotebookError("the demo seeds could not all be imported")
     return {s.original_name: s.id for s in report.imported}
 
