@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import logging
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.errors import MigrationError, NotebookError, NotebookLocked
+from app.store import migrate
 
 log = logging.getLogger(__name__)
 
@@ -74,28 +72,27 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(cfg).get_current_head()
 
 
-def backup_sqlite(db_file: Path, label: str) -> Path:
-    """Copy a live SQLite database with the online backup API; return the copy's path."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = db_file.with_name(f"{db_file.stem}.backup-{label}-{stamp}{db_file.suffix}")
-    src = sqlite3.connect(db_file)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-    return target
-
-
 def upgrade(engine: Engine) -> Path | None:
-    """Bring the schema to head. Backs up a SQLite file first if it had an older schema.
+    """Bring the schema to head, one process at a time (see :mod:`app.store.migrate`).
 
+    An existing SQLite notebook with an older schema is backed up first (once).
     Returns the backup path (None when nothing was upgraded or the DB was new).
+
+    Raises:
+        MigrationError: the schema is newer than this Dossier, or the upgrade failed
+            (one line, naming the backup; the database is left as it was).
+        NotebookLocked: another process kept upgrading for too long.
     """
-    current = current_revision(engine)
-    if current == HEAD_REVISION:
+    if current_revision(engine) == HEAD_REVISION:  # the common case: no lock, no Alembic
         return None
+    with migrate.upgrade_lock(engine):
+        current = current_revision(engine)  # another process may have upgraded meanwhile
+        if current == HEAD_REVISION:
+            return None
+        return _upgrade_locked(engine, current)
+
+
+def _upgrade_locked(engine: Engine, current: str | None) -> Path | None:
     from alembic import command
     from alembic.script import ScriptDirectory
 
@@ -105,16 +102,19 @@ def upgrade(engine: Engine) -> Path | None:
         raise MigrationError(
             f"this notebook has schema {current!r}, written by a newer Dossier; "
             "update Dossier to open it (nothing was changed)")
+    db_file = migrate.sqlite_file(engine)
     backup = None
-    url = make_url(str(engine.url))
-    if current is not None and url.get_backend_name() == "sqlite" and url.database:
-        backup = backup_sqlite(Path(url.database), current)
+    if current is not None and db_file is not None:
+        backup = migrate.backup_once(db_file, current)
         log.info("backed up %s before upgrading from %s", backup, current)
+    runner = migrate.migration_engine(engine)
     try:
-        command.upgrade(_alembic_config(engine), "head")
-    except Exception as exc:  # SQLAlchemy or Alembic: report with the backup's name
-        where = f"; the backup is {backup}" if backup else ""
-        raise MigrationError(f"upgrading the notebook failed: {exc}{where}") from exc
+        command.upgrade(_alembic_config(runner), "head")
+    except Exception as exc:  # SQLAlchemy or Alembic: one line, with the backup's name
+        raise migrate.failed(current, exc, backup) from exc
+    finally:
+        if runner is not engine:
+            runner.dispose()
     return backup
 
 

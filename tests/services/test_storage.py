@@ -287,3 +287,64 @@ def test_notebook_from_a_newer_dossier_is_refused_untouched(tmp_path):
     else:
         raise AssertionError("a newer schema was opened")
     assert db.read_bytes() == before
+
+
+OPEN_AT_SIGNAL = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    go = Path(sys.argv[2])
+    from app.services import Notebook
+    print("READY", flush=True)
+    while not go.exists():
+        time.sleep(0.005)
+    with Notebook.open(sys.argv[1]) as nb:
+        print("OPENED", nb.articles.count(), flush=True)
+""")
+
+
+def test_processes_creating_one_notebook_at_once_all_open_it(tmp_path):
+    """Three processes open the same brand-new notebook at the same moment: the schema
+    is created once (under the upgrade lock) and every process opens it."""
+    go = tmp_path / "go"
+    procs = [subprocess.Popen([sys.executable, "-c", OPEN_AT_SIGNAL, str(tmp_path / "nb"),
+                               str(go)], cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+             for _ in range(3)]
+    for proc in procs:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "READY"
+    go.touch()
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        assert out.strip() == "OPENED 0"
+    assert (tmp_path / "nb" / "notebook.db.lock").exists()
+
+
+def test_failed_upgrade_is_one_line_and_backs_up_once(tmp_path):
+    """A notebook stamped with an older schema than it has fails to upgrade: the message
+    is one line naming the backup, the database is unchanged, and a second attempt writes
+    no second backup."""
+    from app.core.errors import MigrationError
+
+    Notebook.open(tmp_path / "nb").close()
+    db = tmp_path / "nb" / "notebook.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0003'")
+    conn.close()
+    messages = []
+    for _attempt in range(2):
+        try:
+            Notebook.open(tmp_path / "nb")
+        except MigrationError as exc:
+            messages.append(str(exc))
+        else:
+            raise AssertionError("the upgrade of a mis-stamped notebook succeeded")
+    backups = sorted((tmp_path / "nb").glob("notebook.backup-*"))
+    assert len(backups) == 1, backups
+    for message in messages:
+        assert "\n" not in message and str(backups[0]) in message
+        assert "from schema 0003" in message and "already exists" in message
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
+    conn.close()
