@@ -1,7 +1,7 @@
 """Frozen records of actors, agreements and suggestions (never ORM objects).
 
-They live here rather than in ``app.core.records`` only because this feature was built
-alongside the core; they import nothing but the standard library and may move there.
+The store builds them from rows, services return them, views show them; like every
+module of ``app.core`` this one imports nothing but the standard library.
 """
 
 from __future__ import annotations

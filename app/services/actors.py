@@ -1,25 +1,21 @@
 """Actors: create, edit, merge, delete; aliases; "mark as actor"; alias-aware search.
 
-Every edit is one undoable transaction returning ``Changes``. Importing this module
-registers the actor tables for undo, the ``actor`` search field source and the hook
-that reindexes articles when mentions, aliases or names change.
+Every edit is one undoable transaction returning ``Changes``. Which search documents an
+edit makes stale (mentions, names, aliases) is declared in
+:mod:`app.store.search_documents`.
 """
 
 from __future__ import annotations
 
+import builtins
+import dataclasses
 import logging
 import re
 from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.changes import Changes
-from app.core.errors import NotFound, ValidationError
-from app.services import actor_queries as q
-from app.services import indexing, unit
-from app.services.actor_records import (
+from app.core.actor_records import (
     ACTOR_KINDS,
     Actor,
     Alias,
@@ -28,27 +24,22 @@ from app.services.actor_records import (
     Mention,
     PartyRole,
 )
+from app.core.changes import Changes
+from app.core.errors import NotFound, ValidationError
+from app.services.actor_variants import VariantExpander
 from app.services.annotations import AnnotationService
-from app.services.countries import find_country
+from app.services.countries import country, find_country
 from app.services.names import detect_script, fold, inflected_forms, name_key, name_keys
 from app.services.suggest import SuggestionService
 from app.services.unit import Transaction, Writer
-from app.store import schema
-from app.store import schema_actors as sa_
+from app.store import actors as store
+from app.store import agreements as agreement_store
 from app.store.engine import translated_errors
+from app.store.sessions import Session, Sessions
 
 log = logging.getLogger(__name__)
 
-ACTOR, ALIAS, MENTION, REJECTION = sa_.actor, sa_.alias, sa_.mention, sa_.rejection
-PARTY, EVIDENCE = sa_.party, sa_.evidence
-H, A = schema.highlight, schema.article
-
 _QID = re.compile(r"^(?:https?://(?:www\.)?wikidata\.org/(?:wiki|entity)/)?([Qq][1-9]\d*)$")
-
-q.register_tables()
-indexing.ACTOR_SOURCES.append(q.article_actor_names)
-unit.SEARCH_HOOKS.append(q.affected_by_actor_ops)
-unit.HIGHLIGHT_DELETE_HOOKS.append(q.delete_for_highlights)
 
 
 def clean_actor_name(name: str) -> str:
@@ -83,21 +74,30 @@ def clean_external_id(value: str) -> str:
     return match.group(1).upper()
 
 
+def with_country_names(actor: Actor) -> Actor:
+    """The actor with the English and German names of its country filled in."""
+    found = country(actor.country) if actor.country else None
+    if found is None:
+        return actor
+    return dataclasses.replace(actor, country_en=found.name_en, country_de=found.name_de)
+
+
 class ActorService:
     """Actors with aliases and mentions. Names are not unique: two people can share one."""
 
-    def __init__(self, sessions: sessionmaker[Session], writer: Writer,
+    def __init__(self, sessions: Sessions, writer: Writer,
                  annotations: AnnotationService) -> None:
         self._sessions = sessions
         self._writer = writer
         self._annotations = annotations
         self.suggestions = SuggestionService(sessions, writer, self)
+        self._variants = VariantExpander(sessions)
 
     # -- reading ------------------------------------------------------------------------
-    def list(self, kind: str = "", text: str = "") -> list[Actor]:
+    def list(self, kind: str = "", text: str = "") -> builtins.list[Actor]:
         """Actors sorted by name; ``kind`` filters, ``text`` matches any spelling."""
         with translated_errors(), self._sessions() as session:
-            found = q.actors(session, ACTOR.c.kind == kind if kind else None)
+            found = [with_country_names(a) for a in store.list_actors(session, kind)]
         if text:
             wanted = fold(text)
             found = [a for a in found if any(wanted in fold(s) for s in a.spellings)]
@@ -109,10 +109,10 @@ class ActorService:
 
     @staticmethod
     def _get(session: Session, actor_id: int) -> Actor:
-        found = q.actors(session, ACTOR.c.id == actor_id)
-        if not found:
+        found = store.get_actor(session, actor_id)
+        if found is None:
             raise NotFound(f"actor {actor_id} does not exist")
-        return found[0]
+        return with_country_names(found)
 
     def find(self, name: str) -> Actor | None:
         """The actor one of whose spellings is ``name`` across languages, else the one
@@ -126,7 +126,7 @@ class ActorService:
         best = self.complete(name, limit=1)
         return best[0][0] if best and best[0][1] >= 90 else None
 
-    def complete(self, text: str, limit: int = 10) -> list[tuple[Actor, float]]:
+    def complete(self, text: str, limit: int = 10) -> builtins.list[tuple[Actor, float]]:
         """Fuzzy completion for "mark as actor": best-matching actors with a 0-100 score."""
         wanted = fold(text).strip()
         if not wanted:
@@ -149,37 +149,31 @@ class ActorService:
             return 95.0
         return float(fuzz.WRatio(wanted, folded))
 
-    def mentions(self, actor_id: int) -> list[Mention]:
+    def mentions(self, actor_id: int) -> builtins.list[Mention]:
         """Every mention of the actor in context, across articles (by date)."""
         with translated_errors(), self._sessions() as session:
-            return q.mentions(session, MENTION.c.actor_id == actor_id)
+            return store.mentions_of_actor(session, actor_id)
 
-    def mentions_in(self, article_id: int) -> list[Mention]:
+    def mentions_in(self, article_id: int) -> builtins.list[Mention]:
         """Every actor mention in one article, for the reader."""
         with translated_errors(), self._sessions() as session:
-            return q.mentions(session, H.c.article_id == article_id)
+            return store.mentions_in_article(session, article_id)
 
-    def co_actors(self, actor_id: int) -> list[CoActor]:
+    def co_actors(self, actor_id: int) -> builtins.list[CoActor]:
         with translated_errors(), self._sessions() as session:
-            return q.co_actors(session, actor_id)
+            return store.co_actors(session, actor_id)
 
-    def roles(self, actor_id: int) -> list[PartyRole]:
+    def roles(self, actor_id: int) -> builtins.list[PartyRole]:
         """The agreements the actor is a party to, with its roles."""
         with translated_errors(), self._sessions() as session:
-            return q.party_roles(session, actor_id)
+            return store.party_roles(session, actor_id)
 
     def expand(self, field: str, text: str) -> Sequence[str]:
-        """Search hook: every spelling of the actors ``text`` is a spelling of."""
-        keys = name_keys(text)
-        if not keys:
-            return []
-        with translated_errors(), self._sessions() as session:
-            names = q.spellings(session)
-        out: list[str] = []
-        for spellings in names.values():
-            if any(keys & name_keys(s) for s in spellings):
-                out.extend(spellings)
-        return out
+        """Search hook: every spelling of the actors ``text`` names or is a near-certain
+        variant of (the suggestion pass's keys and thresholds), with the variants of
+        their names that the notebook's articles use. See :mod:`app.services.actor_variants`.
+        """
+        return self._variants.expand(text)
 
     # -- creating and editing -----------------------------------------------------------
     def create(self, name: str, kind: str = "other", country: str = "", description: str = "",
@@ -193,11 +187,9 @@ class ActorService:
 
     def create_in(self, tx: Transaction, name: str, kind: str = "other", country: str = "",
                   description: str = "", external_id: str = "") -> int:
-        row = tx.rec.insert(ACTOR, {
-            "id": None, "name": clean_actor_name(name), "kind": clean_kind(kind),
-            "country": clean_country(country), "description": description,
-            "external_id": clean_external_id(external_id)})
-        return int(row["id"])
+        return store.insert_actor(tx.rec, clean_actor_name(name), clean_kind(kind),
+                                  clean_country(country), description,
+                                  clean_external_id(external_id))
 
     def update(self, actor_id: int, *, name: str | None = None, kind: str | None = None,
                country: str | None = None, description: str | None = None,
@@ -216,8 +208,7 @@ class ActorService:
             values["external_id"] = clean_external_id(external_id)
         with self._writer.edit("edit actor") as tx:
             old = self._get(tx.session, actor_id)
-            if values:
-                tx.rec.update(ACTOR, {"id": actor_id}, values)
+            store.update_actor(tx.rec, actor_id, values)
             if "name" in values and values["name"] != old.name:
                 self.ensure_alias_in(tx, actor_id, old.name)
         return tx.changes
@@ -234,10 +225,10 @@ class ActorService:
 
     def _alias(self, alias_id: int) -> Alias:
         with translated_errors(), self._sessions() as session:
-            row = session.execute(select(ALIAS).where(ALIAS.c.id == alias_id)).mappings().first()
-        if row is None:
+            found = store.get_alias(session, alias_id)
+        if found is None:
             raise NotFound(f"alias {alias_id} does not exist")
-        return Alias(row["id"], row["actor_id"], row["name"], row["language"], row["script"])
+        return found
 
     def ensure_alias_in(self, tx: Transaction, actor_id: int, name: str, language: str = "",
                         exact: bool = False) -> int | None:
@@ -247,15 +238,13 @@ class ActorService:
         not added either: it is a form of the name, not another spelling.
         """
         name = clean_actor_name(name)
-        known = q.spellings(tx.session, [actor_id]).get(actor_id, [])
+        known = store.spellings(tx.session, [actor_id]).get(actor_id, [])
         if name.casefold() in {s.casefold() for s in known}:
             return None
         if not exact and inflected_forms(name) & {f for s in known for f in name_keys(s)}:
             return None
-        row = tx.rec.insert(ALIAS, {"id": None, "actor_id": actor_id, "name": name,
-                                    "language": language.strip().lower(),
-                                    "script": detect_script(name), "key": name_key(name)})
-        return int(row["id"])
+        return store.insert_alias(tx.rec, actor_id, name, language.strip().lower(),
+                                  detect_script(name), name_key(name))
 
     def set_alias(self, alias_id: int, name: str | None = None,
                   language: str | None = None) -> Changes:
@@ -268,15 +257,13 @@ class ActorService:
                 values.update(name=clean, script=detect_script(clean), key=name_key(clean))
             if language is not None:
                 values["language"] = language.strip().lower()
-            tx.rec.update(ALIAS, {"id": alias.id}, values)
+            store.update_alias(tx.rec, alias.id, values)
         return tx.changes
 
     def remove_alias(self, alias_id: int) -> Changes:
         with self._writer.edit("remove alias") as tx:
-            rows = tx.rec.rows(ALIAS, ALIAS.c.id == alias_id)
-            if not rows:
+            if not store.delete_alias(tx.rec, alias_id):
                 raise NotFound(f"alias {alias_id} does not exist")
-            tx.rec.delete(ALIAS, rows[0])
         return tx.changes
 
     # -- mentions -----------------------------------------------------------------------
@@ -299,10 +286,7 @@ class ActorService:
                 actor_id: int) -> int:
         """Inside a transaction: mention of ``actor_id`` at the span; returns its id."""
         self._get(tx.session, actor_id)
-        highlight_id = tx.session.scalar(select(H.c.id).where(
-            H.c.article_id == article_id, H.c.start == start, H.c.end == end).limit(1))
-        if highlight_id is None:
-            highlight_id = self._annotations.add_in(tx, article_id, start, end, [])
+        highlight_id, _created = self._annotations.ensure_at_span(tx, article_id, start, end)
         return self._link_in(tx, highlight_id, actor_id)
 
     def mark_highlight(self, highlight_id: int, actor_id: int) -> tuple[Mention, Changes]:
@@ -313,34 +297,29 @@ class ActorService:
         return self._mention(mention_id), tx.changes
 
     def _link_in(self, tx: Transaction, highlight_id: int, actor_id: int) -> int:
-        row = tx.session.execute(select(H.c.exact, A.c.language).join(
-            A, A.c.id == H.c.article_id).where(H.c.id == highlight_id)).first()
-        if row is None:
+        quote = store.highlight_quote(tx.session, highlight_id)
+        if quote is None:
             raise NotFound(f"highlight {highlight_id} does not exist")
-        existing = tx.session.scalar(select(MENTION.c.id).where(
-            MENTION.c.highlight_id == highlight_id, MENTION.c.actor_id == actor_id))
+        existing = store.find_mention(tx.session, highlight_id, actor_id)
         if existing is not None:
-            return int(existing)
-        if row.exact.strip():
-            self.ensure_alias_in(tx, actor_id, row.exact, row.language)
-        inserted = tx.rec.insert(MENTION, {"id": None, "highlight_id": highlight_id,
-                                           "actor_id": actor_id})
-        return int(inserted["id"])
+            return existing
+        exact, language = quote
+        if exact.strip():
+            self.ensure_alias_in(tx, actor_id, exact, language)
+        return store.insert_mention(tx.rec, highlight_id, actor_id)
 
     def _mention(self, mention_id: int) -> Mention:
         with translated_errors(), self._sessions() as session:
-            found = q.mentions(session, MENTION.c.id == mention_id)
-        if not found:
+            found = store.get_mention(session, mention_id)
+        if found is None:
             raise NotFound(f"mention {mention_id} does not exist")
-        return found[0]
+        return found
 
     def unmark(self, mention_id: int) -> Changes:
         """Remove a mention (the highlight stays)."""
         with self._writer.edit("unmark actor") as tx:
-            rows = tx.rec.rows(MENTION, MENTION.c.id == mention_id)
-            if not rows:
+            if not store.delete_mention(tx.rec, mention_id):
                 raise NotFound(f"mention {mention_id} does not exist")
-            tx.rec.delete(MENTION, rows[0])
         return tx.changes
 
     # -- merge and delete ---------------------------------------------------------------
@@ -357,22 +336,13 @@ class ActorService:
     def _merge_one(self, tx: Transaction, source: int, target: int) -> None:
         actor = self._get(tx.session, source)
         self._fill_empty_fields(tx, actor, target)
-        for alias in tx.rec.rows(ALIAS, ALIAS.c.actor_id == source):
-            if self._has_spelling(tx.session, target, alias["name"]):
-                tx.rec.delete(ALIAS, alias)
-            else:
-                tx.rec.update(ALIAS, {"id": alias["id"]}, {"actor_id": target})
+        known = store.spellings(tx.session, [target]).get(target, [])
+        store.move_aliases(tx.rec, source, target, {s.casefold() for s in known})
         self.ensure_alias_in(tx, target, actor.name, exact=True)
-        self._move_mentions(tx, source, target)
-        self._move_parties(tx, source, target)
-        for rejection in tx.rec.rows(REJECTION, REJECTION.c.actor_id == source):
-            tx.rec.update(REJECTION, {"id": rejection["id"]}, {"actor_id": target})
-        tx.rec.delete(ACTOR, tx.rec.rows(ACTOR, ACTOR.c.id == source)[0])
-
-    @staticmethod
-    def _has_spelling(session: Session, actor_id: int, name: str) -> bool:
-        known = q.spellings(session, [actor_id]).get(actor_id, [])
-        return name.casefold() in {s.casefold() for s in known}
+        store.move_mentions(tx.rec, source, target)
+        agreement_store.move_parties(tx.rec, source, target)
+        store.move_rejections(tx.rec, source, target)
+        store.delete_actor(tx.rec, source)
 
     def _fill_empty_fields(self, tx: Transaction, source: Actor, target: int) -> None:
         current = self._get(tx.session, target)
@@ -380,40 +350,15 @@ class ActorService:
                   if not getattr(current, f) and getattr(source, f)}
         if current.kind == "other" and source.kind != "other":
             values["kind"] = source.kind
-        if values:
-            tx.rec.update(ACTOR, {"id": target}, values)
-
-    @staticmethod
-    def _move_mentions(tx: Transaction, source: int, target: int) -> None:
-        have = {r["highlight_id"] for r in tx.rec.rows(MENTION, MENTION.c.actor_id == target)}
-        for mention in tx.rec.rows(MENTION, MENTION.c.actor_id == source):
-            if mention["highlight_id"] in have:
-                tx.rec.delete(MENTION, mention)
-            else:
-                tx.rec.update(MENTION, {"id": mention["id"]}, {"actor_id": target})
-
-    @staticmethod
-    def _move_parties(tx: Transaction, source: int, target: int) -> None:
-        have = {(r["agreement_id"], r["role"]): r["id"]
-                for r in tx.rec.rows(PARTY, PARTY.c.actor_id == target)}
-        for party in tx.rec.rows(PARTY, PARTY.c.actor_id == source):
-            twin = have.get((party["agreement_id"], party["role"]))
-            if twin is None:
-                tx.rec.update(PARTY, {"id": party["id"]}, {"actor_id": target})
-                continue
-            for ev in tx.rec.rows(EVIDENCE, EVIDENCE.c.party_id == party["id"]):
-                tx.rec.update(EVIDENCE, {"id": ev["id"]}, {"party_id": twin})
-            tx.rec.delete(PARTY, party)
+        store.update_actor(tx.rec, target, values)
 
     def delete_impact(self, actor_id: int) -> DeleteImpact:
         """What :meth:`delete` would remove, to ask the user first."""
         with translated_errors(), self._sessions() as session:
             actor = self._get(session, actor_id)
-            mentions = session.scalar(select(func.count()).select_from(MENTION).where(
-                MENTION.c.actor_id == actor_id)) or 0
-            roles = q.party_roles(session, actor_id)
-        return DeleteImpact(actor_id, actor.name, len(actor.aliases), int(mentions),
-                            tuple(roles))
+            mentions = store.count_mentions(session, actor_id)
+            roles = store.party_roles(session, actor_id)
+        return DeleteImpact(actor_id, actor.name, len(actor.aliases), mentions, tuple(roles))
 
     def delete(self, actor_id: int, force: bool = False) -> Changes:
         """Delete an actor with its aliases and mentions (highlights stay).
@@ -431,14 +376,8 @@ class ActorService:
 
     @staticmethod
     def delete_in(tx: Transaction, actor_id: int) -> None:
-        parties = tx.rec.rows(PARTY, PARTY.c.actor_id == actor_id)
-        party_ids = [p["id"] for p in parties]
-        for ev in tx.rec.rows(EVIDENCE, EVIDENCE.c.party_id.in_(party_ids)) if party_ids else []:
-            tx.rec.update(EVIDENCE, {"id": ev["id"]}, {"party_id": None, "field": "agreement"})
-        for table in (sa_.party, MENTION, ALIAS, REJECTION):
-            for row in tx.rec.rows(table, table.c.actor_id == actor_id):
-                tx.rec.delete(table, row)
-        rows = tx.rec.rows(ACTOR, ACTOR.c.id == actor_id)
-        if not rows:
+        """Inside a transaction: delete the actor; evidence citing its party roles then
+        cites the whole agreement."""
+        agreement_store.uncite(tx.rec, "party", store.party_ids_of(tx.session, actor_id))
+        if not store.delete_actor(tx.rec, actor_id):
             raise NotFound(f"actor {actor_id} does not exist")
-        tx.rec.delete(ACTOR, rows[0])

@@ -7,17 +7,12 @@ transaction returning ``Changes``.
 
 from __future__ import annotations
 
+import builtins
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
-
-from app.core.changes import Changes
-from app.core.dates import parse_partial_date
-from app.core.errors import NotFound, ValidationError
-from app.services import agreement_queries as aq
-from app.services.actor_records import (
+from app.core.actor_records import (
     AGREEMENT_TYPES,
     EVIDENCE_FIELDS,
     PARTY_ROLES,
@@ -29,17 +24,20 @@ from app.services.actor_records import (
     Evidence,
     Party,
 )
+from app.core.agreement_status import date_key
+from app.core.changes import Changes
+from app.core.dates import parse_partial_date
+from app.core.errors import NotFound, ValidationError
 from app.services.annotations import AnnotationService
 from app.services.unit import Transaction, Writer
 from app.services.values import parse_value
-from app.store import schema
-from app.store import schema_actors as sa_
+from app.store import actors as actor_store
+from app.store import agreements as store
 from app.store.engine import translated_errors
+from app.store.sessions import Session, Sessions
 
 log = logging.getLogger(__name__)
 
-AG, PARTY, EVENT, EVIDENCE, ACTOR = sa_.agreement, sa_.party, sa_.event, sa_.evidence, sa_.actor
-H = schema.highlight
 SORTS = ("title", "date", "type", "status", "value")
 
 
@@ -65,10 +63,19 @@ def _currency(code: str) -> str:
     return code
 
 
-def _sort_key(sort: str) -> Any:
+def _event_date(date: str) -> str:
+    """A status date as stored: a validated partial date, or "" for none.
+
+    Raises:
+        ValidationError: not a real partial date (month or day 00, year 0000, ...).
+    """
+    return parse_partial_date(date) if date.strip() else ""
+
+
+def _sort_key(sort: str) -> Callable[[Agreement], Any]:
     keys = {
         "title": lambda a: a.title.casefold(),
-        "date": lambda a: (aq._date_key(a.date) or "9999", a.title.casefold()),
+        "date": lambda a: (date_key(a.date) or "9999", a.title.casefold()),
         "type": lambda a: (a.type, a.title.casefold()),
         "status": lambda a: (STATUSES.index(a.status) if a.status else -1, a.title.casefold()),
         # money first, then counted units (37 aircraft), then values without an amount
@@ -83,7 +90,7 @@ def _sort_key(sort: str) -> Any:
 class AgreementService:
     """Create, edit, list and delete agreements and their evidence."""
 
-    def __init__(self, sessions: sessionmaker[Session], writer: Writer,
+    def __init__(self, sessions: Sessions, writer: Writer,
                  annotations: AnnotationService) -> None:
         self._sessions = sessions
         self._writer = writer
@@ -91,12 +98,11 @@ class AgreementService:
 
     # -- reading ------------------------------------------------------------------------
     def list(self, sort: str = "title", descending: bool = False, type: str = "",
-             status: str = "", actor_id: int | None = None) -> list[Agreement]:
+             status: str = "", actor_id: int | None = None) -> builtins.list[Agreement]:
         """Agreements, sortable by title, date, type, status or value; filters optional."""
         key = _sort_key(sort)
         with translated_errors(), self._sessions() as session:
-            where = AG.c.type == type if type else None
-            found = aq.agreements(session, where)
+            found = store.list_agreements(session, type)
         if status:
             found = [a for a in found if a.status == status]
         if actor_id is not None:
@@ -109,15 +115,15 @@ class AgreementService:
 
     @staticmethod
     def _get(session: Session, agreement_id: int) -> Agreement:
-        found = aq.agreements(session, AG.c.id == agreement_id)
-        if not found:
+        found = store.get_agreement(session, agreement_id)
+        if found is None:
             raise NotFound(f"agreement {agreement_id} does not exist")
-        return found[0]
+        return found
 
-    def evidence_in(self, article_id: int) -> list[Evidence]:
+    def evidence_in(self, article_id: int) -> builtins.list[Evidence]:
         """Evidence passages in one article, for the reader."""
         with translated_errors(), self._sessions() as session:
-            return aq.evidence(session, H.c.article_id == article_id)
+            return store.evidence_in_article(session, article_id)
 
     # -- agreements ---------------------------------------------------------------------
     def create(self, title: str, type: str = "other", summary: str = "",
@@ -129,10 +135,9 @@ class AgreementService:
 
     def create_in(self, tx: Transaction, title: str, type: str = "other", summary: str = "",
                   value_text: str = "") -> int:
-        row = tx.rec.insert(AG, {"id": None, "title": _title(title),
-                                 "type": _one_of(type, AGREEMENT_TYPES, "type of agreement"),
-                                 "summary": summary, **self._value_columns(value_text)})
-        return int(row["id"])
+        return store.insert_agreement(tx.rec, {
+            "title": _title(title), "type": _one_of(type, AGREEMENT_TYPES, "type of agreement"),
+            "summary": summary, **self._value_columns(value_text)})
 
     def create_from_passage(self, article_id: int, start: int, end: int, title: str,
                             type: str = "other") -> tuple[Agreement, Changes]:
@@ -140,7 +145,8 @@ class AgreementService:
         title = _title(title)
         with self._writer.edit(f"create agreement '{title}'") as tx:
             agreement_id = self.create_in(tx, title, type)
-            highlight_id = self._highlight_in(tx, article_id, start, end)
+            highlight_id, _created = self._annotations.ensure_at_span(tx, article_id, start,
+                                                                      end)
             self._evidence_in(tx, agreement_id, highlight_id, "agreement", "supports")
         return self.get(agreement_id), tx.changes
 
@@ -155,8 +161,7 @@ class AgreementService:
             values["summary"] = summary
         with self._writer.edit("edit agreement") as tx:
             self._require(tx.session, agreement_id)
-            if values:
-                tx.rec.update(AG, {"id": agreement_id}, values)
+            store.update_agreement(tx.rec, agreement_id, values)
         return tx.changes
 
     @staticmethod
@@ -168,8 +173,8 @@ class AgreementService:
         for name, value in overrides.items():
             if value is not None:
                 values[f"value_{name}"] = value
-        values["value_currency"] = _currency(values["value_currency"])
-        _one_of(values["value_qualifier"], QUALIFIERS, "value qualifier")
+        values["value_currency"] = _currency(str(values["value_currency"]))
+        _one_of(str(values["value_qualifier"]), QUALIFIERS, "value qualifier")
         return values
 
     def set_value(self, agreement_id: int, text: str, *, amount: float | None = None,
@@ -181,23 +186,28 @@ class AgreementService:
                                      currency=currency, qualifier=qualifier, unit=unit)
         with self._writer.edit("set agreement value") as tx:
             self._require(tx.session, agreement_id)
-            tx.rec.update(AG, {"id": agreement_id}, values)
+            store.update_agreement(tx.rec, agreement_id, values)
         return tx.changes
 
     def delete(self, agreement_id: int) -> Changes:
         """Delete an agreement with its parties, events and evidence (highlights stay)."""
         with self._writer.edit("delete agreement") as tx:
             self._require(tx.session, agreement_id)
-            for table in (EVIDENCE, PARTY, EVENT):
-                for row in tx.rec.rows(table, table.c.agreement_id == agreement_id):
-                    tx.rec.delete(table, row)
-            tx.rec.delete(AG, tx.rec.rows(AG, AG.c.id == agreement_id)[0])
+            store.delete_agreement(tx.rec, agreement_id)
         return tx.changes
 
     @staticmethod
     def _require(session: Session, agreement_id: int) -> None:
-        if session.scalar(select(AG.c.id).where(AG.c.id == agreement_id)) is None:
+        if not store.agreement_exists(session, agreement_id):
             raise NotFound(f"agreement {agreement_id} does not exist")
+
+    @staticmethod
+    def _owner(session: Session, kind: str, row_id: int, what: str) -> int:
+        """The agreement a party, event or evidence row belongs to (NotFound if none)."""
+        found = store.agreement_of(session, kind, row_id)
+        if found is None:
+            raise NotFound(f"{what} {row_id} does not exist")
+        return found
 
     # -- parties ------------------------------------------------------------------------
     def add_party(self, agreement_id: int, actor_id: int,
@@ -210,43 +220,30 @@ class AgreementService:
                      role: str = "party") -> int:
         self._require(tx.session, agreement_id)
         _one_of(role, PARTY_ROLES, "party role")
-        if tx.session.scalar(select(ACTOR.c.id).where(ACTOR.c.id == actor_id)) is None:
+        if not actor_store.actor_exists(tx.session, actor_id):
             raise NotFound(f"actor {actor_id} does not exist")
-        existing = tx.session.scalar(select(PARTY.c.id).where(
-            PARTY.c.agreement_id == agreement_id, PARTY.c.actor_id == actor_id,
-            PARTY.c.role == role))
+        existing = store.find_party(tx.session, agreement_id, actor_id, role)
         if existing is not None:
-            return int(existing)
-        row = tx.rec.insert(PARTY, {"id": None, "agreement_id": agreement_id,
-                                    "actor_id": actor_id, "role": role})
-        return int(row["id"])
+            return existing
+        return store.insert_party(tx.rec, agreement_id, actor_id, role)
 
     def _party(self, party_id: int) -> Party:
         with translated_errors(), self._sessions() as session:
-            agreement_id = session.scalar(select(PARTY.c.agreement_id).where(
-                PARTY.c.id == party_id))
-            if agreement_id is None:
-                raise NotFound(f"party {party_id} does not exist")
-            found = aq.parties(session, [agreement_id])[agreement_id]
-        return next(p for p in found if p.id == party_id)
+            found = store.get_party(session, party_id)
+        if found is None:
+            raise NotFound(f"party {party_id} does not exist")
+        return found
 
     def set_party_role(self, party_id: int, role: str) -> Changes:
         with self._writer.edit(f"change role to {role}") as tx:
-            self._row(tx.session, PARTY, party_id, "party")
-            tx.rec.update(PARTY, {"id": party_id}, {"role": _one_of(role, PARTY_ROLES,
-                                                                    "party role")})
+            self._owner(tx.session, "party", party_id, "party")
+            store.update_party(tx.rec, party_id, {"role": _one_of(role, PARTY_ROLES,
+                                                                   "party role")})
         return tx.changes
 
     def remove_party(self, party_id: int) -> Changes:
         """Remove a party; evidence citing it falls back to the whole agreement."""
-        return self._remove_cited(PARTY, party_id, "party", EVIDENCE.c.party_id)
-
-    @staticmethod
-    def _row(session: Session, table: Any, row_id: int, what: str) -> dict[str, Any]:
-        row = session.execute(select(table).where(table.c.id == row_id)).mappings().first()
-        if row is None:
-            raise NotFound(f"{what} {row_id} does not exist")
-        return dict(row)
+        return self._remove_cited("party", party_id, "party")
 
     # -- status history -----------------------------------------------------------------
     def add_event(self, agreement_id: int, status: str, date: str = "",
@@ -259,16 +256,15 @@ class AgreementService:
     def add_event_in(self, tx: Transaction, agreement_id: int, status: str, date: str = "",
                      note: str = "") -> int:
         self._require(tx.session, agreement_id)
-        row = tx.rec.insert(EVENT, {
-            "id": None, "agreement_id": agreement_id,
-            "status": _one_of(status, STATUSES, "status"),
-            "date": parse_partial_date(date) if date.strip() else "", "note": note})
-        return int(row["id"])
+        return store.insert_event(tx.rec, agreement_id, _one_of(status, STATUSES, "status"),
+                                  _event_date(date), note)
 
     def _event(self, event_id: int) -> Event:
         with translated_errors(), self._sessions() as session:
-            row = self._row(session, EVENT, event_id, "event")
-        return Event(row["id"], row["agreement_id"], row["status"], row["date"], row["note"])
+            found = store.get_event(session, event_id)
+        if found is None:
+            raise NotFound(f"event {event_id} does not exist")
+        return found
 
     def update_event(self, event_id: int, *, status: str | None = None,
                      date: str | None = None, note: str | None = None) -> Changes:
@@ -276,26 +272,23 @@ class AgreementService:
         if status is not None:
             values["status"] = _one_of(status, STATUSES, "status")
         if date is not None:
-            values["date"] = parse_partial_date(date) if date.strip() else ""
+            values["date"] = _event_date(date)
         if note is not None:
             values["note"] = note
         with self._writer.edit("edit status") as tx:
-            self._row(tx.session, EVENT, event_id, "event")
-            tx.rec.update(EVENT, {"id": event_id}, values)
+            self._owner(tx.session, "event", event_id, "event")
+            store.update_event(tx.rec, event_id, values)
         return tx.changes
 
     def remove_event(self, event_id: int) -> Changes:
         """Remove a status step; evidence citing it falls back to the whole agreement."""
-        return self._remove_cited(EVENT, event_id, "status", EVIDENCE.c.event_id)
+        return self._remove_cited("event", event_id, "status")
 
-    def _remove_cited(self, table: Any, row_id: int, what: str, cited_by: Any) -> Changes:
+    def _remove_cited(self, kind: str, row_id: int, what: str) -> Changes:
         """Delete a party or status row; evidence pointing at it then cites the agreement."""
         with self._writer.edit(f"remove {what}") as tx:
-            row = self._row(tx.session, table, row_id, what)
-            for ev in tx.rec.rows(EVIDENCE, cited_by == row_id):
-                tx.rec.update(EVIDENCE, {"id": ev["id"]},
-                              {cited_by.name: None, "field": "agreement"})
-            tx.rec.delete(table, row)
+            if not store.delete_cited(tx.rec, kind, row_id):
+                raise NotFound(f"{what} {row_id} does not exist")
         return tx.changes
 
     # -- evidence -----------------------------------------------------------------------
@@ -313,29 +306,23 @@ class AgreementService:
              event_id: int | None = None, note: str = "") -> tuple[Evidence, Changes]:
         """"Add as evidence" for a selected passage (its highlight is created if needed)."""
         with self._writer.edit("add evidence") as tx:
-            highlight_id = self._highlight_in(tx, article_id, start, end)
+            highlight_id, _created = self._annotations.ensure_at_span(tx, article_id, start,
+                                                                      end)
             evidence_id = self._evidence_in(tx, agreement_id, highlight_id, field, stance,
                                             party_id, event_id, note)
         return self._evidence(evidence_id), tx.changes
-
-    def _highlight_in(self, tx: Transaction, article_id: int, start: int, end: int) -> int:
-        found = tx.session.scalar(select(H.c.id).where(
-            H.c.article_id == article_id, H.c.start == start, H.c.end == end).limit(1))
-        if found is not None:
-            return int(found)
-        return self._annotations.add_in(tx, article_id, start, end, [])
 
     def _evidence_in(self, tx: Transaction, agreement_id: int, highlight_id: int, field: str,
                      stance: str, party_id: int | None = None, event_id: int | None = None,
                      note: str = "") -> int:
         self._require(tx.session, agreement_id)
-        self._row(tx.session, H, highlight_id, "highlight")
+        if not store.highlight_exists(tx.session, highlight_id):
+            raise NotFound(f"highlight {highlight_id} does not exist")
         self._check_target(tx.session, agreement_id, field, party_id, event_id)
-        row = tx.rec.insert(EVIDENCE, {
-            "id": None, "agreement_id": agreement_id, "highlight_id": highlight_id,
-            "field": field, "party_id": party_id, "event_id": event_id,
+        return store.insert_evidence(tx.rec, {
+            "agreement_id": agreement_id, "highlight_id": highlight_id, "field": field,
+            "party_id": party_id, "event_id": event_id,
             "stance": _one_of(stance, STANCES, "stance"), "note": note})
-        return int(row["id"])
 
     def _check_target(self, session: Session, agreement_id: int, field: str,
                       party_id: int | None, event_id: int | None) -> None:
@@ -344,14 +331,13 @@ class AgreementService:
             raise ValidationError("evidence for a party names the party (and only then)")
         if (field == "event") != (event_id is not None):
             raise ValidationError("evidence for a status names the event (and only then)")
-        for table, row_id, what in ((PARTY, party_id, "party"), (EVENT, event_id, "event")):
-            if row_id is not None and self._row(session, table, row_id, what)[
-                    "agreement_id"] != agreement_id:
-                raise ValidationError(f"{what} {row_id} belongs to another agreement")
+        for kind, row_id in (("party", party_id), ("event", event_id)):
+            if row_id is not None and self._owner(session, kind, row_id, kind) != agreement_id:
+                raise ValidationError(f"{kind} {row_id} belongs to another agreement")
 
     def _evidence(self, evidence_id: int) -> Evidence:
         with translated_errors(), self._sessions() as session:
-            agreement_id = self._row(session, EVIDENCE, evidence_id, "evidence")["agreement_id"]
+            agreement_id = self._owner(session, "evidence", evidence_id, "evidence")
             found = self._get(session, agreement_id).evidence
         match = [e for e in found if e.id == evidence_id]
         if not match:
@@ -366,12 +352,13 @@ class AgreementService:
         if note is not None:
             values["note"] = note
         with self._writer.edit("edit evidence") as tx:
-            self._row(tx.session, EVIDENCE, evidence_id, "evidence")
-            tx.rec.update(EVIDENCE, {"id": evidence_id}, values)
+            self._owner(tx.session, "evidence", evidence_id, "evidence")
+            store.update_evidence(tx.rec, evidence_id, values)
         return tx.changes
 
     def remove_evidence(self, evidence_id: int) -> Changes:
         """Stop citing a passage (the highlight stays)."""
         with self._writer.edit("remove evidence") as tx:
-            tx.rec.delete(EVIDENCE, self._row(tx.session, EVIDENCE, evidence_id, "evidence"))
+            if not store.delete_evidence(tx.rec, evidence_id):
+                raise NotFound(f"evidence {evidence_id} does not exist")
         return tx.changes

@@ -78,6 +78,11 @@ def inflected_forms(word: str) -> frozenset[str]:
     return frozenset(out - word_forms(word))
 
 
+def strip_possessive(text: str) -> str:
+    """``text`` without English possessive endings ("Tokayev's" -> "Tokayev")."""
+    return _POSSESSIVE.sub("", text)
+
+
 def words(text: str) -> list[tuple[int, int, str]]:
     """Words of ``text`` as ``(start, end, word)`` with code-point offsets."""
     return [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]

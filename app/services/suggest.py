@@ -17,26 +17,31 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
+from app.core.actor_records import Suggestion, SuggestionReport
 from app.core.changes import Changes
 from app.core.errors import NotFound, ValidationError
 from app.core.progress import CancelToken, ProgressEvent, ProgressFn, no_progress
-from app.services import actor_queries as q
-from app.services.actor_records import Suggestion, SuggestionReport
-from app.services.names import inflected_forms, skeleton, starts_upper, word_forms, words
+from app.services.names import (
+    inflected_forms,
+    skeleton,
+    starts_upper,
+    strip_possessive,
+    word_forms,
+    words,
+)
 from app.services.unit import Writer
-from app.store import schema
-from app.store import schema_actors as sa_
+from app.store import actors as actor_store
+from app.store import suggestions as store
 from app.store.engine import translated_errors
+from app.store.sessions import Session, Sessions
+from app.store.suggestions import Rejection
 
 if TYPE_CHECKING:
     from app.services.actors import ActorService
 
 log = logging.getLogger(__name__)
 
-A, H, MENTION, REJECTION = schema.article, schema.highlight, sa_.mention, sa_.rejection
 MIN_SCORE = 85.0
 FUZZY_MIN_LENGTH = 5
 BATCH = 200
@@ -86,6 +91,7 @@ class Matcher:
         self._vocab: set[str] = set()
         self._similar: dict[tuple[str, str], list[str]] = defaultdict(list)
         self._cache: dict[str, dict[str, tuple[float, str]]] = {}
+        self._named: dict[str, dict[int, float]] = {}
         self._known: dict[int, set[str]] = defaultdict(set)
         for actor_id, names in spellings.items():
             for name in names:
@@ -150,6 +156,29 @@ class Matcher:
                         hits.append(hit)
         return _longest(hits)
 
+    def actors_named(self, text: str) -> dict[int, float]:
+        """Actors that ``text`` as a whole names, with the best score: one of their
+        spellings (or short forms), a variant, an inflection or a near miss scoring at
+        least ``min_score``. Case does not matter (search words are typed in lower case);
+        a word inside a longer name ("Shavkat" of "Shavkat Mirziyoyev") names no one."""
+        found = self._named.get(text)
+        if found is None:
+            found = self._actors_named(text)
+            self._named[text] = found
+        return found
+
+    def _actors_named(self, text: str) -> dict[int, float]:
+        capitalised = " ".join(w[:1].upper() + w[1:] for w in strip_possessive(text).split())
+        tokens = words(capitalised)
+        if not tokens:
+            return {}
+        whole = (tokens[0][0], tokens[-1][1])
+        out: dict[int, float] = {}
+        for hit in self.scan(capitalised):
+            if (hit.start, hit.end) == whole:
+                out[hit.actor_id] = max(hit.score, out.get(hit.actor_id, 0.0))
+        return out
+
     def _extend(self, text: str, tokens: list[tuple[int, int, str]], i: int,
                 spelling: _Spelling, score: float, reason: str) -> Hit | None:
         n = len(spelling.tokens)
@@ -186,6 +215,15 @@ def surnames_of(spellings: Iterable[str]) -> list[str]:
     return out
 
 
+def build_matcher(spellings: Mapping[int, list[str]], persons: set[int],
+                  min_score: float = MIN_SCORE) -> Matcher:
+    """The one matcher of actor names: every spelling, and each person's surname on its
+    own. The suggestion pass and the search's alias expansion both use it, so a word the
+    suggestions link to an actor is the word the search expands."""
+    surnames = {a: surnames_of(spellings[a]) for a in spellings if a in persons}
+    return Matcher(spellings, min_score, surnames)
+
+
 def _longest(hits: list[Hit]) -> list[Hit]:
     """Drop hits inside a longer one (Tokayev inside Kassym-Jomart Tokayev); one per
     actor and span, the best-scoring; identical spans of different actors all stay."""
@@ -206,8 +244,7 @@ def _longest(hits: list[Hit]) -> list[Hit]:
 class SuggestionService:
     """Runs the suggestion pass over the notebook and applies the user's review."""
 
-    def __init__(self, sessions: sessionmaker[Session], writer: Writer,
-                 actors: ActorService) -> None:
+    def __init__(self, sessions: Sessions, writer: Writer, actors: ActorService) -> None:
         self._sessions = sessions
         self._writer = writer
         self._actors = actors
@@ -220,12 +257,10 @@ class SuggestionService:
         (or ``article_ids``). Long work: call it from a worker thread in the GUI.
         Cancelling returns what was found so far with ``cancelled`` set."""
         with translated_errors(), self._sessions() as session:
-            names = q.spellings(session, actor_ids)
-            persons = set(session.scalars(select(sa_.actor.c.id).where(
-                sa_.actor.c.kind == "person")))
-            ids = self._article_ids(session, article_ids)
-        surnames = {a: surnames_of(names[a]) for a in names if a in persons}
-        matcher = Matcher(names, min_score, surnames)
+            names = actor_store.spellings(session, actor_ids)
+            persons = actor_store.person_ids(session)
+            ids = store.article_ids(session, article_ids)
+        matcher = build_matcher(names, persons, min_score)
         found: list[Suggestion] = []
         done = 0
         for batch in self._batches(ids):
@@ -236,12 +271,6 @@ class SuggestionService:
             progress(ProgressEvent(done, len(ids), "looking for actors"))
         return SuggestionReport(tuple(found), done)
 
-    def _article_ids(self, session: Session, wanted: Iterable[int] | None) -> list[int]:
-        query = select(A.c.id).order_by(A.c.id)
-        if wanted is not None:
-            query = query.where(A.c.id.in_(list(wanted)))
-        return list(session.scalars(query))
-
     @staticmethod
     def _batches(ids: list[int]) -> Iterator[list[int]]:
         for i in range(0, len(ids), BATCH):
@@ -249,9 +278,9 @@ class SuggestionService:
 
     def _suggest_batch(self, matcher: Matcher, ids: list[int]) -> list[Suggestion]:
         with translated_errors(), self._sessions() as session:
-            texts = dict(session.execute(select(A.c.id, A.c.text).where(A.c.id.in_(ids))).all())
-            marked = _marked_spans(session, ids)
-            rejected = _rejections(session)
+            texts = store.article_texts(session, ids)
+            marked = store.marked_spans(session, ids)
+            rejected = store.rejections(session)
         out = []
         for article_id in ids:
             text = texts.get(article_id, "")
@@ -279,7 +308,7 @@ class SuggestionService:
 
     @staticmethod
     def _check_still_there(session: Session, s: Suggestion) -> None:
-        text = session.scalar(select(A.c.text).where(A.c.id == s.article_id))
+        text = store.article_text(session, s.article_id)
         if text is None:
             raise NotFound(f"article {s.article_id} does not exist")
         if text[s.start: s.end] != s.surface:
@@ -290,33 +319,16 @@ class SuggestionService:
         """Remember that this is not the actor: here, or (``everywhere``) for the spelling
         in every article. Rejected suggestions are not offered again."""
         with self._writer.edit(f"reject '{suggestion.surface}'") as tx:
-            tx.rec.insert(REJECTION, {
-                "id": None, "actor_id": suggestion.actor_id,
-                "surface": suggestion.surface.casefold(),
-                "article_id": None if everywhere else suggestion.article_id,
-                "start": None if everywhere else suggestion.start})
+            store.insert_rejection(
+                tx.rec, suggestion.actor_id, suggestion.surface.casefold(),
+                None if everywhere else suggestion.article_id,
+                None if everywhere else suggestion.start)
         return tx.changes
-
-
-def _marked_spans(session: Session, article_ids: list[int]) -> dict[int, list[tuple[int, int]]]:
-    rows = session.execute(select(H.c.article_id, H.c.start, H.c.end)
-                           .join(MENTION, MENTION.c.highlight_id == H.c.id)
-                           .where(H.c.article_id.in_(article_ids)))
-    out: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for article_id, start, end in rows:
-        out[article_id].append((start, end))
-    return out
-
-
-def _rejections(session: Session) -> set[tuple[int, str, int | None, int | None]]:
-    rows = session.execute(select(REJECTION.c.actor_id, REJECTION.c.surface,
-                                  REJECTION.c.article_id, REJECTION.c.start))
-    return {(a, s, art, st) for a, s, art, st in rows}
 
 
 def _is_hidden(hit: Hit, article_id: int, text: str,
                marked: Mapping[int, list[tuple[int, int]]],
-               rejected: set[tuple[int, str, int | None, int | None]]) -> bool:
+               rejected: set[Rejection]) -> bool:
     if any(s < hit.end and hit.start < e for s, e in marked.get(article_id, ())):
         return True
     surface = text[hit.start: hit.end].casefold()
