@@ -66,6 +66,7 @@ class NoteDocument:
 
     ``actor_names`` are the spellings (names and aliases) of the actors the note links to,
     so that ``actor:Tokajew`` finds a note linking ``[[Tokayev]]``, as for articles.
+    ``language`` is guessed from the body (:func:`app.core.language.guess_language`).
     """
 
     id: NoteId
@@ -73,3 +74,15 @@ class NoteDocument:
     body: str
     modified_at: dt.datetime
     actor_names: tuple[str, ...] = ()
+    language: str = ""
+
+    @property
+    def rev(self) -> int:
+        """The document's revision: the note's last change in whole seconds."""
+        return int(self.modified_at.timestamp())
+
+    @property
+    def published(self) -> str:
+        """The date a note is filed under in the index (``date:`` queries): its last
+        change."""
+        return self.modified_at.date().isoformat()

@@ -10,7 +10,6 @@ entries only after the index commit that contains them.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -37,9 +36,9 @@ Expand = Callable[[str, str], Sequence[str]]
 
 def index_doc(doc: NoteDocument) -> IndexDoc:
     """The index document of a note (its id in the ``article_id`` field of this index)."""
-    return IndexDoc(article_id=doc.id, rev=int(doc.modified_at.timestamp()), title=doc.title,
-                    body=doc.body, language=guess_language(doc.body), outlet="",
-                    published=doc.modified_at.date().isoformat(), actors=doc.actor_names)
+    return IndexDoc(article_id=doc.id, rev=doc.rev, title=doc.title, body=doc.body,
+                    language=doc.language, outlet="", published=doc.published,
+                    actors=doc.actor_names)
 
 
 class NoteSearch:
@@ -117,21 +116,3 @@ class NoteSearch:
 
     def close(self) -> None:
         self._index.close()
-
-
-_GERMAN = frozenset(("der", "die", "das", "und", "ist", "nicht", "mit", "den", "dem", "des",
-                     "ein", "eine", "auf", "für", "von", "zu", "im", "sich", "auch", "wird",
-                     "wurde", "bei", "nach", "über"))
-_ENGLISH = frozenset(("the", "and", "is", "not", "with", "of", "to", "in", "a", "an", "on",
-                      "for", "from", "by", "was", "were", "be", "has", "have", "that", "this",
-                      "it"))
-
-
-def guess_language(text: str) -> str:
-    """"de", "en" or "" from common function words (notes mix languages; cheap is fine)."""
-    words = re.findall(r"[^\W\d_]+", text[:5000].casefold())
-    german = sum(w in _GERMAN for w in words)
-    english = sum(w in _ENGLISH for w in words)
-    if german == english == 0:
-        return ""
-    return "de" if german > english else "en"

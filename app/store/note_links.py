@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core.ids import HighlightId, NoteId
@@ -135,19 +135,6 @@ def linked_actor_ids(session: Session, note_ids: Sequence[int]) -> dict[NoteId, 
     for note_id, target_id in rows:
         out.setdefault(NoteId(note_id), set()).add(int(target_id))
     return out
-
-
-def detach(session: Session, kind: str, ids: Iterable[int]) -> set[NoteId]:
-    """Mark links to these (deleted) targets as broken; returns the notes affected.
-
-    Not recorded: this is the transitional stand-in for the undo recorder deriving it
-    from the deletion (see ``app.services.notes``).
-    """
-    where = (NL.c.kind == kind) & NL.c.target_id.in_(sorted(set(ids)))
-    affected = {NoteId(i) for i in session.scalars(select(NL.c.note_id).where(where))}
-    if affected:
-        session.execute(update(NL).where(where).values(target_id=None))
-    return affected
 
 
 # -- link targets -------------------------------------------------------------------------

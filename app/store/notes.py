@@ -13,18 +13,19 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, RowMapping, delete, func, insert, select
+from sqlalchemy import ColumnElement, RowMapping, func, select
 from sqlalchemy.orm import Session
 
 from app.core.ids import NoteId
+from app.core.language import guess_language
 from app.core.notes import Note, NoteDocument, NoteSummary
-from app.store import note_links
+from app.store import note_links, outbox
 from app.store import schema_notes as sn
 from app.store.ops import Recorder
 
 log = logging.getLogger(__name__)
 
-N, NL, NOB = sn.note, sn.note_link, sn.note_outbox
+N, NL = sn.note, sn.note_link
 SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
     "title": (func.lower(N.c.title), N.c.id),
     "modified": (N.c.modified_at, N.c.id),
@@ -125,31 +126,12 @@ def search_documents(session: Session, note_ids: Iterable[int]) -> list[NoteDocu
     names = note_links.actor_spellings(session, wanted_actors) if actors else {}
     return [NoteDocument(id=NoteId(r.id), title=r.title, body=r.body, modified_at=r.modified_at,
                          actor_names=tuple(s for a in sorted(actors.get(r.id, ()))
-                                           for s in names.get(a, ())))
+                                           for s in names.get(a, ())),
+                         language=guess_language(r.body))
             for r in rows]
 
 
 def enqueue(session: Session, note_ids: Iterable[int]) -> None:
-    """Queue these notes for (re)indexing in the notes' outbox (in the caller's
+    """Queue these notes for (re)indexing in the search outbox (in the caller's
     transaction, so the queue can never fall behind the edit)."""
-    wanted = sorted(set(note_ids))
-    if wanted:
-        session.execute(insert(NOB), [{"note_id": i} for i in wanted])
-
-
-def enqueue_all(session: Session) -> None:
-    """Queue every note for indexing (after the notes' index was reset)."""
-    session.execute(insert(NOB).from_select(["note_id"], select(N.c.id)))
-
-
-def queued(session: Session, limit: int) -> list[tuple[int, NoteId]]:
-    """The oldest ``limit`` outbox entries as ``(entry id, note id)``."""
-    rows = session.execute(select(NOB.c.id, NOB.c.note_id).order_by(NOB.c.id).limit(limit))
-    return [(int(i), NoteId(n)) for i, n in rows]
-
-
-def dequeue(session: Session, up_to: int, note_ids: Iterable[int]) -> None:
-    """Drop the outbox entries of these notes up to entry ``up_to`` (once indexed);
-    entries queued meanwhile stay, so a later edit is indexed again."""
-    session.execute(delete(NOB).where(NOB.c.id <= up_to,
-                                      NOB.c.note_id.in_(sorted(set(note_ids)))))
+    outbox.enqueue(session, outbox.NOTE, note_ids)
