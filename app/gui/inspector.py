@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -345,11 +346,32 @@ class InspectorPanel(QWidget):
     # -- edits -------------------------------------------------------------------
 
     def remove_tag(self, tag_id: int) -> None:
-        """Take one tag off the highlight shown."""
+        """Take one tag off the highlight shown; for its last tag, ask whether the
+        highlight itself should go too (an untagged highlight is easy to forget)."""
         if self._highlight is None:
             return
         highlight_id, nb = self._highlight.id, self._controller.nb
+        if tuple(self._highlight.tag_ids) == (tag_id,):
+            choice = self._ask_last_tag()
+            if choice == QMessageBox.StandardButton.Cancel:
+                return
+            if choice == QMessageBox.StandardButton.Discard:
+                self.delete_highlight()
+                return
         self._controller.edit(lambda: nb.annotations.remove_tags(highlight_id, (tag_id,)), self)
+
+    def _ask_last_tag(self) -> QMessageBox.StandardButton:
+        """Discard: delete the highlight; No: keep it untagged; Cancel: change nothing."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Remove last tag",
+                          "This is the highlight's last tag. Delete the highlight as well?\n"
+                          "(Its memo, actor mentions and evidence links go with it; "
+                          "Undo brings everything back.)",
+                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.No
+                          | QMessageBox.StandardButton.Cancel, self)
+        box.button(QMessageBox.StandardButton.Discard).setText("Delete Highlight")
+        box.button(QMessageBox.StandardButton.No).setText("Keep Highlight")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return QMessageBox.StandardButton(box.exec())
 
     def delete_highlight(self) -> None:
         """Delete the highlight shown (undoable through the history)."""

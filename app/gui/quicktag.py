@@ -3,8 +3,10 @@
 :class:`QuickTagPopup` is a small popup with a line edit and a list ranked by
 rapidfuzz (a ``QCompleter`` would need a parented model and fires Enter twice,
 QT-NOTES §5). Enter takes the highlighted row: the best existing tag when it matches
-well, otherwise "new tag" with the typed path. :func:`apply_quick_tag` turns that
-choice into service calls.
+exactly (its path or its own name), otherwise "new tag" with the typed path, listed
+first: a typed path is never silently filed under a similar existing tag. Down/Up pick
+another row, Tab completes the typed text to the highlighted tag. :func:`apply_quick_tag`
+turns the choice into service calls.
 """
 
 from __future__ import annotations
@@ -31,8 +33,10 @@ from app.gui.controller import NotebookController
 
 log = logging.getLogger(__name__)
 
-GOOD_MATCH = 90.0
-"""WRatio at or above which Enter takes the best existing tag instead of a new one."""
+MATCH_SCORE = 65.0
+"""WRatio at or above which an existing tag is listed as matching what was typed. Measured on
+tag paths: a prefix such as "dipl" or "energ" scores 90 against its tag, unrelated paths
+stay under 60 ("Neu" vs "Economy/Energy" 60, "Abraham Accords" vs "Alpha" 54)."""
 MAX_ROWS = 30
 """Ranked rows shown at most."""
 
@@ -50,9 +54,10 @@ class Candidate:
 
 
 def rank_tags(query: str, tags: Sequence[Tag]) -> list[Candidate]:
-    """Tags ordered by fuzzy match with ``query``; all tags by path when it is empty.
+    """Tags that match ``query``, best first; all tags by path when it is empty.
 
-    Ties prefer tags whose own name starts with the query, then shorter paths.
+    Only tags scoring at least :data:`MATCH_SCORE` are listed. Ties prefer tags whose own
+    name starts with the query, then shorter paths.
     """
     query = query.strip()
     if not query:
@@ -61,7 +66,7 @@ def rank_tags(query: str, tags: Sequence[Tag]) -> list[Candidate]:
     scored = []
     for tag in tags:
         score = fuzz.WRatio(query, tag.path, processor=utils.default_process)
-        if score > 0:
+        if score >= MATCH_SCORE:
             prefix = tag.name.casefold().startswith(folded)
             scored.append((-score, not prefix, len(tag.path), tag.path, tag))
     scored.sort(key=lambda row: row[:4])
@@ -71,8 +76,10 @@ def rank_tags(query: str, tags: Sequence[Tag]) -> list[Candidate]:
 def choose_rows(query: str, tags: Sequence[Tag]) -> tuple[list[Candidate], int]:
     """Rows to show and the index Enter would take.
 
-    An exact (case-insensitive) path or name match wins; else a good fuzzy match; else
-    a "new tag" row, which is always offered when the query names no existing tag.
+    An exact (case-insensitive) path match wins, then an exact match of a tag's own name.
+    Otherwise the typed path is a new tag: its row comes first and Enter creates it (with
+    any missing parents), however similar an existing tag is ("Diplomatie/Botschaft" must
+    not be filed as "Diplomatie").
     """
     ranked = rank_tags(query, tags)
     path = normalise_path(query)
@@ -88,8 +95,6 @@ def choose_rows(query: str, tags: Sequence[Tag]) -> tuple[list[Candidate], int]:
     ]
     if exact_names:
         return [*ranked, new], exact_names[0]
-    if ranked and ranked[0].score >= GOOD_MATCH:
-        return [*ranked, new], 0
     return [new, *ranked], 0
 
 
@@ -171,11 +176,25 @@ class QuickTagPopup(QFrame):
         if key == Qt.Key.Key_Escape:
             self.cancel()
             return True
+        if key == Qt.Key.Key_Tab:
+            self.complete_current()
+            return True
         if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.list.count():
             step = 1 if key == Qt.Key.Key_Down else -1
             self.list.setCurrentRow((self.list.currentRow() + step) % self.list.count())
             return True
         return False
+
+    def complete_current(self) -> None:
+        """Tab: put the highlighted existing tag's path into the edit (then Enter takes it)."""
+        item = self.list.currentItem()
+        if item is None or not int(item.data(ID_ROLE)):
+            item = next((self.list.item(i) for i in range(self.list.count())
+                         if int(self.list.item(i).data(ID_ROLE))), None)
+        if item is None:
+            return
+        self.edit.setText(str(item.data(PATH_ROLE)))
+        self._refresh(self.edit.text())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:

@@ -462,6 +462,10 @@ class ReaderArea(QWidget):
         if highlight_id:
             self.highlightActivated.emit(highlight_id)
         if (view := self.current_view()) is not None:
+            if highlight_id:  # a selection would hide the new highlight's colour
+                cursor = view.textCursor()
+                cursor.clearSelection()
+                view.setTextCursor(cursor)
             view.setFocus()
 
     # -- citations ---------------------------------------------------------------

@@ -106,6 +106,28 @@ def test_remove_tag_chip_removes_tag(panel, highlight, notebook, qtbot) -> None:
     assert first_tag not in panel.chip_tag_ids()
 
 
+@pytest.mark.parametrize(("answer", "kept", "tagged"), [
+    ("Discard", False, False), ("No", True, False), ("Cancel", True, True)])
+def test_removing_the_last_tag_asks_about_the_highlight(panel, highlight, notebook, qtbot,
+                                                        monkeypatch, answer, kept,
+                                                        tagged) -> None:
+    """Removing the last tag asks: delete the highlight, keep it untagged, or cancel."""
+    from PySide6.QtWidgets import QMessageBox
+
+    asked = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: asked.append(box.text()) or
+                        getattr(QMessageBox.StandardButton, answer).value)
+    first, last = highlight.tag_ids
+    panel.remove_tag(first)
+    assert asked == []  # not the last tag yet
+    panel.remove_tag(last)
+    assert len(asked) == 1 and "last tag" in asked[0]
+    remaining = notebook.annotations.highlights_for(highlight.article_id)
+    assert bool(remaining) is kept
+    if kept:
+        assert (last in remaining[0].tag_ids) is tagged
+
+
 def test_add_tag_popup_adds_new_tag(panel, highlight, notebook, qtbot) -> None:
     """'Add tag…' opens the quick-tag popup; Enter adds the typed tag."""
     qtbot.mouseClick(panel.add_tag_button, Qt.MouseButton.LeftButton)

@@ -38,11 +38,25 @@ def test_rank_puts_fuzzy_prefix_match_first() -> None:
     assert rank_tags("dipl", TAGS)[0].path == "Politik/Diplomatie"
 
 
-def test_choose_good_fuzzy_match_is_default() -> None:
-    """Enter after 'ener' takes an existing Energy tag, with 'new tag' still offered."""
+def test_choose_new_tag_first_when_only_a_similar_tag_exists() -> None:
+    """Enter after 'ener' creates 'ener' (issue 11: a typed path is never filed under a
+    similar tag); the matching Energy tags are listed below it, nothing unrelated is."""
     rows, current = choose_rows("ener", TAGS)
-    assert rows[current].tag_id in (2, 4)
-    assert any(r.tag_id == 0 for r in rows)
+    assert current == 0 and rows[0] == rows[current] and rows[0].tag_id == 0
+    assert {r.tag_id for r in rows[1:]} == {2, 4}
+
+
+def test_choose_child_path_of_an_existing_tag_is_a_new_tag() -> None:
+    """'Diplomatie/Botschaft' with a tag 'Diplomatie' defaults to the new child, not the parent."""
+    tags = [*TAGS, _tag(5, "Diplomatie")]
+    rows, current = choose_rows("Diplomatie/Botschaft", tags)
+    assert rows[current].tag_id == 0 and rows[current].path == "Diplomatie/Botschaft"
+
+
+def test_rank_lists_only_matching_tags() -> None:
+    """Tags unlike the query are filtered out, not just sorted last."""
+    assert rank_tags("zz", TAGS) == []
+    assert [c.path for c in rank_tags("dipl", TAGS)] == ["Politik/Diplomatie"]
 
 
 def test_choose_new_tag_when_no_good_match() -> None:
@@ -117,15 +131,41 @@ def test_quick_tag_creates_tag_and_highlight_on_emoji_selection(qtbot, area, art
     assert area.current_view().highlight_ids_at(start) == [highlight.id]
 
 
-def test_quick_tag_fuzzy_match_uses_existing_tag(qtbot, area, article, notebook) -> None:
-    """Typing part of an existing tag's name tags with it instead of creating one."""
+@pytest.mark.parametrize("key", [Qt.Key.Key_Down, Qt.Key.Key_Tab])
+def test_quick_tag_partial_name_then_down_or_tab_uses_existing_tag(qtbot, area, article,
+                                                                   notebook, key) -> None:
+    """Typing part of a tag's name, then Down (or Tab to complete), tags with that tag."""
     tag, _ = notebook.tags.ensure("Economy/Energy")
     before = len(notebook.tags.list())
     _select(area, article.text, "Energie")
-    _type_tag(qtbot, area, "energ")
+    area.quick_tag()
+    popup = area.quick_tag_popup()
+    qtbot.keyClicks(popup.edit, "energ")
+    qtbot.keyClick(popup.edit, key)
+    qtbot.keyClick(popup.edit, Qt.Key.Key_Return)
     [highlight] = notebook.annotations.highlights_for(article.id)
     assert highlight.tag_ids == (tag.id,)
     assert len(notebook.tags.list()) == before
+
+
+def test_quick_tag_new_child_path_is_created_not_its_parent(qtbot, area, article,
+                                                              notebook) -> None:
+    """Ctrl+T, 'Diplomatie/Botschaft', Enter with 'Diplomatie' existing: the child is applied."""
+    parent, _ = notebook.tags.ensure("Diplomatie")
+    _select(area, article.text, "Flagge")
+    _type_tag(qtbot, area, "Diplomatie/Botschaft")
+    [highlight] = notebook.annotations.highlights_for(article.id)
+    [tag_id] = highlight.tag_ids
+    child = notebook.tags.get(tag_id)
+    assert child.path == "Diplomatie/Botschaft" and child.parent_id == parent.id
+
+
+def test_quick_tag_clears_the_selection_so_the_colour_shows(qtbot, area, article,
+                                                            notebook) -> None:
+    """After tagging, the reader's selection is gone (the highlight colour is visible)."""
+    _select(area, article.text, "Gas")
+    _type_tag(qtbot, area, "Energie")
+    assert not area.current_view().textCursor().hasSelection()
 
 
 def test_quick_tag_on_existing_span_adds_tag_to_it(qtbot, area, article, notebook) -> None:
