@@ -1,6 +1,7 @@
 """Markdown notes and memos (Qt- and database-free): ``[[links]]`` (:mod:`.links`),
-rendering to safe HTML (:mod:`.render`), records (:mod:`.model`) and reports
-(:mod:`.reports`). Resolving links against a notebook is ``app.services.notes``'s job."""
+rendering to safe HTML (:mod:`.render`) and reports (:mod:`.reports`); the records live in
+:mod:`app.core.notes`. Resolving links against a notebook is ``app.services.note_links``'s
+job."""
 
 from app.notes.render import render_markdown
 

@@ -9,7 +9,7 @@ Syntax (the prefix is case-insensitive; text after ``|`` is the label shown)::
     [[passage:42]]                       a highlighted passage, by highlight id
     [[note:Other note]]                  another note, by title
 
-Resolution needs the database, so it lives in ``app.services.notes``; this module only
+Resolution needs the database, so it lives in ``app.services.note_links``; this module only
 defines what a resolution looks like (:class:`Resolved`) and the ``dossier://`` URLs that
 views open. A link whose target does not exist resolves to a *broken* link, never an error.
 Links inside code spans and fenced code are text, not links.

@@ -2,13 +2,12 @@
 and actor and agreement dossiers.
 
 Qt- and database-free: callers pass resolved links (:class:`app.notes.links.Resolved`)
-and the actor/agreement records of ``app.services`` (read by attribute, so this module
-does not depend on the layer above it). In a note report every passage link becomes its
-quotation with a footnote naming the article, outlet and date; the footnotes of the whole
-report are numbered once and rendered as endnotes. Links to actors, agreements, articles
-and notes become their current names; broken links stay visible, marked as broken.
-HTML is the Markdown rendered through the same sanitiser as the preview, in a standalone
-page that fetches nothing.
+and the actor and agreement records of :mod:`app.core.actor_records`. In a note report
+every passage link becomes its quotation with a footnote naming the article, outlet and
+date; the footnotes of the whole report are numbered once and rendered as endnotes.
+Links to actors, agreements, articles and notes become their current names; broken links
+stay visible, marked as broken. HTML is the Markdown rendered through the same sanitiser
+as the preview, in a standalone page that fetches nothing.
 """
 
 from __future__ import annotations
@@ -16,8 +15,8 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
+from app.core.actor_records import Actor, Agreement, Evidence, Mention, PartyRole
 from app.notes.links import LinkRef, Resolved, find_links
 from app.notes.render import render_markdown, short_quote
 
@@ -106,8 +105,8 @@ def _with_notes(markdown: str, notes: Footnotes) -> str:
     return f"{markdown}\n## Sources\n\nSee the numbered notes below.\n\n{notes.markdown()}\n"
 
 
-def actor_dossier(actor: Any, mentions: Sequence[Any], roles: Sequence[Any],
-                  agreements: Mapping[int, Any]) -> str:
+def actor_dossier(actor: Actor, mentions: Sequence[Mention], roles: Sequence[PartyRole],
+                  agreements: Mapping[int, Agreement]) -> str:
     """An actor: its facts, aliases, mentions in context and agreements with evidence."""
     notes = Footnotes()
     lines = [f"# {_inline(actor.name)}", "", f"- Kind: {_inline(actor.kind)}"]
@@ -124,14 +123,14 @@ def actor_dossier(actor: Any, mentions: Sequence[Any], roles: Sequence[Any],
     lines += ["", "## Agreements", ""]
     for role in roles:
         lines.append(f"### {_inline(role.agreement_title)} ({_inline(role.role)})")
-        lines += _evidence_lines(getattr(agreements.get(role.agreement_id), "evidence", ()),
-                                 notes)
+        found = agreements.get(role.agreement_id)
+        lines += _evidence_lines(found.evidence if found is not None else (), notes)
     if not roles:
         lines.append("Not a party to any recorded agreement.")
     return _with_notes("\n".join(lines) + "\n", notes)
 
 
-def _mention_line(mention: Any, notes: Footnotes) -> str:
+def _mention_line(mention: Mention, notes: Footnotes) -> str:
     context = f"…{mention.prefix}**{mention.exact}**{mention.suffix}…"
     source = _source(mention.article_title, mention.article_outlet, mention.article_published)
     return f"- {_inline_keep_bold(context)}[^{notes.number(source)}]"
@@ -154,7 +153,7 @@ def _source(title: str, outlet: str, published: str) -> str:
     return ", ".join(p for p in (title.strip(), outlet.strip(), published.strip()) if p)
 
 
-def _evidence_lines(evidence: Iterable[Any], notes: Footnotes) -> list[str]:
+def _evidence_lines(evidence: Iterable[Evidence], notes: Footnotes) -> list[str]:
     lines = []
     for item in evidence:
         source = _source(item.article_title, item.outlet, item.published)
@@ -164,7 +163,7 @@ def _evidence_lines(evidence: Iterable[Any], notes: Footnotes) -> list[str]:
     return lines or ["- No evidence recorded."]
 
 
-def agreement_dossier(agreement: Any) -> str:
+def agreement_dossier(agreement: Agreement) -> str:
     """An agreement: type, value, status, parties, timeline, summary and evidence."""
     notes = Footnotes()
     lines = [f"# {_inline(agreement.title)}", "", f"- Type: {_inline(agreement.type)}",

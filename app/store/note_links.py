@@ -20,12 +20,20 @@ from app.core.ids import HighlightId, NoteId
 from app.store import schema
 from app.store import schema_actors as sa
 from app.store import schema_notes as sn
+from app.store.actors import spellings as actor_spellings
 from app.store.ops import Recorder
 
 log = logging.getLogger(__name__)
 
 N, NL = sn.note, sn.note_link
 A, H = schema.article, schema.highlight
+__all__ = [
+    "LinkRow", "LinkingNote", "Passage", "actor_spellings", "agreement_titles",
+    "article_highlight_ids", "article_titles", "article_titles_containing", "articles_titled",
+    "broken_targets", "delete_link", "insert_link", "linked_actor_ids", "linking_rows",
+    "notes_linking", "notes_with_broken", "of_note", "passages", "resolved_targets",
+    "target_ids",
+]
 _LIKE_SPECIAL = str.maketrans({"%": "\\%", "_": "\\_", "\\": "\\\\"})
 
 
@@ -138,23 +146,6 @@ def linked_actor_ids(session: Session, note_ids: Sequence[int]) -> dict[NoteId, 
 
 
 # -- link targets -------------------------------------------------------------------------
-def actor_spellings(session: Session, actor_ids: Iterable[int] | None = None
-                    ) -> dict[int, list[str]]:
-    """Each actor's canonical name followed by its aliases."""
-    actor, alias = sa.actor, sa.alias
-    query = select(actor.c.id, actor.c.name)
-    alias_query = select(alias.c.actor_id, alias.c.name).order_by(alias.c.id)
-    if actor_ids is not None:
-        wanted = sorted(set(actor_ids))
-        query = query.where(actor.c.id.in_(wanted))
-        alias_query = alias_query.where(alias.c.actor_id.in_(wanted))
-    out: dict[int, list[str]] = {int(i): [n] for i, n in session.execute(query)}
-    for actor_id, name in session.execute(alias_query):
-        if actor_id in out and name not in out[actor_id]:
-            out[actor_id].append(name)
-    return out
-
-
 def agreement_titles(session: Session) -> dict[int, str]:
     """Every agreement's title by id."""
     table = sa.agreement
