@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from app.core.dates import parse_partial_date
 from app.core.errors import IngestError, ValidationError
+from app.core.import_notes import TrimSuggestion
 from app.core.text import normalise_text
+from app.ingest.headline import find_title, leading_furniture
 from app.ingest.language import detect_language
-from app.ingest.textmeta import find_date, find_title, split_outlet_suffix
+from app.ingest.textmeta import find_date, split_outlet_suffix
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +30,8 @@ class ParsedArticle:
     ``text`` has been through :func:`app.core.text.normalise_text` and is never
     empty. ``published`` is a partial date (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``)
     or ``""``. ``source`` is a display path; zip members read ``a.zip!dir/b.html``.
+    ``notes`` are one-line remarks for the import report (an assumed encoding, a
+    metadata date that was refused); ``trim`` offers page furniture for removal.
     """
 
     source: str
@@ -39,6 +44,13 @@ class ParsedArticle:
     author: str
     published: str
     extra: dict[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    trim: TrimSuggestion | None = None
+
+
+def with_note(article: ParsedArticle, note: str) -> ParsedArticle:
+    """``article`` with one more note for the import report."""
+    return replace(article, notes=(*article.notes, note))
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,15 +81,25 @@ def outlet_from_url(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def valid_date(value: str) -> str:
-    """``value`` if it is a partial date Dossier accepts, else ``""``."""
-    value = clean_field(value)[:10]
+def checked_date(value: str) -> tuple[str, str]:
+    """A metadata date as ``(partial date, "")``, or ``("", note)`` if it is not real.
+
+    Timestamps are cut to their date (``2025-11-06T10:00`` -> ``2025-11-06``). A value
+    such as ``2025-00`` or ``0000`` is refused by the one parser,
+    :func:`app.core.dates.parse_partial_date`, and reported: stored, it would break
+    every later search.
+    """
+    value = clean_field(value)
     if not value:
-        return ""
+        return "", ""
     try:
-        return parse_partial_date(value)
+        return parse_partial_date(value[:10]), ""
     except ValidationError:
-        return ""
+        spelled = find_date(value)  # "6. November 2025", "Nov. 6, 2025"
+        if spelled:
+            return spelled, ""
+    shown = value if len(value) <= 40 else value[:39] + "…"
+    return "", f"date {shown!r} is not a real date; stored as unknown"
 
 
 def build_article(
@@ -90,13 +112,16 @@ def build_article(
     outlet: str = "",
     author: str = "",
     published: str = "",
-    extra: dict[str, object] | None = None,
+    extra: Mapping[str, object] | None = None,
+    notes: Sequence[str] = (),
 ) -> ParsedArticle:
     """Normalise converter output into a :class:`ParsedArticle`.
 
     Metadata wins over guesses from the text: the title falls back to the first
     meaningful line, the date to a date in the first lines, the outlet to the
-    URL's hostname.
+    URL's hostname. A metadata date that is not a real date is stored as unknown
+    (not guessed from the text) and reported in ``notes``, as is page furniture above
+    the headline (``trim``).
 
     Raises:
         IngestError: the text is empty after normalisation ("no text found").
@@ -106,6 +131,11 @@ def build_article(
         raise IngestError(source, "no text found")
     title, suffix_outlet = split_outlet_suffix(clean_field(title) or find_title(body))
     url = clean_field(url)
+    date, date_note = checked_date(published)
+    trim = leading_furniture(body)
+    notes = [*notes, date_note] if date_note else list(notes)
+    if trim is not None:
+        notes.append(trim.describe())
     return ParsedArticle(
         source=source,
         original_name=PurePosixPath(name.replace("\\", "/")).name,
@@ -115,6 +145,8 @@ def build_article(
         outlet=clean_field(outlet) or suffix_outlet or outlet_from_url(url),
         url=url,
         author=clean_field(author),
-        published=valid_date(published) or find_date(body),
+        published=date or ("" if date_note else find_date(body)),
         extra={k: clean_field(v) for k, v in (extra or {}).items() if clean_field(v)},
+        notes=tuple(notes),
+        trim=trim,
     )

@@ -15,7 +15,7 @@ import trafilatura
 
 from app.core.errors import IngestError
 from app.ingest.article import ParsedArticle, build_article
-from app.ingest.decoding import decode_bytes
+from app.ingest.decoding import decode_text
 from app.ingest.htmltext import html_title, html_to_text
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,8 @@ def _joined(value: object) -> str:
 
 def parse_html_page(data: bytes, name: str, source: str) -> ParsedArticle:
     """An HTML file: trafilatura's main text and metadata, or the full text as fallback."""
-    markup = decode_bytes(data, declared=True)
+    decoded = decode_text(data, declared=True)
+    markup = decoded.text
     if not markup.strip():
         raise IngestError("", "no text found")
     found = _extract(markup)
@@ -67,4 +68,5 @@ def parse_html_page(data: bytes, name: str, source: str) -> ParsedArticle:
         author=found.get("author") or "",
         published=found.get("date") or "",
         extra=extra,
+        notes=(decoded.note,) if decoded.note else (),
     )

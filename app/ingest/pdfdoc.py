@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Mapping
+from typing import Any
 
 import pypdf
 from pypdf.errors import FileNotDecryptedError, PyPdfError
@@ -49,7 +51,7 @@ def pdf_date(value: object) -> str:
 
 def _metadata(reader: pypdf.PdfReader) -> dict[str, str]:
     """Title, author, date and producer from the document information dictionary."""
-    info = reader.metadata or {}
+    info: Mapping[str, Any] = reader.metadata or {}
     title = str(info.get("/Title") or "").strip()
     return {
         "title": "" if _GENERATOR_TITLE.search(title) else title,

@@ -12,7 +12,7 @@ import re
 import markdown
 
 from app.ingest.article import ParsedArticle, build_article
-from app.ingest.decoding import decode_bytes
+from app.ingest.decoding import decode_text
 from app.ingest.htmltext import html_to_text
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?)\n---[ \t]*\n", re.DOTALL)
@@ -35,7 +35,13 @@ _KEYS = {
 
 def parse_text(data: bytes, name: str, source: str) -> ParsedArticle:
     """A ``.txt`` file: decoded and normalised, metadata guessed from its first lines."""
-    return build_article(source=source, name=name, text=decode_bytes(data))
+    decoded = decode_text(data)
+    return build_article(source=source, name=name, text=decoded.text, notes=_notes(decoded.note))
+
+
+def _notes(note: str) -> tuple[str, ...]:
+    """The decoding note as a tuple for :func:`build_article` (empty if none)."""
+    return (note,) if note else ()
 
 
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -54,7 +60,8 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
 
 def parse_markdown(data: bytes, name: str, source: str) -> ParsedArticle:
     """A Markdown file: front matter for metadata, first heading for the title."""
-    fields, body = split_front_matter(decode_bytes(data))
+    decoded = decode_text(data)
+    fields, body = split_front_matter(decoded.text)
     meta = {_KEYS[key]: value for key, value in fields.items() if key in _KEYS}
     extra = {key: value for key, value in fields.items() if key not in _KEYS}
     heading = _ATX_HEADING.search(body)
@@ -62,4 +69,5 @@ def parse_markdown(data: bytes, name: str, source: str) -> ParsedArticle:
         meta["title"] = heading["title"]
     rendered = markdown.markdown(body, output_format="html")
     text = html_to_text(f"<html><body>{rendered}</body></html>") if rendered.strip() else ""
-    return build_article(source=source, name=name, text=text, extra=extra, **meta)
+    return build_article(source=source, name=name, text=text, extra=extra,
+                         notes=_notes(decoded.note), **meta)

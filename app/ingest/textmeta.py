@@ -1,4 +1,4 @@
-"""Metadata guessed from plain text: title, publication date, outlet suffix.
+"""Metadata guessed from plain text: publication date, outlet suffix (title: :mod:`headline`).
 
 Used when a file carries no metadata (plain text, Markdown without front matter)
 or its metadata lacks a field. Only the first lines are examined: that is where
@@ -10,43 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-HEAD_LINES = 20
-"""Non-empty lines examined for a title."""
-
 DATE_LINES = 8
 """Non-empty lines examined for a date (later dates are usually events, not publication)."""
-
-MAX_TITLE_CHARS = 200
-MIN_TITLE_WORDS = 3
-
-_JUNK_PREFIXES = (
-    "von ",
-    "by ",
-    "veröffentlicht",
-    "aktualisiert",
-    "zuletzt aktualisiert",
-    "stand:",
-    "published",
-    "updated",
-    "back to top",
-    "skip to",
-    "zum inhalt",
-    "zur navigation",
-    "share",
-    "teilen",
-    "anzeige",
-    "advertisement",
-    "lesezeit",
-    "reading time",
-    "min read",
-    "foto:",
-    "bild:",
-    "photo:",
-    "image:",
-    "copyright",
-    "©",
-)
-_BULLETS = "•·*-–—|>#\u00a0 \t"
 
 _MONTHS = {
     # German
@@ -107,7 +72,7 @@ def _to_date(match: re.Match[str], named_month: bool) -> str:
     return day.isoformat() if 1900 <= day.year <= 2100 else ""
 
 
-def _dates_in(line: str) -> list[tuple[int, int, str]]:
+def dates_in(line: str) -> list[tuple[int, int, str]]:
     """Every date in ``line`` as ``(start, end, iso)``, in order of position."""
     found = []
     for pattern, named_month in _DATE_PATTERNS:
@@ -125,52 +90,9 @@ def find_date(text: str) -> str:
     ``Sunday, January 11, 2026`` (German and English month names).
     """
     for line in head_lines(text, DATE_LINES):
-        dates = _dates_in(line[:300])
+        dates = dates_in(line[:300])
         if dates:
             return dates[0][2]
-    return ""
-
-
-def _is_date_line(line: str) -> bool:
-    """True if a date makes up most of ``line`` ("Sunday, January 11, 2026")."""
-    covered = sum(end - start for start, end, _ in _dates_in(line))
-    return covered > 0 and covered >= len(line) * 0.5
-
-
-def _is_title_candidate(line: str) -> bool:
-    """A line that could be a headline: 3+ words, at most 200 chars, not boilerplate."""
-    core = line.strip(_BULLETS)
-    lowered = core.lower() + " "
-    if len(core) > MAX_TITLE_CHARS or len(core.split()) < MIN_TITLE_WORDS:
-        return False
-    if lowered.startswith(_JUNK_PREFIXES) or _is_date_line(core):
-        return False
-    return sum(ch.isalpha() for ch in core) >= len(core) * 0.5
-
-
-def _first_sentence(line: str) -> str:
-    """The first sentence of ``line``, cut to a title-sized length at a word boundary."""
-    sentence = re.split(r"(?<=[.!?])\s", line, maxsplit=1)[0]
-    if len(sentence) <= MAX_TITLE_CHARS:
-        return sentence
-    return sentence[:MAX_TITLE_CHARS].rsplit(" ", 1)[0] + " …"
-
-
-def find_title(text: str) -> str:
-    """Guess a headline from the first lines of ``text``.
-
-    The first candidate line that does not end like a sentence wins (headlines
-    rarely end with a full stop); failing that, the first sentence of the first
-    line that is not boilerplate. ``""`` if every line is boilerplate or too short
-    (the caller then uses the file name).
-    """
-    lines = head_lines(text, HEAD_LINES)
-    for line in lines:
-        if _is_title_candidate(line) and not line.endswith((".", "!", "?", ":", ",", ";")):
-            return line.strip(_BULLETS)
-    for line in lines:
-        if _is_title_candidate(line) or len(line) > MAX_TITLE_CHARS:
-            return _first_sentence(line.strip(_BULLETS))
     return ""
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import codecs
 import random
+from pathlib import Path
 
 import pytest
 
 from app.core.errors import IngestError
-from app.ingest.decoding import decode_bytes, looks_like_text
+from app.ingest import parse_file
+from app.ingest.decoding import decode_bytes, decode_text, looks_like_text
 
 GERMAN = "Die Präsidentin äußerte sich über Größe und Übermaß der Abkommen."
 
@@ -88,3 +90,81 @@ def test_looks_like_text_rejects_symbol_soup() -> None:
     """High-byte noise decoded as Latin-1 is not text."""
     assert not looks_like_text(bytes(range(0xA0, 0x100)).decode("latin-1"))
     assert looks_like_text(GERMAN)
+
+
+# A real-world shape: English news in ISO-8859-1 whose only non-ASCII byte is a pound
+# sign. charset-normalizer read such files as Japanese (cp932: "£15.8m" -> "｣15.8m").
+POUND_NEWS = (
+    "Cove Capital agrees tungsten joint venture in Kazakhstan\n\n"
+    "Cove Capital said on Tuesday it had agreed to take a 70 per cent stake in a tungsten\n"
+    "joint venture with Kazakhstan's state mining company, in a deal valued at £15.8m.\n"
+)
+FEW_BYTES = [
+    (POUND_NEWS, "latin-1", "£"),
+    ("The deal is worth £15.8m, the ministry said.", "latin-1", "£"),
+    ("Sales rose to £15.8m", "cp1252", "£"),
+    ("Der Vertrag hat einen Wert von 1,1 Mrd. €, sagte der Minister.", "cp1252", "€"),
+    ("Tokajew nannte die Initiative „zeitgemäß“ und dankte Trump.", "cp1252", "„"),
+    ("Er sprach von einem „historischen Tag“ in Washington.", "cp1252", "“"),
+    ("The café in Astana hosted the delegation on Monday evening.", "latin-1", "é"),
+    ("Die Straße vor dem Weißen Haus war gesperrt.", "latin-1", "ß"),
+    ("Der Preis beträgt 5 € pro Tonne.", "iso8859-15", "€"),
+]
+
+
+@pytest.mark.parametrize(("text", "encoding", "char"), FEW_BYTES,
+                         ids=[f"{e}-{c}-{i}" for i, (_, e, c) in enumerate(FEW_BYTES)])
+def test_decode_reads_western_file_when_few_non_ascii_bytes(
+    tmp_path: Path, text: str, encoding: str, char: str
+) -> None:
+    """A Western single-byte file with one or two accents or signs is never read as CJK."""
+    path = tmp_path / "news.txt"
+    path.write_bytes(text.encode(encoding))
+    decoded = decode_text(path.read_bytes())
+    assert decoded.text == text
+    assert not any("\u3000" <= ch <= "\uffef" for ch in decoded.text)
+
+
+def test_decode_says_which_encoding_was_assumed_when_evidence_thin(tmp_path: Path) -> None:
+    """Reading a file with one pound sign as ISO-8859-1 is reported, showing the '£'."""
+    path = tmp_path / "pound.txt"
+    path.write_bytes(POUND_NEWS.encode("latin-1"))
+    article = parse_file(path)[0]
+    assert "£15.8m" in article.text
+    assert any("encoding assumed: ISO-8859-1" in note and "£" in note
+               for note in article.notes), article.notes
+
+
+def test_decode_adds_no_note_when_utf8_or_plenty_of_evidence() -> None:
+    """UTF-8 is certain, and a long German cp1252 text is evidence enough: no note."""
+    assert decode_text(POUND_NEWS.encode()).note == ""
+    long_german = (GERMAN + " ") * 10
+    decoded = decode_text(long_german.encode("cp1252"))
+    assert decoded.text == long_german and decoded.note == ""
+
+
+RUSSIAN = ("Президент Казахстана Касым-Жомарт Токаев провел телефонный разговор с "
+           "президентом США Дональдом Трампом. Стороны обсудили подготовку саммита «С5+1».")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_decode_reads_cyrillic_utf16_when_bom_missing(tmp_path: Path, encoding: str) -> None:
+    """Russian UTF-16 without a BOM is recognised by its NUL pattern, not refused as binary."""
+    path = tmp_path / "ru.txt"
+    path.write_bytes(RUSSIAN.encode(encoding))
+    article = parse_file(path)[0]
+    assert article.text == RUSSIAN and article.language == "ru"
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8_r"])
+def test_decode_still_guesses_cyrillic_code_pages(encoding: str) -> None:
+    """Whole words of non-ASCII bytes are not Latin-shaped: the guesser still decides."""
+    text = RUSSIAN.replace("«", '"').replace("»", '"')  # KOI8-R has no guillemets
+    assert decode_text(text.encode(encoding)).text == text
+
+
+def test_decode_reads_turkish_cp1254_by_language() -> None:
+    """Where cp1254 and cp1252 differ (ş, ğ, ı), the Turkish language decides."""
+    text = ("Kazakistan Cumhurbaşkanı Tokayev, ABD Başkanı Trump ile görüştü. "
+            "İki lider, bölgesel işbirliği ve enerji projelerini değerlendirdi.")
+    assert decode_text(text.encode("cp1254")).text == text

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.ingest.textmeta import find_date, find_title, split_outlet_suffix
+from app.ingest.headline import find_title
+from app.ingest.textmeta import find_date, split_outlet_suffix
 
 
 @pytest.mark.parametrize(
