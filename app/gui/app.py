@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from app.core.errors import DossierError
 from app.gui.about import APP_NAME
 from app.gui.controller import NotebookController
+from app.gui.system_libs import install_hint, missing_packages, uses_xcb
 
 if TYPE_CHECKING:
     from app.gui.main_window import MainWindow
@@ -148,6 +149,10 @@ def build_main_window(notebook: Notebook, settings: QSettings,
 
 def run(notebook: str | None = None, settings: QSettings | None = None) -> int:
     """Run the GUI until the main window closes; returns the process exit code."""
+    if uses_xcb() and (missing := missing_packages()):
+        # for the person at the terminal, before Qt would abort with a page of details
+        sys.stderr.write(install_hint(missing) + "\n")
+        return 1
     app = make_application()
     log_file = setup_logging()
     install_excepthook()
