@@ -107,3 +107,103 @@ def test_export_json_and_csv_contain_everything(notebook, three, tmp_path):
     assert rows[0]["memo"] == "'=1+1"  # no formula injection
     assert len(list(csv.DictReader(arts.read_text("utf-8").splitlines()))) == 3
     assert not list((tmp_path / "csv").glob(".*tmp"))
+
+
+def _dated(notebook, tmp_path: Path, dates: list[str]) -> dict[str, int]:
+    """One article per date (``""``: unknown); returns date -> article id."""
+    paths = [_write(tmp_path, f"d{i}.txt", f"Artikel Nummer {i} über Handel mit Wolfram.")
+             for i in range(len(dates))]
+    report = notebook.imports.import_paths(paths)
+    assert not report.failures, report.failures
+    ids = {}
+    for summary, date in zip(report.imported, dates, strict=True):
+        notebook.articles.update_meta(summary.id, ArticleMeta(title=f"am {date or '?'}",
+                                                              published=date))
+        ids[date] = summary.id
+    return ids
+
+
+def _dates_in(notebook, ids: dict[str, int], date_from: str = "", date_to: str = "") -> set[str]:
+    flt = ArticleFilter(date_from=date_from, date_to=date_to)
+    page = notebook.articles.list(flt)
+    assert page.total == notebook.articles.count(flt) == len(page.items)
+    by_id = {v: k for k, v in ids.items()}
+    return {by_id[a.id] for a in page.items}
+
+
+@pytest.mark.parametrize(("date_from", "date_to", "expected"), [
+    ("", "", {"2025-11", "2025", "2025-11-06", ""}),
+    ("2025-11", "", {"2025-11", "2025", "2025-11-06"}),
+    ("2025-11-06", "", {"2025-11", "2025", "2025-11-06"}),
+    ("2025-11-07", "", {"2025-11", "2025"}),
+    ("2025-12", "", {"2025"}),
+    ("2026", "", set()),
+    ("", "2025-11", {"2025-11", "2025", "2025-11-06"}),
+    ("", "2025-11-05", {"2025-11", "2025"}),
+    ("", "2025-10", {"2025"}),
+    ("", "2024", set()),
+    ("2025-11", "2025-11", {"2025-11", "2025", "2025-11-06"}),
+    ("2025-11-06", "2025-11-06", {"2025-11", "2025", "2025-11-06"}),
+    ("2024-12-31", "2025-01-01", {"2025"}),
+    ("2025-12-01", "2025-12-31", {"2025"}),
+])
+def test_date_filter_keeps_articles_whose_period_overlaps_the_range(notebook, tmp_path,
+                                                                    date_from, date_to,
+                                                                    expected):
+    """A partial date is a period: --from 2025-11 keeps an article dated 2025-11 (issue 10)."""
+    ids = _dated(notebook, tmp_path, ["2025-11", "2025", "2025-11-06", ""])
+    assert _dates_in(notebook, ids, date_from, date_to) == expected
+
+
+def test_date_filter_agrees_with_period_overlap_for_every_kind_of_date(notebook, tmp_path):
+    """The SQL filter keeps exactly the articles app.core.dates.overlaps keeps."""
+    from app.core.dates import overlaps
+
+    stored = ["", "2024", "2024-12", "2024-12-31", "2025", "2025-01", "2025-01-01",
+              "2025-02", "2025-02-28", "2025-03-01", "2025-12", "2025-12-31", "2026-01-01"]
+    ids = _dated(notebook, tmp_path, stored)
+    bounds = ["", "2024", "2024-12-31", "2025", "2025-01", "2025-01-01", "2025-02",
+              "2025-02-15", "2025-02-28", "2025-03", "2025-12-31", "2026"]
+    for lo in bounds:
+        for hi in bounds:
+            expected = {d for d in stored if overlaps(d, lo or None, hi or None)}
+            assert _dates_in(notebook, ids, lo, hi) == expected, (lo, hi)
+
+
+def test_sort_by_date_puts_partial_dates_at_the_first_day_of_their_period(notebook, tmp_path):
+    """2025 sorts with 1 January 2025, 2025-11 with 1 November 2025."""
+    ids = _dated(notebook, tmp_path,
+                 ["2025-11-02", "2025-11", "2025-10-31", "2025", "2024-12-31", "2025-01-02"])
+    by_id = {v: k for k, v in ids.items()}
+    page = notebook.articles.list(ArticleFilter(sort="published"))
+    assert [by_id[a.id] for a in page.items] == [
+        "2024-12-31", "2025", "2025-01-02", "2025-10-31", "2025-11", "2025-11-02"]
+
+
+@pytest.mark.parametrize("bad", ["0000", "2025-00", "2025-13", "2025-02-30", "11/2025", "x"])
+def test_date_filter_with_an_impossible_date_is_refused(notebook, three, bad):
+    """A filter date the parser refuses raises ValidationError naming it, for both ends."""
+    for flt in (ArticleFilter(date_from=bad), ArticleFilter(date_to=bad)):
+        with pytest.raises(ValidationError, match=repr(bad).replace("/", ".")):
+            notebook.articles.list(flt)
+        with pytest.raises(ValidationError):
+            notebook.articles.count(flt)
+
+
+@pytest.mark.parametrize("bad", ["0000", "2025-00", "2025-11-00", "2025-02-30", "11.2025"])
+def test_update_meta_refuses_an_invalid_date_and_stores_nothing(notebook, three, bad):
+    """An invalid date never reaches the database: the article and history are unchanged."""
+    before = notebook.articles.get(three[0])
+    label = notebook.history.undo_label
+    with pytest.raises(ValidationError, match="not a"):
+        notebook.articles.update_meta(three[0], ArticleMeta(title="Neu", published=bad))
+    assert notebook.articles.get(three[0]) == before
+    assert notebook.history.undo_label == label
+
+
+def test_update_meta_normalises_a_valid_partial_date(notebook, three):
+    """2025-1-6 is stored as 2025-01-06; an empty date is stored as unknown."""
+    notebook.articles.update_meta(three[0], ArticleMeta(title="a", published=" 2025-1-6 "))
+    assert notebook.articles.get(three[0]).summary.published == "2025-01-06"
+    notebook.articles.update_meta(three[0], ArticleMeta(title="a", published="  "))
+    assert notebook.articles.get(three[0]).summary.published == ""
