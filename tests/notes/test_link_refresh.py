@@ -77,3 +77,31 @@ def test_refresh_stale_links_does_nothing_when_all_links_are_current(nb) -> None
     aid = article_id(nb, "Tokajew")
     nb.notes.create("Artikel", f"[[article:{aid}]] und [[note:Artikel]]")
     assert nb.notes.refresh_stale_links().is_empty
+
+
+def test_undoing_actor_deletion_reattaches_link_so_a_rename_keeps_it(nb) -> None:
+    """Undo of a deleted actor restores the link's target id; renaming it later keeps the
+    link resolved (by the remembered id), in the stored row and in backlinks."""
+    actor, _ = nb.actors.create("Donald Trump")
+    note, _ = nb.notes.create("Gespräch", "Telefonat mit [[Donald Trump]].")
+    nb.actors.delete(actor.id, force=True)
+    assert _link_rows(nb, note.id)[("actor", "Donald Trump")] is None
+    nb.history.undo()
+    assert _link_rows(nb, note.id)[("actor", "Donald Trump")] == actor.id
+    nb.actors.update(actor.id, name="President Trump Administration")
+    found = nb.notes.resolve_text(nb.notes.get(note.id).body, note.id)
+    assert [r.target_id for r in found.values()] == [actor.id]
+    assert [b.note_id for b in nb.notes.backlinks("actor", actor.id)] == [note.id]
+
+
+def test_undoing_highlight_deletion_reattaches_passage_link(nb) -> None:
+    """A cited passage deleted and restored by undo is the note's passage link again."""
+    citation, _ = nb.notes.cite(article_id(nb, "Tokajew"), 18, 45)
+    note, _ = nb.notes.create("Zitat", citation.markdown)
+    key = ("passage", str(citation.highlight_id))
+    nb.annotations.delete(citation.highlight_id)
+    assert _link_rows(nb, note.id)[key] is None
+    nb.history.undo()
+    assert _link_rows(nb, note.id)[key] == citation.highlight_id
+    assert [b.note_id for b in nb.notes.backlinks("passage", citation.highlight_id)] == [
+        note.id]
