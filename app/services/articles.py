@@ -114,7 +114,8 @@ class ArticleService:
 
     @staticmethod
     def _delete_one(tx: Transaction, article_id: int) -> None:
-        """Highlights first, and what points at them, all recorded, so undo restores all."""
+        """Highlights first (with what points at them), then the article; all recorded, so
+        undo restores all."""
         if not articles.exists(tx.session, article_id):
             raise NotFound(f"article {article_id} does not exist")
         hids = [int(h) for h in highlights.ids_of_article(tx.session, article_id)]

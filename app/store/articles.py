@@ -203,7 +203,7 @@ def update(rec: Recorder, article_id: int, values: Mapping[str, object]) -> None
 
 
 def delete(rec: Recorder, article_id: int) -> None:
-    """Delete the article row. Delete its highlights first (through the recorder), so
-    that undo restores them."""
+    """Delete the article row (its highlights are deleted first by the caller, through
+    :func:`app.store.highlights.delete`, so that the ops read highlight by highlight)."""
     for row in rec.rows(A, A.c.id == article_id):
         rec.delete(A, row)

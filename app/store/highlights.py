@@ -182,8 +182,9 @@ def remove_tags(rec: Recorder, highlight_id: int, tags: Collection[int]) -> None
 
 
 def delete(rec: Recorder, highlight_ids: Collection[int]) -> None:
-    """Delete these highlights and their tag links (rows of other features that point at
-    them must be deleted first, through the recorder, so that undo restores them)."""
+    """Delete these highlights with their tag links, recorded so that undo restores them.
+    What else points at a highlight (actor mentions, evidence) goes the way the schema's
+    references say; the recorder records that too."""
     hids = sorted(set(highlight_ids))
     for chunk in _chunks(hids):
         for link in rec.rows(HT, HT.c.highlight_id.in_(chunk)):
