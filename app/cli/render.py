@@ -30,8 +30,16 @@ def mark(text: str, marks: Sequence[tuple[int, int]], tty: bool | None = None) -
 
 
 def import_report(report: ImportReport, verbose: bool = False) -> None:
-    _out(f"imported {len(report.imported):,}, duplicates {len(report.duplicates):,}, "
-         f"failed {len(report.failures):,}" + (" (cancelled)" if report.cancelled else ""))
+    """Counts, then one line per duplicate, failure, skipped entry and note.
+
+    ``skipped: <path>, <reason>`` lines name what a folder held that was not imported;
+    ``note: <path>: <note>`` lines say what was assumed or could be trimmed.
+    """
+    counts = (f"imported {len(report.imported):,}, duplicates {len(report.duplicates):,}, "
+              f"failed {len(report.failures):,}, skipped {len(report.skipped):,}")
+    if report.notes:
+        counts += f", notes {len(report.notes):,}"
+    _out(counts + (" (cancelled)" if report.cancelled else ""))
     if verbose:
         for summary in report.imported:
             _out(f"  + [{summary.id}] {summary.title} ({summary.language or '?'})")
@@ -39,6 +47,10 @@ def import_report(report: ImportReport, verbose: bool = False) -> None:
         _out(f"  = {source}: same text as [{existing.id}] {existing.title}")
     for source, reason in report.failures:
         _out(f"  ! {source}: {reason}")
+    for source, reason in report.skipped:
+        _out(f"  skipped: {source}, {reason}")
+    for source, note in report.notes:
+        _out(f"  note: {source}: {note}")
 
 
 def search_results(results: SearchResults, as_json: bool = False) -> None:

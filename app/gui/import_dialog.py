@@ -2,7 +2,9 @@
 
 The dialog runs ``nb.imports.import_paths`` through the :class:`TaskRunner`, so the
 GUI stays responsive; when the work ends it shows how many articles were imported,
-which files were duplicates of existing articles, and which failed and why.
+which files were duplicates of existing articles, which failed and why, which entries
+of a folder were skipped and why, and the notes on imported articles (an assumed
+encoding, a refused date, page furniture that could be trimmed).
 """
 
 from __future__ import annotations
@@ -150,6 +152,10 @@ class ImportDialog(QDialog):
             self._add_detail(str(path), f"failed: {reason}")
         for path, existing in report.duplicates:
             self._add_detail(str(path), f"duplicate of “{existing.title}”")
+        for path, reason in report.skipped:
+            self._add_detail(str(path), f"skipped: {reason}")
+        for path, note in report.notes:
+            self._add_detail(str(path), f"note: {note}")
         self.details.setVisible(self.details.topLevelItemCount() > 0)
 
     def _add_detail(self, path: str, text: str) -> None:
@@ -168,9 +174,11 @@ class ImportDialog(QDialog):
 
 
 def summary_text(report: Any) -> str:
-    """One line counting imported, duplicate and failed items of an ImportReport."""
-    return (
+    """One line counting imported, duplicate, failed and skipped items, and notes."""
+    text = (
         f"Imported: {len(report.imported)}   "
         f"Duplicates: {len(report.duplicates)}   "
-        f"Failed: {len(report.failures)}"
+        f"Failed: {len(report.failures)}   "
+        f"Skipped: {len(report.skipped)}"
     )
+    return text + (f"   Notes: {len(report.notes)}" if report.notes else "")

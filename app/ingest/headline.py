@@ -168,15 +168,17 @@ def leading_furniture(text: str) -> TrimSuggestion | None:
 
     The range runs from the start of the first furniture line to the start of the
     first line of article text (blank lines between are included), in code points.
+    A block of one-word lines only ("Wirtschaftskrise") is not offered: it may be a
+    short headline rather than a section name.
     """
     position, start = 0, -1
     found: list[tuple[int, str]] = []
     for number, line in enumerate(text.split("\n")[: HEAD_LINES * 2], start=1):
         stripped = line.strip()
         if stripped and not is_furniture(line):
-            if not found:
-                return None
             lines = tuple(f for _, f in found)
+            if all(_SECTION.match(_core(f)) for f in lines):
+                return None  # one-word lines alone may be a short headline: no evidence
             return TrimSuggestion(start, position, found[0][0], found[-1][0], lines)
         if stripped:
             if start < 0:

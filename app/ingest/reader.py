@@ -9,35 +9,30 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Iterator
+import stat
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from app.core.errors import Cancelled, IngestError
+from app.core.import_notes import SkippedEntry
 from app.core.progress import CancelToken, ProgressEvent, ProgressFn, no_progress
 from app.ingest.archive import iter_zip
-from app.ingest.article import IngestFailure, ParsedArticle
-from app.ingest.formats import (
-    ARCHIVE_SUFFIX,
-    SUPPORTED_SUFFIXES,
-    check_size,
-    parse_bytes,
-)
+from app.ingest.article import IngestFailure, ParsedArticle, with_note
+from app.ingest.formats import ARCHIVE_SUFFIX, check_size, parse_bytes
 from app.ingest.limits import MAX_FILE_BYTES
+from app.ingest.walk import (
+    discover_all,
+    display_path,
+    has_undecodable_name,
+    os_reason,
+    special_file_kind,
+)
 
 log = logging.getLogger(__name__)
 
-
-def _walk(folder: Path) -> list[Path]:
-    """Supported files under ``folder``, recursively, sorted; hidden entries skipped."""
-    found = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found.extend(
-            Path(root, name)
-            for name in files
-            if not name.startswith(".") and Path(name).suffix.lower() in SUPPORTED_SUFFIXES
-        )
-    return sorted(found)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+"""Opening never waits for a writer (a pipe swapped in after the stat check)."""
 
 
 def discover(paths: Iterable[str | Path]) -> list[Path]:
@@ -45,50 +40,62 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
 
     Files named directly are kept whatever their type or existence, so that the
     caller gets a failure for each instead of silence. Duplicates are dropped;
-    the order of ``paths`` is kept.
+    the order of ``paths`` is kept. :func:`discover_all` also says what was skipped.
     """
-    result: list[Path] = []
-    seen: set[Path] = set()
-    for raw in paths:
-        path = Path(os.path.abspath(raw))
-        for file in _walk(path) if path.is_dir() else [path]:
-            if file not in seen:
-                seen.add(file)
-                result.append(file)
-    return result
+    return discover_all(paths)[0]
 
 
 def read_file_bytes(path: Path) -> bytes:
-    """Read a whole file, refusing missing, unreadable and oversized files.
+    """Read a whole file, refusing missing, unreadable, special and oversized files.
 
+    Named pipes, sockets and devices are refused from ``stat`` data without being
+    opened (opening a pipe blocks until a writer appears, which hung imports); the
+    file is opened non-blocking and checked again in case it was swapped meanwhile.
     The size is checked before reading and again while reading (files can grow).
     """
-    source = str(path)
+    source = display_path(path)
     try:
-        check_size(path.stat().st_size, source)
-        with path.open("rb") as stream:
+        _check_regular(os.stat(path).st_mode, source)
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK)
+        with os.fdopen(fd, "rb") as stream:
+            info = os.fstat(stream.fileno())
+            _check_regular(info.st_mode, source)
+            check_size(info.st_size, source)
             data = stream.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise IngestError(source, "file not found") from None
-    except IsADirectoryError:
-        raise IngestError(source, "is a folder, not a file") from None
     except PermissionError:
         raise IngestError(source, "permission denied") from None
     except OSError as exc:
-        raise IngestError(source, f"cannot be read ({exc.strerror or exc})") from None
+        raise IngestError(source, f"cannot be read ({os_reason(exc)})") from None
     check_size(len(data), source)
     return data
 
 
+def _check_regular(mode: int, source: str) -> None:
+    """Refuse folders, pipes, sockets and devices: only regular files are read."""
+    if stat.S_ISDIR(mode):
+        raise IngestError(source, "is a folder, not a file")
+    if not stat.S_ISREG(mode):
+        raise IngestError(source, f"{special_file_kind(mode)}, not a file (never opened)")
+
+
 def _read_path(path: Path, cancel: CancelToken | None) -> Iterator[ParsedArticle | IngestFailure]:
     """Article(s) or failure(s) of one discovered file."""
-    source = str(path)
+    source = display_path(path)
     try:
         data = read_file_bytes(path)
         if path.suffix.lower() == ARCHIVE_SUFFIX:
             yield from iter_zip(data, source, cancel=cancel)
         else:
-            yield parse_bytes(path.name, data, source)
+            name = display_path(path.name)
+            article = parse_bytes(name, data, source)
+            if has_undecodable_name(path.name):
+                # the \xNN escapes must not be read as Windows folder separators
+                article = with_note(replace(article, original_name=name),
+                                    "the file name is not valid UTF-8; its non-UTF-8 bytes "
+                                    "are shown as \\xNN")
+            yield article
     except IngestError as exc:
         yield IngestFailure(exc.path or source, exc.reason)
     except Cancelled:
@@ -103,21 +110,30 @@ def read_sources(
     *,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
+    on_skip: Callable[[SkippedEntry], None] | None = None,
 ) -> Iterator[ParsedArticle | IngestFailure]:
     """Yield one article or failure per input (many for a zip), never raising for one file.
 
-    Progress is reported before each file (``done`` files finished of ``total``,
-    labelled with the file name) and once at the end.
+    Entries met while walking folders and not imported (unsupported types, pipes,
+    links to folders, unreadable folders) go to ``on_skip`` first, one
+    :class:`SkippedEntry` each (logged if there is no ``on_skip``). Progress is
+    reported before each file (``done`` files finished of ``total``, labelled with
+    the file name) and once at the end.
 
     Raises:
         Cancelled: ``cancel`` was triggered; checked between files and zip members.
     """
-    files = discover(paths)
+    files, skipped = discover_all(paths)
+    for entry in skipped:
+        if on_skip is None:
+            log.info("skipped %s: %s", entry.source, entry.reason)
+        else:
+            on_skip(entry)
     total = len(files)
     for done, path in enumerate(files):
         if cancel is not None:
             cancel.raise_if_cancelled()
-        progress(ProgressEvent(done, total, path.name))
+        progress(ProgressEvent(done, total, display_path(path.name)))
         yield from _read_path(path, cancel)
     progress(ProgressEvent(total, total, ""))
 
@@ -131,10 +147,11 @@ def parse_file(path: str | Path) -> list[ParsedArticle]:
     """
     path = Path(path)
     data = read_file_bytes(path)
+    source = display_path(path)
     if path.suffix.lower() != ARCHIVE_SUFFIX:
-        return [parse_bytes(path.name, data, str(path))]
+        return [parse_bytes(display_path(path.name), data, source)]
     articles = []
-    for item in iter_zip(data, str(path)):
+    for item in iter_zip(data, source):
         if isinstance(item, IngestFailure):
             raise IngestError(item.source, item.reason)
         articles.append(item)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.core.changes import Changes
 from app.core.errors import Cancelled
 from app.core.ids import ArticleId
+from app.core.import_notes import SkippedEntry, TrimSuggestion
 from app.core.progress import CancelToken, ProgressFn, no_progress
 from app.core.records import ArticleSummary
 from app.core.text import content_key, text_sha256
@@ -38,17 +39,32 @@ BATCH = 100
 
 @dataclass
 class ImportReport:
-    """What an import did, per input file."""
+    """What an import did, per input file.
+
+    ``failures`` are inputs that could not be imported (source, reason); ``skipped``
+    are entries met while walking folders and deliberately not imported (unsupported
+    type, named pipe, link to a folder, unreadable folder); ``notes`` are remarks on
+    imported articles (source, note): an assumed encoding, a refused metadata date,
+    a file name that is not UTF-8, page furniture that could be trimmed. ``trims``
+    holds those trim suggestions by the new article's id.
+    """
 
     imported: list[ArticleSummary] = field(default_factory=list)
     duplicates: list[tuple[str, ArticleSummary]] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    trims: list[tuple[ArticleId, TrimSuggestion]] = field(default_factory=list)
     cancelled: bool = False
     changes: Changes = field(default_factory=Changes)
 
     @property
     def has_failures(self) -> bool:
         return bool(self.failures)
+
+    def add_skipped(self, entry: SkippedEntry) -> None:
+        """Record a folder entry that was not imported (the walk's ``on_skip``)."""
+        self.skipped.append((entry.source, entry.reason))
 
 
 def _row(parsed: ParsedArticle, now: dt.datetime) -> dict[str, object]:
@@ -85,7 +101,8 @@ class ImportService:
         report = ImportReport()
         pending: list[tuple[ParsedArticle, dict[str, object]]] = []
         try:
-            for item in read_sources(list(paths), progress=progress, cancel=cancel):
+            for item in read_sources(list(paths), progress=progress, cancel=cancel,
+                                     on_skip=report.add_skipped):
                 if isinstance(item, IngestFailure):
                     report.failures.append((item.source, item.reason))
                     continue
@@ -129,8 +146,11 @@ class ImportService:
                     report.duplicates.append((parsed.source, dup))
                     continue
                 new_id = session.execute(insert(A).values(**row)).inserted_primary_key[0]
-                session.execute(insert(OUT).values(article_id=new_id))
+                session.execute(insert(OUT).values(kind="article", doc_id=new_id))
                 summary = convert.summary({**row, "id": ArticleId(new_id)})
                 existing[row["content_key"]] = summary  # type: ignore[index]
                 report.imported.append(summary)
+                report.notes.extend((parsed.source, note) for note in parsed.notes)
+                if parsed.trim is not None:
+                    report.trims.append((summary.id, parsed.trim))
         self._wake()  # type: ignore[operator]

@@ -107,6 +107,11 @@ def test_leading_furniture_is_none_when_text_starts_with_headline() -> None:
     assert leading_furniture("back to top\nEurope\n") is None
 
 
+def test_leading_furniture_is_none_when_only_one_word_lines_precede() -> None:
+    """A lone one-word line may be a short headline, not a section name: no suggestion."""
+    assert leading_furniture("Wirtschaftskrise\n\nDie Wirtschaft schrumpft weiter.") is None
+
+
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
