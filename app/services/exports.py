@@ -1,4 +1,7 @@
-"""Export the notebook: JSON of everything, CSV of articles and of highlights."""
+"""Export for reading elsewhere: articles with their highlights as JSON, and CSV.
+
+The complete, importable notebook file (every table) is :mod:`app.services.backup`.
+"""
 
 from __future__ import annotations
 
@@ -46,7 +49,11 @@ class ExportService:
                     yield h, summary
 
     def to_json(self, path: str | Path) -> Path:
-        """The whole notebook (articles with text, tags, highlights) as one JSON file."""
+        """Articles with text and their highlights, and the tags, as one JSON file.
+
+        A flat view for scripts and other tools; it leaves out actors, agreements and
+        notes and cannot be imported (``nb.transfer.export_notebook`` writes everything).
+        """
         path = Path(path)
         articles = []
         for summary in self._summaries():
@@ -56,7 +63,7 @@ class ExportService:
                              "highlights": [record_dict(h) for h in
                                             self._nb.annotations.highlights_for(summary.id)]})
         document = {
-            "format": "dossier-notebook",
+            "format": "dossier-articles",
             "format_version": 1,
             "app_version": app.__version__,
             "exported_at": dt.datetime.now().replace(microsecond=0).isoformat(),
