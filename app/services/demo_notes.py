@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.core.ids import NoteId
 from app.notes.links import link_markdown
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ NOTES_FILE = "notes.json"
 _PLACEHOLDER = re.compile(r"\{\{([a-z0-9_]+)\}\}")
 
 
-def seed_notes(nb: Notebook, ids: dict[str, int], seeds: Path) -> list[int]:
+def seed_notes(nb: Notebook, ids: dict[str, int], seeds: Path) -> list[NoteId]:
     """Create the demo notes; returns their ids (none without ``notes.json``)."""
     path = seeds / NOTES_FILE
     if not path.exists():
@@ -33,7 +34,7 @@ def seed_notes(nb: Notebook, ids: dict[str, int], seeds: Path) -> list[int]:
         return []
     spec = json.loads(path.read_text(encoding="utf-8"))
     links = {key: _passage_link(nb, ids, item) for key, item in spec["passages"].items()}
-    made = []
+    made: list[NoteId] = []
     for item in spec["notes"]:
         body = _PLACEHOLDER.sub(lambda m: links.get(m.group(1)) or "", item["body"])
         note, _ = nb.notes.create(item["title"], body)

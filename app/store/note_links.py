@@ -25,7 +25,10 @@ from app.store.ops import Recorder
 
 log = logging.getLogger(__name__)
 
-N, NL = sn.note, sn.note_link
+# The declarative ``__table__`` is typed as a FromClause; the metadata holds the same
+# tables typed as Table, which the recorder's signature wants.
+_TABLES = schema.Base.metadata.tables
+N, NL = _TABLES[sn.NoteRow.__tablename__], _TABLES[sn.NoteLinkRow.__tablename__]
 A, H = schema.article, schema.highlight
 __all__ = [
     "LinkRow", "LinkingNote", "Passage", "actor_spellings", "agreement_titles",

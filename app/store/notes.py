@@ -19,13 +19,16 @@ from sqlalchemy.orm import Session
 from app.core.ids import NoteId
 from app.core.language import guess_language
 from app.core.notes import Note, NoteDocument, NoteSummary
-from app.store import note_links, outbox
+from app.store import note_links, outbox, schema
 from app.store import schema_notes as sn
 from app.store.ops import Recorder
 
 log = logging.getLogger(__name__)
 
-N, NL = sn.note, sn.note_link
+# The declarative ``__table__`` is typed as a FromClause; the metadata holds the same
+# tables typed as Table, which the recorder's signature wants.
+_TABLES = schema.Base.metadata.tables
+N, NL = _TABLES[sn.NoteRow.__tablename__], _TABLES[sn.NoteLinkRow.__tablename__]
 SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
     "title": (func.lower(N.c.title), N.c.id),
     "modified": (N.c.modified_at, N.c.id),
