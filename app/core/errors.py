@@ -7,6 +7,7 @@
     │   ├── NotebookLocked       another process is writing the notebook
     │   └── MigrationError       the schema upgrade failed (the backup is named)
     ├── NotFound                 an id that does not (or no longer) exists
+    ├── ConflictError            a row is not as an undo/redo step expects (changed since)
     ├── ValidationError          a value a user gave is not acceptable
     ├── IngestError              one input file could not be imported (path + reason)
     ├── QuerySyntaxError         a search query is malformed (message + position)
@@ -38,6 +39,33 @@ class MigrationError(NotebookError):
 
 class NotFound(DossierError):
     """The record with this id does not exist (any more)."""
+
+
+class ConflictError(DossierError):
+    """A recorded step (undo, redo) would overwrite a row that changed since it was
+    recorded: another writer, or a write outside the history, got there first.
+
+    Nothing is written; the message names the row and what differs.
+
+    Attributes:
+        table: the table of the row.
+        key: its primary key (column -> value).
+        detail: what differs ("title is 'B', expected 'A'", "the row no longer exists").
+        step: the history step that met the conflict ("cannot undo 'rename tag'"), if any.
+    """
+
+    def __init__(self, table: str, key: dict[str, object], detail: str, step: str = "") -> None:
+        where = ", ".join(f"{k}={v}" for k, v in key.items())
+        prefix = f"{step}: " if step else ""
+        super().__init__(f"{prefix}{table} {where} changed since: {detail}")
+        self.table = table
+        self.key = key
+        self.detail = detail
+        self.step = step
+
+    def during(self, step: str) -> ConflictError:
+        """The same conflict, naming the step that met it ("cannot undo 'rename tag'")."""
+        return ConflictError(self.table, self.key, self.detail, step)
 
 
 class ValidationError(DossierError):

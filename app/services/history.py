@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.core.changes import Changes
-from app.core.errors import DossierError
+from app.core.errors import ConflictError, DossierError
 from app.store.ops import Op, invert
 
 log = logging.getLogger(__name__)
@@ -87,24 +87,38 @@ class History:
         return self._redo[-1].label if self._redo else ""
 
     def undo(self) -> Changes:
-        """Revert the last edit. Raises DossierError if nothing to undo or it no longer applies."""
+        """Revert the last edit.
+
+        Raises:
+            DossierError: nothing to undo.
+            ConflictError: a row the edit wrote has changed since (another writer, or a
+                write outside the history); nothing is written and the step stays on the
+                undo stack. The message names the row and what differs.
+        """
         with self._lock:
             if not self._undo:
                 raise DossierError("nothing to undo")
             entry = self._undo[-1]
-            changes = self._replay(invert(list(entry.ops)), entry.label)
+            changes = self._apply(invert(list(entry.ops)), entry.label, "undo")
             self._redo.append(self._undo.pop())
             return changes
 
     def redo(self) -> Changes:
-        """Re-apply the last undone edit."""
+        """Re-apply the last undone edit (raises as :meth:`undo`, keeping the step)."""
         with self._lock:
             if not self._redo:
                 raise DossierError("nothing to redo")
             entry = self._redo[-1]
-            changes = self._replay(list(entry.ops), entry.label)
+            changes = self._apply(list(entry.ops), entry.label, "redo")
             self._undo.append(self._redo.pop())
             return changes
+
+    def _apply(self, ops: list[Op], label: str, verb: str) -> Changes:
+        try:
+            return self._replay(ops, label)
+        except ConflictError as exc:
+            log.info("cannot %s %r: %s", verb, label, exc)
+            raise exc.during(f"cannot {verb} '{label}'") from exc
 
     def clear(self) -> None:
         with self._lock:

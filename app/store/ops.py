@@ -3,57 +3,65 @@
 A use case performs its writes through a :class:`Recorder`; the recorded list of ops is
 what the undo history keeps. Inverting an op list and applying it restores the previous
 state exactly (same ids), which makes undo/redo one generic mechanism for every edit.
+
+Two rules make that exact and safe:
+
+* Deleting a row first does, through the recorder, what the schema's references do to
+  the rows pointing at it (:mod:`app.store.references`): ``CASCADE`` deletes them (and
+  what points at those), ``SET NULL`` clears the column. The database's own foreign-key
+  actions then find nothing left to do, and undo brings every such row back.
+* Applying an op checks that the row still holds what the op expects (an update: the old
+  values; a delete: the whole row; an insert: a free key) and raises
+  :class:`~app.core.errors.ConflictError` instead of overwriting. Another writer (or a
+  write that bypassed the recorder) may have changed the row since the op was recorded.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, cast
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Executable,
+    Table,
+    and_,
+    delete,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.store import schema
-
-
-@dataclass(frozen=True, slots=True)
-class TableInfo:
-    """How ops on a table show up in ``Changes``.
-
-    ``kind`` is the Changes field for the table's own ``id`` (None for link tables);
-    ``refs`` maps columns of link rows to the Changes field of the row they point at.
-    """
-
-    table: Table
-    kind: str | None
-    refs: tuple[tuple[str, str], ...] = ()
-
-
-REGISTRY: dict[str, TableInfo] = {}
-TABLES: dict[str, Table] = {}
-
-
-def register(table: Table, kind: str | None, refs: tuple[tuple[str, str], ...] = ()) -> None:
-    """Make a table's rows recordable (undo) and reportable (Changes)."""
-    REGISTRY[table.name] = TableInfo(table, kind, refs)
-    TABLES[table.name] = table
-
-
-register(schema.article, "articles")
-register(schema.tag, "tags")
-register(schema.highlight, "highlights")
-register(schema.highlight_tag, None, (("highlight_id", "highlights"), ("tag_id", "tags")))
+from app.core.errors import ConflictError
+from app.store.references import (
+    Reference,
+    is_bookkeeping,
+    references_from,
+    references_to,
+    table,
+)
+from app.store.schema import RECORD_KINDS
 
 Row = dict[str, Any]
+OpKind = Literal["insert", "delete", "update"]
+CHUNK = 500
 
 
-def _pk(table: Table, row: Row) -> dict[str, Any]:
-    return {c.name: row[c.name] for c in table.primary_key.columns}
+def primary_key(tbl: Table, row: Row) -> Row:
+    """The primary-key values of ``row``."""
+    return {c.name: row[c.name] for c in tbl.primary_key.columns}
 
 
-def _where(table: Table, pk: dict[str, Any]) -> Any:
-    clauses = [table.c[name] == value for name, value in pk.items()]
-    return clauses[0] if len(clauses) == 1 else clauses[0] & clauses[1]
+def _where(tbl: Table, values: Row) -> ColumnElement[bool]:
+    """Rows whose columns hold exactly ``values`` (None matches NULL); bookkeeping
+    columns are not compared."""
+    return and_(*(tbl.c[k].is_not_distinct_from(v) for k, v in values.items()
+                  if not is_bookkeeping(tbl.c[k])))
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +69,7 @@ class Op:
     """Insert, delete or update one row. ``row`` is the full row (insert/delete) or the
     primary key plus the new values (update); ``old`` holds the previous values (update)."""
 
-    kind: str  # "insert" | "delete" | "update"
+    kind: OpKind
     table: str
     row: Row
     old: Row = field(default_factory=dict)
@@ -71,26 +79,63 @@ class Op:
             return Op("delete", self.table, self.row)
         if self.kind == "delete":
             return Op("insert", self.table, self.row)
-        pk = _pk(TABLES[self.table], self.row)
-        return Op("update", self.table, {**pk, **self.old}, {**pk, **{
-            k: v for k, v in self.row.items() if k not in pk
-        }})
+        pk = primary_key(table(self.table), self.row)
+        new = {k: v for k, v in self.row.items() if k not in pk}
+        return Op("update", self.table, {**pk, **self.old}, {**pk, **new})
 
     def apply(self, session: Session) -> None:
-        table = TABLES[self.table]
+        """Write the op; raises ConflictError if the row is not as the op expects."""
+        tbl = table(self.table)
+        pk = primary_key(tbl, self.row)
         if self.kind == "insert":
-            session.execute(insert(table).values(**self.row))
-        elif self.kind == "delete":
-            session.execute(delete(table).where(_where(table, _pk(table, self.row))))
+            if session.execute(select(*tbl.primary_key.columns).where(_where(tbl, pk))).first():
+                raise ConflictError(self.table, pk, "a row with this key already exists")
+            try:
+                session.execute(insert(tbl).values(**self.row))
+            except IntegrityError as exc:  # a row it refers to is gone, or a value is taken
+                raise ConflictError(self.table, pk, f"cannot restore it ({exc.orig})") from exc
+            return
+        if self.kind == "delete":
+            done = _dml(session, delete(tbl).where(_where(tbl, self.row)))
         else:
-            pk = _pk(table, self.row)
-            values = {k: v for k, v in self.row.items() if k not in pk}
-            session.execute(update(table).where(_where(table, pk)).values(**values))
+            new = {k: v for k, v in self.row.items() if k not in pk}
+            done = _dml(session, update(tbl).where(_where(tbl, {**pk, **self.old})).values(**new))
+        if done.rowcount != 1:
+            raise ConflictError(self.table, pk, _what_changed(session, tbl, pk, self.expected))
+
+    @property
+    def expected(self) -> Row:
+        """The values the row must hold for the op to apply (empty for an insert)."""
+        return self.row if self.kind == "delete" else self.old if self.kind == "update" else {}
+
+
+def _dml(session: Session, statement: Executable) -> CursorResult[Any]:
+    """Run an INSERT, UPDATE or DELETE (``Session.execute`` is typed for SELECTs)."""
+    return cast("CursorResult[Any]", session.execute(statement))
+
+
+def _what_changed(session: Session, tbl: Table, pk: Row, expected: Row) -> str:
+    """A sentence saying how the row differs from what an op expected."""
+    found = session.execute(select(tbl).where(_where(tbl, pk))).mappings().first()
+    if found is None:
+        return "the row no longer exists"
+    diffs = [f"{k} is {_short(found[k])}, expected {_short(v)}"
+             for k, v in expected.items() if found[k] != v and not is_bookkeeping(tbl.c[k])]
+    return "; ".join(diffs) or "the row changed"
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def invert(ops: list[Op]) -> list[Op]:
     """The ops that undo ``ops`` (reversed order, each inverted)."""
     return [op.inverse() for op in reversed(ops)]
+
+
+def _chunks(values: list[Any]) -> Iterator[list[Any]]:
+    return (values[i : i + CHUNK] for i in range(0, len(values), CHUNK))
 
 
 class Recorder:
@@ -100,40 +145,108 @@ class Recorder:
         self.session = session
         self.ops: list[Op] = []
 
-    def insert(self, table: Table, row: Row) -> Row:
-        """Insert ``row``; fills in an autoincrement id. Returns the full row."""
-        result = self.session.execute(insert(table).values(**row))
-        full = dict(row)
-        if "id" in table.c and full.get("id") is None:
-            full["id"] = result.inserted_primary_key[0]
-        self.ops.append(Op("insert", table.name, full))
+    def insert(self, tbl: Table, row: Row) -> Row:
+        """Insert ``row``; fills in an autoincrement id. Returns the full row as stored
+        (column defaults included), which is what the op records."""
+        values = {k: v for k, v in row.items() if not (k == "id" and v is None)}
+        inserted = _dml(self.session, insert(tbl).values(**values)).inserted_primary_key
+        pk = dict(zip([c.name for c in tbl.primary_key.columns], inserted or (), strict=True))
+        full = dict(self.session.execute(select(tbl).where(_where(tbl, pk))).mappings().one())
+        self.ops.append(Op("insert", tbl.name, full))
         return full
 
-    def delete(self, table: Table, row: Row) -> None:
-        """Delete the row (``row`` must be the full current row, for undo)."""
-        op = Op("delete", table.name, dict(row))
-        op.apply(self.session)
-        self.ops.append(op)
+    def delete(self, tbl: Table, row: Row) -> None:
+        """Delete the row with ``row``'s primary key, and record it with what the
+        schema's references do to the rows pointing at it."""
+        self.delete_rows(tbl, [row])
 
-    def update(self, table: Table, pk: dict[str, Any], values: Row) -> None:
+    def delete_rows(self, tbl: Table, rows: Iterable[Row]) -> None:
+        """Delete these rows (by primary key), cascading as the schema says."""
+        keys = [primary_key(tbl, r) for r in rows]
+        if not keys:
+            return
+        self._detach_dependents(tbl, keys)
+        for pk in keys:
+            # Read the row only now: detaching its dependents may have changed it
+            # (a self-reference set to NULL), and the op must hold it as deleted.
+            current = self.session.execute(select(tbl).where(_where(tbl, pk))).mappings().first()
+            if current is None:
+                continue  # already gone through another reference of this delete
+            op = Op("delete", tbl.name, dict(current))
+            op.apply(self.session)
+            self.ops.append(op)
+
+    def _detach_dependents(self, tbl: Table, keys: list[Row]) -> None:
+        for ref in references_to(tbl.name):
+            if ref.ondelete not in ("CASCADE", "SET NULL"):
+                continue
+            targets = sorted({k[ref.target_column] for k in keys if ref.target_column in k}
+                             or self._column_values(tbl, keys, ref.target_column))
+            for chunk in _chunks(targets):
+                children = self.rows(ref.table, *_pointing(ref, chunk))
+                if ref.ondelete == "CASCADE":
+                    self.delete_rows(ref.table, children)
+                else:
+                    for child in children:
+                        self.update(ref.table, primary_key(ref.table, child), {ref.column: None})
+
+    def _column_values(self, tbl: Table, keys: list[Row], column: str) -> set[Any]:
+        """``column`` of the rows with these keys (for references to a non-key column)."""
+        out: set[Any] = set()
+        for pk in keys:
+            out.update(self.session.scalars(select(tbl.c[column]).where(_where(tbl, pk))))
+        return out - {None}
+
+    def update(self, tbl: Table, pk: Row, values: Row) -> None:
         """Set ``values`` on the row with primary key ``pk``, remembering the old values.
 
-        The op also carries the row's registered reference columns (unchanged), so that
-        ``Changes`` can name the records a link row points at.
+        The op also carries the row's reference columns (unchanged), so that ``Changes``
+        and the search documents can name the records a link row points at.
         """
-        info = REGISTRY.get(table.name)
-        refs = [c for c, _kind in info.refs] if info else []
-        cols = [table.c[k] for k in dict.fromkeys([*values, *refs])]
-        old = self.session.execute(select(*cols).where(_where(table, pk))).mappings().one()
+        refs = [c for r in references_from(tbl.name)
+                for c in (r.column, *(r.when[:1] if r.when else ()))]
+        cols = [tbl.c[k] for k in dict.fromkeys([*values, *refs])]
+        old = self.session.execute(select(*cols).where(_where(tbl, pk))).mappings().one()
         changed = {k: v for k, v in values.items() if old[k] != v}
         if not changed:
             return
-        kept = {c: old[c] for c in refs if c not in changed}
-        op = Op("update", table.name, {**pk, **changed, **kept},
+        kept = {c: old[c] for c in refs if c not in changed and c not in pk}
+        op = Op("update", tbl.name, {**pk, **changed, **kept},
                 {**{k: old[k] for k in changed}, **kept})
         op.apply(self.session)
         self.ops.append(op)
 
-    def rows(self, table: Table, *where: Any) -> list[Row]:
+    def rows(self, tbl: Table, *where: Any) -> list[Row]:
         """Full rows matching ``where`` (to delete them recordably)."""
-        return [dict(r) for r in self.session.execute(select(table).where(*where)).mappings()]
+        return [dict(r) for r in self.session.execute(select(tbl).where(*where)).mappings()]
+
+
+def _pointing(ref: Reference, targets: list[Any]) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = [ref.table.c[ref.column].in_(targets)]
+    if ref.when is not None:
+        clauses.append(ref.table.c[ref.when[0]] == ref.when[1])
+    return clauses
+
+
+
+def touched_records(ops: Iterable[Op]) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
+    """What the ops touched, as ``(touched, deleted)`` ids per ``Changes`` kind.
+
+    A row of a record table (:data:`app.store.schema.RECORD_KINDS`) names itself; any
+    other row (a tag link, an alias, a party ...) names the records its foreign keys
+    point at. Soft references (a note's link target) do not: writing a link touches the
+    note, not what it links to.
+    """
+    touched: dict[str, set[int]] = defaultdict(set)
+    deleted: dict[str, set[int]] = defaultdict(set)
+    for op in ops:
+        kind = RECORD_KINDS.get(op.table)
+        if kind is not None:
+            (deleted if op.kind == "delete" else touched)[kind].add(op.row["id"])
+            continue
+        for ref in references_from(op.table):
+            target_kind = RECORD_KINDS.get(ref.target)
+            value = op.row.get(ref.column)
+            if target_kind is not None and value is not None and ref.when is None:
+                touched[target_kind].add(value)
+    return touched, deleted

@@ -57,7 +57,9 @@ class ArticleRow(Base):
     content_key: Mapped[str] = mapped_column(String(64), unique=True)
     char_count: Mapped[int] = mapped_column(Integer, default=0)
     extra: Mapped[str] = mapped_column(Text, default="{}")  # JSON object of strings
-    rev: Mapped[int] = mapped_column(Integer, default=1)
+    # Revision of the article's search document, bumped by every write that changes it
+    # (undo included): bookkeeping that undo neither restores nor checks.
+    rev: Mapped[int] = mapped_column(Integer, default=1, info={"bookkeeping": True})
 
 
 class TagRow(Base):
@@ -130,3 +132,14 @@ meta = MetaRow.__table__
 # Feature tables live in their own modules on the same Base; importing them here makes
 # every table known to Alembic and to ``Base.metadata``.
 from app.store import schema_actors, schema_notes  # noqa: E402,F401
+
+RECORD_KINDS: dict[str, str] = {
+    "article": "articles",
+    "tag": "tags",
+    "highlight": "highlights",
+    "actor": "actors",
+    "agreement": "agreements",
+    "note": "notes",
+}
+"""Tables whose rows are records of their own: table -> the ``Changes`` field for their ids.
+Other tables' rows (links, aliases, parties ...) report the records they point at."""

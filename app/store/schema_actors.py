@@ -1,10 +1,9 @@
 """Tables for actors and agreements (DESIGN.md section 4), on the notebook's ``Base``.
 
-``mention.highlight_id`` and ``evidence.highlight_id`` deliberately carry no foreign key:
-highlights are deleted through the undo recorder, and a database cascade would remove
-mentions behind its back, so undoing the deletion could not bring them back. Rows whose
-highlight is gone are invisible (every read joins ``highlight``) and come back to life
-when the highlight's deletion is undone.
+Mentions and evidence go with their highlight (``ON DELETE CASCADE``); evidence citing a
+party or status step falls back to the agreement when that row goes (``SET NULL``). The
+undo recorder reads these foreign keys and performs and records their actions itself
+before deleting a row (:mod:`app.store.ops`), so undoing a deletion restores them all.
 """
 
 from __future__ import annotations
@@ -42,7 +41,8 @@ class MentionRow(Base):
     __table_args__ = (UniqueConstraint("highlight_id", "actor_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    highlight_id: Mapped[int] = mapped_column(Integer, index=True)
+    highlight_id: Mapped[int] = mapped_column(
+        ForeignKey("highlight.id", ondelete="CASCADE"), index=True)
     actor_id: Mapped[int] = mapped_column(ForeignKey("actor.id", ondelete="CASCADE"), index=True)
 
 
@@ -104,10 +104,13 @@ class EvidenceRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     agreement_id: Mapped[int] = mapped_column(
         ForeignKey("agreement.id", ondelete="CASCADE"), index=True)
-    highlight_id: Mapped[int] = mapped_column(Integer, index=True)
+    highlight_id: Mapped[int] = mapped_column(
+        ForeignKey("highlight.id", ondelete="CASCADE"), index=True)
     field: Mapped[str] = mapped_column(String(20), default="agreement")
-    party_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    event_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    party_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agreement_party.id", ondelete="SET NULL"), nullable=True)
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agreement_event.id", ondelete="SET NULL"), nullable=True)
     stance: Mapped[str] = mapped_column(String(20), default="supports")
     note: Mapped[str] = mapped_column(Text, default="")
 

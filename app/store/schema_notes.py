@@ -2,10 +2,12 @@
 
 ``note_link`` caches the ``[[links]]`` of each note with the id each one last resolved
 to: backlinks are one indexed query, and a link whose target was renamed still finds it.
-Its rows and child notes are changed through the undo recorder before a note is deleted,
-so the foreign-key actions below never fire behind the recorder's back (undo restores
-everything). ``note_outbox`` is the notes' search outbox, written in the same transaction
-as the edit it records (see ``app.services.notes``).
+``target_id`` cannot be a foreign key (its table depends on ``kind``); it declares a
+soft reference instead, which the undo recorder treats like ``ON DELETE SET NULL``: a
+deleted target leaves its links broken (SQLite may reuse the id), recorded, so undoing
+the deletion re-attaches them. The recorder performs every foreign-key action below
+itself before deleting a row, so undo restores everything. ``note_outbox`` is the notes'
+search outbox, written in the same transaction as the edit it records.
 """
 
 from __future__ import annotations
@@ -15,7 +17,12 @@ import datetime as dt
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.store.references import SoftReference
 from app.store.schema import Base
+
+LINK_TARGETS = {"actor": "actor", "agreement": "agreement", "article": "article",
+                "passage": "highlight", "note": "note"}
+"""Link kind -> the table whose id ``note_link.target_id`` holds for that kind."""
 
 
 class NoteRow(Base):
@@ -40,7 +47,8 @@ class NoteLinkRow(Base):
     note_id: Mapped[int] = mapped_column(ForeignKey("note.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     target_text: Mapped[str] = mapped_column(String(500))
-    target_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    target_id: Mapped[int | None] = mapped_column(Integer, nullable=True, info={
+        "soft_reference": SoftReference(by="kind", targets=LINK_TARGETS, ondelete="SET NULL")})
 
 
 class NoteOutboxRow(Base):
