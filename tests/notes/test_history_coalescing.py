@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import app.services.notes  # noqa: F401  (registers the note tables with the op recorder)
 from app.core.changes import Changes
 from app.services.history import History, compact
 from app.store.ops import Op
