@@ -10,7 +10,7 @@ from app.core.dates import parse_partial_date
 from app.core.errors import NotFound, ValidationError
 from app.core.records import Article, ArticleFilter, ArticleMeta, ArticleSummary, Page
 from app.services.unit import Transaction, Writer
-from app.store import articles, highlights
+from app.store import articles
 from app.store.engine import translated_errors
 from app.store.sessions import Sessions
 
@@ -114,12 +114,10 @@ class ArticleService:
 
     @staticmethod
     def _delete_one(tx: Transaction, article_id: int) -> None:
-        """Highlights first (with what points at them), then the article; all recorded, so
+        """The article with its highlights and what points at them, all recorded, so
         undo restores all."""
         if not articles.exists(tx.session, article_id):
             raise NotFound(f"article {article_id} does not exist")
-        hids = [int(h) for h in highlights.ids_of_article(tx.session, article_id)]
-        highlights.delete(tx.rec, hids)
         articles.delete(tx.rec, article_id)
 
 

@@ -203,7 +203,7 @@ def update(rec: Recorder, article_id: int, values: Mapping[str, object]) -> None
 
 
 def delete(rec: Recorder, article_id: int) -> None:
-    """Delete the article row (its highlights are deleted first by the caller, through
-    :func:`app.store.highlights.delete`, so that the ops read highlight by highlight)."""
-    for row in rec.rows(A, A.c.id == article_id):
-        rec.delete(A, row)
+    """Delete an article, recorded so that undo restores it. Its highlights, their tag
+    links and what points at them go as the schema's references say (cascades the
+    recorder records too)."""
+    rec.delete(A, {"id": article_id})

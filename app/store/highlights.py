@@ -97,12 +97,6 @@ def of_article(session: Session, article_id: int) -> list[Highlight]:
     return [record(r, tags.get(r["id"], ())) for r in rows]
 
 
-def ids_of_article(session: Session, article_id: int) -> list[HighlightId]:
-    """The ids of an article's highlights."""
-    found = session.scalars(select(H.c.id).where(H.c.article_id == article_id).order_by(H.c.id))
-    return [HighlightId(h) for h in found]
-
-
 def _sorted_tags(joined: str | None) -> tuple[TagId, ...]:
     """Sorted tag ids from an aggregated "3,1,2" (None: no tags)."""
     if not joined:
@@ -182,13 +176,7 @@ def remove_tags(rec: Recorder, highlight_id: int, tags: Collection[int]) -> None
 
 
 def delete(rec: Recorder, highlight_ids: Collection[int]) -> None:
-    """Delete these highlights with their tag links, recorded so that undo restores them.
-    What else points at a highlight (actor mentions, evidence) goes the way the schema's
-    references say; the recorder records that too."""
-    hids = sorted(set(highlight_ids))
-    for chunk in _chunks(hids):
-        for link in rec.rows(HT, HT.c.highlight_id.in_(chunk)):
-            rec.delete(HT, link)
-    for chunk in _chunks(hids):
-        for row in rec.rows(H, H.c.id.in_(chunk)):
-            rec.delete(H, row)
+    """Delete these highlights, recorded so that undo restores them. Their tag links and
+    what else points at them (actor mentions, evidence) go as the schema's references say
+    (the recorder records that too)."""
+    rec.delete_rows(H, [{"id": hid} for hid in sorted(set(highlight_ids))])

@@ -178,8 +178,7 @@ def move_links(rec: Recorder, source: int, target: int) -> None:
 
 
 def delete(rec: Recorder, tag_id: int) -> None:
-    """Delete a tag and its highlight links. Re-parent its children first."""
-    for link in rec.rows(HT, HT.c.tag_id == tag_id):
-        rec.delete(HT, link)
-    for row in rec.rows(T, T.c.id == tag_id):
-        rec.delete(T, row)
+    """Delete a tag, recorded; its highlight links go with it (schema cascade). Children
+    would be detached to the top level (SET NULL): re-parent them first where that is
+    not what the rule wants."""
+    rec.delete(T, {"id": tag_id})

@@ -171,3 +171,63 @@ def test_ensure_at_span_reuses_the_exact_span_and_creates_otherwise(notebook, tm
     assert (created.exact, created.tag_ids, created.author) == (
         "Kasachstan tritt", (), notebook.annotations.author)
     assert len(notebook.annotations.highlights_for(aid)) == 2
+
+
+def _rows(nb: Notebook) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every record table (sorted); the search to-do list and ``rev`` excluded
+    (bookkeeping that undo does not roll back)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{nb.path / 'notebook.db'}?mode=ro", uri=True)
+    try:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " AND name NOT LIKE '%outbox'")]
+        out = {}
+        for table in tables:
+            cols = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')
+                    if (table, r[1]) != ("article", "rev")]
+            names = ", ".join(f'"{c}"' for c in cols)
+            out[table] = sorted(conn.execute(f'SELECT {names} FROM "{table}"'), key=repr)
+        return out
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def web(notebook, tmp_path):
+    """An article whose tagged highlight is an actor mention, agreement evidence and cited
+    in a note, next to a second article; tags with children."""
+    aid = _article(notebook, tmp_path, "Tokajew traf Rubio in Washington. Wolfram-Abkommen.")
+    other = _article(notebook, tmp_path, "Kasachstan kauft Boeing-Jets.", "b.txt")
+    energy, _ = notebook.tags.ensure("Energie/Öl")
+    trade, _ = notebook.tags.ensure("Handel/Rohstoffe")
+    h, _ = notebook.annotations.add(aid, 0, 7, [energy.id, trade.id], memo="wer")
+    notebook.annotations.add(other, 0, 10, [trade.id])
+    actor, _ = notebook.actors.create("Tokayev", "person")
+    notebook.actors.mark_highlight(h.id, actor.id)
+    deal, _ = notebook.agreements.create("Wolfram", "purchase")
+    notebook.agreements.add_evidence(deal.id, h.id, "agreement")
+    notebook.notes.create("Notiz", f"Siehe [[passage:{h.id}]] und [[article:{aid}]].")
+    return aid, energy, trade
+
+
+@pytest.mark.parametrize("edit", ["delete article", "delete tag", "merge tags",
+                                  "delete highlight"])
+def test_deletions_are_undone_and_redone_exactly(notebook, web, edit):
+    """Undo restores every row a deletion touched (links, mentions, evidence, child tags);
+    redo gives back exactly the state after the edit."""
+    aid, energy, trade = web
+    before = _rows(notebook)
+    highlight_id = notebook.annotations.highlights_for(aid)[0].id
+    parent = notebook.tags.find("Handel")
+    {"delete article": lambda: notebook.articles.delete([aid]),
+     "delete tag": lambda: notebook.tags.delete(parent.id),
+     "merge tags": lambda: notebook.tags.merge([trade.id], energy.id),
+     "delete highlight": lambda: notebook.annotations.delete(highlight_id)}[edit]()
+    after = _rows(notebook)
+    assert after != before
+    notebook.history.undo()
+    assert _rows(notebook) == before
+    notebook.history.redo()
+    assert _rows(notebook) == after
