@@ -173,7 +173,7 @@ def leading_furniture(text: str) -> TrimSuggestion | None:
     """
     position, start = 0, -1
     found: list[tuple[int, str]] = []
-    for number, line in enumerate(text.split("\n")[: HEAD_LINES * 2], start=1):
+    for number, line in enumerate(text.split("\n", HEAD_LINES * 2)[: HEAD_LINES * 2], start=1):
         stripped = line.strip()
         if stripped and not is_furniture(line):
             lines = tuple(f for _, f in found)

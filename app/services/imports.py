@@ -10,13 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from sqlalchemy import insert, select
-from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.changes import Changes
 from app.core.errors import Cancelled
@@ -25,15 +22,14 @@ from app.core.import_notes import SkippedEntry, TrimSuggestion
 from app.core.progress import CancelToken, ProgressFn, no_progress
 from app.core.records import ArticleSummary
 from app.core.text import content_key, text_sha256
-from app.services import convert
-from app.store import schema
+from app.store import imports
 from app.store.engine import translated_errors
+from app.store.sessions import Sessions
 
 if TYPE_CHECKING:  # app.ingest loads trafilatura, lingua, pypdf: only when importing
     from app.ingest import ParsedArticle
 
 log = logging.getLogger(__name__)
-A, OUT = schema.article, schema.outbox
 BATCH = 100
 
 
@@ -89,7 +85,7 @@ def _row(parsed: ParsedArticle, now: dt.datetime) -> dict[str, object]:
 class ImportService:
     """Long work: call from a worker thread (GUI) or the CLI."""
 
-    def __init__(self, sessions: sessionmaker[Session], wake_indexer: object) -> None:
+    def __init__(self, sessions: Sessions, wake_indexer: Callable[[], None]) -> None:
         self._sessions = sessions
         self._wake = wake_indexer
 
@@ -131,26 +127,17 @@ class ImportService:
 
     def _store(self, batch: list[tuple[ParsedArticle, dict[str, object]]],
                report: ImportReport) -> None:
-        keys = [row["content_key"] for _, row in batch]
+        keys = [str(row["content_key"]) for _, row in batch]
         with translated_errors(), self._sessions() as session, session.begin():
-            cols = [A.c[n] for n in convert.SUMMARY_COLUMNS]
-            existing = {
-                r["content_key"]: convert.summary(r)
-                for r in session.execute(
-                    select(*cols, A.c.content_key).where(A.c.content_key.in_(keys))
-                ).mappings()
-            }
+            existing = imports.by_content_keys(session, keys)
             for parsed, row in batch:
-                dup = existing.get(row["content_key"])  # type: ignore[call-overload]
-                if dup is not None:
-                    report.duplicates.append((parsed.source, dup))
+                key = str(row["content_key"])
+                if key in existing:
+                    report.duplicates.append((parsed.source, existing[key]))
                     continue
-                new_id = session.execute(insert(A).values(**row)).inserted_primary_key[0]
-                session.execute(insert(OUT).values(kind="article", doc_id=new_id))
-                summary = convert.summary({**row, "id": ArticleId(new_id)})
-                existing[row["content_key"]] = summary  # type: ignore[index]
+                existing[key] = summary = imports.insert_article(session, row)
                 report.imported.append(summary)
                 report.notes.extend((parsed.source, note) for note in parsed.notes)
                 if parsed.trim is not None:
                     report.trims.append((summary.id, parsed.trim))
-        self._wake()  # type: ignore[operator]
+        self._wake()

@@ -1,0 +1,38 @@
+"""Storing imported articles: duplicates found by content key, new rows queued for the index.
+
+Import is the one bulk writer of articles. It does not go through the undo recorder
+(an import is undone by deleting its articles); each new article and its outbox row
+are written in the caller's transaction, so the index never misses one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, insert, select
+from sqlalchemy.orm import Session
+
+from app.core.ids import ArticleId
+from app.core.records import ArticleSummary
+from app.store import outbox, schema
+from app.store.articles import SUMMARY_COLUMNS, summary
+
+A = schema.Base.metadata.tables["article"]
+
+
+def by_content_keys(session: Session, keys: Sequence[str]) -> dict[str, ArticleSummary]:
+    """Stored articles whose content key is one of ``keys``, by key."""
+    columns = [A.c[name] for name in SUMMARY_COLUMNS]
+    rows = session.execute(select(*columns, A.c.content_key).where(A.c.content_key.in_(keys)))
+    return {row["content_key"]: summary(row) for row in rows.mappings()}
+
+
+def insert_article(session: Session, row: Mapping[str, object]) -> ArticleSummary:
+    """Insert one article row, queue it for the index, and return its summary."""
+    result = cast("CursorResult[Any]", session.execute(insert(A).values(**row)))
+    primary_key = result.inserted_primary_key
+    assert primary_key is not None  # a plain INSERT of one row always has one
+    new_id = ArticleId(int(primary_key[0]))
+    outbox.enqueue(session, outbox.ARTICLE, [new_id])
+    return summary({**row, "id": new_id})
