@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from app.core.errors import IngestError
+from app.core.import_notes import SkippedEntry
 from app.core.progress import CancelToken
 from app.ingest.article import IngestFailure, ParsedArticle
 from app.ingest.formats import (
@@ -27,6 +28,7 @@ from app.ingest.zipsafety import check_archive, member_problem, open_zip, read_m
 log = logging.getLogger(__name__)
 
 Item = ParsedArticle | IngestFailure
+OnSkip = Callable[[SkippedEntry], None]
 
 
 def _is_skipped(name: str) -> bool:
@@ -36,29 +38,39 @@ def _is_skipped(name: str) -> bool:
 
 
 def _read_one(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: str, depth: int
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: str, depth: int,
+    on_skip: OnSkip | None,
 ) -> Iterator[Item]:
     """The article(s) or failure of one supported member."""
     member_source = f"{source}!{info.filename}"
     try:
         data = read_member(archive, info)
         if suffix_of(info.filename) == ARCHIVE_SUFFIX:
-            yield from iter_zip(data, member_source, depth + 1)
+            yield from iter_zip(data, member_source, depth + 1, on_skip=on_skip)
         else:
             yield parse_bytes(info.filename, data, member_source)
     except IngestError as exc:
         yield IngestFailure(member_source, exc.reason)
 
 
-def _members(archive: zipfile.ZipFile, source: str, depth: int) -> Iterator[Item | None]:
-    """Items of every member; ``None`` for members skipped without a failure."""
+def _members(
+    archive: zipfile.ZipFile, source: str, depth: int, on_skip: OnSkip | None
+) -> Iterator[Item | None]:
+    """Items of every member; ``None`` for members skipped without a failure.
+
+    Members of an unsupported type go to ``on_skip`` (as files met while walking a
+    folder do); hidden members and folders are left out silently.
+    """
     for info in archive.infolist():
         problem = member_problem(info)
         suffix = suffix_of(info.filename)
         if problem:
             yield IngestFailure(f"{source}!{info.filename}", problem)
         elif _is_skipped(info.filename) or suffix not in SUPPORTED_SUFFIXES:
-            log.debug("skipping zip member %s", info.filename)
+            if on_skip is not None and not _is_skipped(info.filename):
+                on_skip(SkippedEntry(f"{source}!{info.filename}",
+                                     f"unsupported file type '{suffix}'" if suffix
+                                     else "no file type suffix"))
             yield None
         elif suffix == ARCHIVE_SUFFIX and depth >= MAX_ZIP_DEPTH:
             yield IngestFailure(
@@ -66,13 +78,16 @@ def _members(archive: zipfile.ZipFile, source: str, depth: int) -> Iterator[Item
                 "zip archive nested too deeply (only zips directly inside a zip are read)",
             )
         else:
-            yield from _read_one(archive, info, source, depth)
+            yield from _read_one(archive, info, source, depth, on_skip)
 
 
 def iter_zip(
-    data: bytes, source: str, depth: int = 0, cancel: CancelToken | None = None
+    data: bytes, source: str, depth: int = 0, cancel: CancelToken | None = None,
+    on_skip: OnSkip | None = None,
 ) -> Iterator[Item]:
     """Yield an article or a failure for each supported member of a zip archive.
+
+    Members of unsupported types are passed to ``on_skip``.
 
     Raises:
         IngestError: the archive as a whole is damaged or refused (raised on the
@@ -90,7 +105,7 @@ def iter_zip(
         return
     count = 0
     with archive:
-        for item in _members(archive, source, depth):
+        for item in _members(archive, source, depth, on_skip):
             if cancel is not None:
                 cancel.raise_if_cancelled()
             if item is not None:

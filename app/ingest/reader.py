@@ -80,13 +80,15 @@ def _check_regular(mode: int, source: str) -> None:
         raise IngestError(source, f"{special_file_kind(mode)}, not a file (never opened)")
 
 
-def _read_path(path: Path, cancel: CancelToken | None) -> Iterator[ParsedArticle | IngestFailure]:
+def _read_path(
+    path: Path, cancel: CancelToken | None, on_skip: Callable[[SkippedEntry], None] | None
+) -> Iterator[ParsedArticle | IngestFailure]:
     """Article(s) or failure(s) of one discovered file."""
     source = display_path(path)
     try:
         data = read_file_bytes(path)
         if path.suffix.lower() == ARCHIVE_SUFFIX:
-            yield from iter_zip(data, source, cancel=cancel)
+            yield from iter_zip(data, source, cancel=cancel, on_skip=on_skip)
         else:
             name = display_path(path.name)
             article = parse_bytes(name, data, source)
@@ -116,7 +118,8 @@ def read_sources(
 
     Entries met while walking folders and not imported (unsupported types, pipes,
     links to folders, unreadable folders) go to ``on_skip`` first, one
-    :class:`SkippedEntry` each (logged if there is no ``on_skip``). Progress is
+    :class:`SkippedEntry` each (logged if there is no ``on_skip``); zip members of
+    unsupported types go there as the zip is read. Progress is
     reported before each file (``done`` files finished of ``total``, labelled with
     the file name) and once at the end.
 
@@ -134,7 +137,7 @@ def read_sources(
         if cancel is not None:
             cancel.raise_if_cancelled()
         progress(ProgressEvent(done, total, display_path(path.name)))
-        yield from _read_path(path, cancel)
+        yield from _read_path(path, cancel, on_skip)
     progress(ProgressEvent(total, total, ""))
 
 

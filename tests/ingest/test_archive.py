@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.core.errors import Cancelled, IngestError
+from app.core.import_notes import SkippedEntry
 from app.core.progress import CancelToken
 from app.ingest import IngestFailure, ParsedArticle, parse_file, read_sources, zipsafety
 from app.ingest import archive as archive_module
@@ -44,6 +45,17 @@ def test_hidden_and_unsupported_members_are_skipped(tmp_path: Path) -> None:
         })
     )  # fmt: skip
     assert [i.source for i in _read(path)] == [f"{path}!de.txt"]
+
+
+def test_unsupported_members_are_reported_as_skipped(tmp_path: Path) -> None:
+    """A zip is a folder too: its image is one skipped entry, its dot-files are not."""
+    path = tmp_path / "a.zip"
+    path.write_bytes(zip_bytes({".DS_Store": b"junk", "pic.png": b"\x89PNG",
+                                "de.txt": GERMAN.encode()}))
+    skipped: list[SkippedEntry] = []
+    items = list(read_sources([path], on_skip=skipped.append))
+    assert [i.source for i in items] == [f"{path}!de.txt"]
+    assert skipped == [SkippedEntry(f"{path}!pic.png", "unsupported file type '.png'")]
 
 
 def test_archive_fails_when_nothing_importable(tmp_path: Path) -> None:
