@@ -217,6 +217,10 @@ class AgreementsView(QWidget):
         self.parties = QListWidget(box)
         self.party_actor = QComboBox(box)
         self.party_actor.setEditable(False)
+        # long actor names must not set the dock's minimum width
+        self.party_actor.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.party_actor.setMinimumContentsLength(12)
         self.party_role = QComboBox(box)
         self.party_role.addItems(PARTY_ROLES)
         add, remove = QPushButton("Add", box), QPushButton("Remove", box)
@@ -224,12 +228,10 @@ class AgreementsView(QWidget):
         remove.setObjectName("removeParty")
         add.clicked.connect(self.add_party)
         remove.clicked.connect(self.remove_party)
-        row = QHBoxLayout()
-        for widget in (self.party_actor, self.party_role, add, remove):
-            row.addWidget(widget)
         layout = QVBoxLayout(box)
         layout.addWidget(self.parties)
-        layout.addLayout(row)
+        layout.addLayout(_row(self.party_actor, self.party_role))
+        layout.addLayout(_row(add, remove))  # a second row keeps the dock narrow
         return box
 
     def _build_timeline(self) -> QWidget:
@@ -247,12 +249,10 @@ class AgreementsView(QWidget):
         add.clicked.connect(self.add_event)
         remove.clicked.connect(self.remove_event)
         self.event_error = _error_label(box)
-        row = QHBoxLayout()
-        for widget in (self.event_status, self.event_date, self.event_note, add, remove):
-            row.addWidget(widget)
         layout = QVBoxLayout(box)
         layout.addWidget(self.events)
-        layout.addLayout(row)
+        layout.addLayout(_row(self.event_status, self.event_date, self.event_note))
+        layout.addLayout(_row(add, remove))
         layout.addWidget(self.event_error)
         return box
 
@@ -492,3 +492,13 @@ class AgreementsView(QWidget):
         """(article, start, end) of the listed evidence, in order (for the reader)."""
         return [self.evidence.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)
                 for i in range(self.evidence.topLevelItemCount())]
+
+
+def _row(*widgets: QWidget) -> QHBoxLayout:
+    """Widgets side by side, buttons kept to the right."""
+    row = QHBoxLayout()
+    if all(isinstance(w, QPushButton) for w in widgets):
+        row.addStretch(1)
+    for widget in widgets:
+        row.addWidget(widget)
+    return row

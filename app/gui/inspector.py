@@ -38,6 +38,7 @@ from app.core.errors import DossierError, NotFound
 from app.core.records import Highlight, Tag
 from app.gui.colours import palette_colour, readable_text_colour, valid_colour
 from app.gui.controller import NotebookController
+from app.gui.elided import ElidedLabel
 from app.gui.notes_view import PREVIEW_CSS
 from app.gui.quicktag import QuickTagPopup
 from app.notes.links import parse_url
@@ -64,8 +65,7 @@ class TagChip(QFrame):
             f"TagChip {{ background: {colour.name()}; border-radius: 4px; }}"
             f" QLabel, QToolButton {{ color: {text.name()}; }}"
         )
-        label = QLabel(tag.path, self)
-        label.setTextFormat(Qt.TextFormat.PlainText)
+        label = ElidedLabel(tag.path, self)
         self.remove_button = QToolButton(self)
         self.remove_button.setText("\u00d7")
         self.remove_button.setAutoRaise(True)
@@ -117,8 +117,7 @@ class InspectorPanel(QWidget):
         self.quote_label.setWordWrap(True)
         self.quote_label.setTextFormat(Qt.TextFormat.PlainText)
         self.quote_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.article_label = QLabel(self)
-        self.article_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.article_label = ElidedLabel("", self)  # a long title must not widen the dock
         self.chips = QVBoxLayout()
         self.chips.setSpacing(2)
         self.add_tag_button = QPushButton("Add tag\u2026", self)

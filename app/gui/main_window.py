@@ -119,7 +119,7 @@ class MainWindow(QMainWindow):
         self._menus: dict[str, QMenu] = {}
         self.setObjectName("MainWindow")
         self.setAcceptDrops(True)
-        self.resize(1400, 900)
+        self._fit_to_screen(1400, 900)
         self._index_relay = IndexStatusRelay(self)
         self._build_central()
         self._build_docks()
@@ -136,6 +136,15 @@ class MainWindow(QMainWindow):
     def _build_central(self) -> None:
         self.reader_area = ReaderArea(self.controller, self)
         self.setCentralWidget(self.reader_area)
+
+    def _fit_to_screen(self, width: int, height: int) -> None:
+        """Start at ``width`` x ``height``, or at the screen's available size if smaller
+        (a 1024 x 700 laptop must see the whole window, the inspector included)."""
+        screen = self.screen()
+        if screen is not None:
+            room = screen.availableGeometry()
+            width, height = min(width, room.width()), min(height, room.height())
+        self.resize(width, height)
 
     # --- the typed API other views use to extend the window --------------------------------
     def add_dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea, *,
@@ -197,8 +206,11 @@ class MainWindow(QMainWindow):
             "Search", "SearchDock", self.search_panel, area.BottomDockWidgetArea,
             shortcut="Ctrl+Shift+3",
         )
+        # Side docks take at most a quarter of the window each, so at 1024 px a reader
+        # keeps its minimum width between them.
+        side = min(400, self.width() // 4), min(300, self.width() // 4)
         self.resizeDocks(
-            [self.library_dock, self.inspector_dock], [400, 300], Qt.Orientation.Horizontal
+            [self.library_dock, self.inspector_dock], list(side), Qt.Orientation.Horizontal
         )
         self.resizeDocks([self.search_dock], [180], Qt.Orientation.Vertical)
 

@@ -18,7 +18,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMimeData, QSignalBlocker, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -51,6 +51,9 @@ if TYPE_CHECKING:  # the window imports this module: a cycle only for the type c
     from app.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+
+WIDE_NOTES = 640
+"""Width from which the note list, editor and preview sit side by side."""
 
 AUTOSAVE_MS = 1000
 RENDER_MS = 250
@@ -252,7 +255,8 @@ class NotesView(QWidget):
         back_layout.addWidget(self.backlinks, 1)
         right.addWidget(back)
         right.setSizes([600, 120])
-        outer = QSplitter(Qt.Orientation.Horizontal, self)
+        # Stacked while the dock is narrow, side by side when there is room (see resizeEvent).
+        outer = self._outer = QSplitter(Qt.Orientation.Vertical, self)
         outer.addWidget(left)
         outer.addWidget(right)
         outer.setSizes([220, 800])
@@ -261,6 +265,15 @@ class NotesView(QWidget):
         layout.addWidget(self.title_label)
         layout.addWidget(outer, 1)
         layout.addWidget(self.status)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Side by side from WIDE_NOTES px, stacked below: a notes dock tabbed with the
+        inspector must not force the reader column narrower than a line of text."""
+        wide = event.size().width() >= WIDE_NOTES
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self._outer.orientation() != orientation:
+            self._outer.setOrientation(orientation)
+        super().resizeEvent(event)
 
     def _build_timers(self) -> None:
         self.save_timer = QTimer(self)

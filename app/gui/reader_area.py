@@ -17,7 +17,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QPoint, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QPoint, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QSizePolicy,
+    QScrollArea,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from app.core.changes import Changes
 from app.core.errors import NotFound
 from app.gui.controller import NotebookController
+from app.gui.elided import ElidedLabel
 from app.gui.notes_view import note_service
 from app.gui.quicktag import QuickTagPopup, apply_quick_tag
 from app.gui.reader import ReaderView
@@ -43,6 +44,9 @@ from app.gui.reader import ReaderView
 log = logging.getLogger(__name__)
 
 MAX_PANES = 3
+MIN_READER_WIDTH = 360
+"""About 45 characters of body text: narrower, German compounds break mid-word. Panes that
+do not fit side by side scroll horizontally instead of being squeezed (1024 px laptops)."""
 
 
 def increasing_chain(pairs: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -104,10 +108,9 @@ class ReaderPane(QFrame):
     def __init__(self, controller: NotebookController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.view = ReaderView(controller, self)
-        self.title = QLabel(self)
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.setMinimumWidth(MIN_READER_WIDTH)
         # A long title must not set the pane's minimum width (the splitter would skew).
-        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.title = ElidedLabel("", self)
         close = QToolButton(self)
         close.setText("\u00d7")
         close.setToolTip("Close this reader")
@@ -125,7 +128,6 @@ class ReaderPane(QFrame):
 
     def set_title(self, title: str) -> None:
         self.title.setText(title or "(untitled)")
-        self.title.setToolTip(title)
 
 
 class FindBar(QWidget):
@@ -204,8 +206,13 @@ class ReaderArea(QWidget):
         controller.changed.connect(self._on_changed)
 
     def _build_layout(self) -> None:
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
+        self.scroller = QScrollArea(self)
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroller.setWidget(self.splitter)
         self.find_bar = FindBar(self)
         self.find_bar.hide()
         self.find_bar.findRequested.connect(self._on_find_requested)
@@ -215,9 +222,9 @@ class ReaderArea(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.placeholder, 1)
-        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.scroller, 1)
         layout.addWidget(self.find_bar)
-        self.splitter.hide()
+        self.scroller.hide()
 
     # -- panes -----------------------------------------------------------------
 
@@ -289,7 +296,7 @@ class ReaderArea(QWidget):
         self.splitter.addWidget(pane)
         self._panes.append(pane)
         self.placeholder.hide()
-        self.splitter.show()
+        self.scroller.show()
         sizes = [1000] * len(self._panes)
         self.splitter.setSizes(sizes)
         return pane
@@ -307,7 +314,7 @@ class ReaderArea(QWidget):
             else:
                 self.currentArticleChanged.emit(0)
         if not self._panes:
-            self.splitter.hide()
+            self.scroller.hide()
             self.placeholder.show()
 
     def close_current_pane(self) -> None:
@@ -318,11 +325,17 @@ class ReaderArea(QWidget):
     def _set_current(self, pane: ReaderPane) -> None:
         previous = self._current.view.article_id if self._current else 0
         self._current = pane
+        # it may be scrolled out of view; a new pane has its geometry only after layout
+        QTimer.singleShot(0, functools.partial(self._reveal, pane))
         for p in self._panes:
             p.setFrameShape(QFrame.Shape.Box if p is pane and len(self._panes) > 1
                             else QFrame.Shape.NoFrame)
         if pane.view.article_id != previous or previous == 0:
             self.currentArticleChanged.emit(pane.view.article_id)
+
+    def _reveal(self, pane: ReaderPane) -> None:
+        if pane in self._panes:
+            self.scroller.ensureWidgetVisible(pane, 0, 0)
 
     def _on_close_requested(self) -> None:
         pane = self.sender()
