@@ -127,6 +127,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.notes_view, self.notes_dock = mount_notes(self)
         self.actor_views = mount_actor_views(self)
+        self.reader_area.set_selection_actions([self.menu_actions[name] for name in (
+            "quick_tag", "mark_actor", "new_agreement", "add_evidence", "copy_citation")])
         self._build_status_bar()
         self._connect()
         self._attach_notebook()

@@ -18,13 +18,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QPoint, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QScrollArea,
     QSplitter,
@@ -44,6 +45,7 @@ from app.gui.reader import ReaderView
 log = logging.getLogger(__name__)
 
 MAX_PANES = 3
+MAX_RECENT_TAGS = 5
 MIN_READER_WIDTH = 360
 """About 45 characters of body text: narrower, German compounds break mid-word. Panes that
 do not fit side by side scroll horizontally instead of being squeezed (1024 px laptops)."""
@@ -202,6 +204,8 @@ class ReaderArea(QWidget):
         self._is_syncing = False
         self._popup: QuickTagPopup | None = None
         self._pending_span: tuple[int, int, int] | None = None
+        self._selection_actions: list[QAction] = []
+        self._recent_tags: list[str] = []
         self._build_layout()
         controller.changed.connect(self._on_changed)
 
@@ -473,6 +477,7 @@ class ReaderArea(QWidget):
         self._pending_span = None
         highlight_id = apply_quick_tag(self._controller, article_id, start, end, path)
         if highlight_id:
+            self._remember_tag(path)
             self.highlightActivated.emit(highlight_id)
         if (view := self.current_view()) is not None:
             if highlight_id:  # a selection would hide the new highlight's colour
@@ -497,20 +502,51 @@ class ReaderArea(QWidget):
         QApplication.clipboard().setText(result[0].markdown)
         return str(result[0].markdown)
 
+    def set_selection_actions(self, actions: Sequence[QAction]) -> None:
+        """The window's actions on a selection (tag, mark as actor, new agreement, evidence,
+        citation), offered first in the reader's right-click menu."""
+        self._selection_actions = list(actions)
+
+    def recent_tags(self) -> list[str]:
+        """Tag paths applied with quick tag in this window, most recent first."""
+        return list(self._recent_tags)
+
+    def _remember_tag(self, path: str) -> None:
+        self._recent_tags = [path, *(p for p in self._recent_tags if p != path)][:MAX_RECENT_TAGS]
+
     def _on_context_menu(self, pos: QPoint) -> None:
-        """The reader's standard menu plus "Copy as Citation" for a selection."""
         view = self.sender()
         pane = next((p for p in self._panes if p.view is view), None)
         if pane is None:
             return
-        self._set_current(pane)
-        menu = pane.view.createStandardContextMenu(pos)
-        menu.addSeparator()
-        action = menu.addAction("Copy as Citation")
-        action.setEnabled(pane.view.textCursor().hasSelection())
-        action.triggered.connect(self.copy_citation)
+        menu = self.context_menu(pane, pos)
         menu.exec(pane.view.viewport().mapToGlobal(pos))
         menu.deleteLater()
+
+    def context_menu(self, pane: ReaderPane, pos: QPoint) -> QMenu:
+        """The right-click menu: with a selection, what QDA users reach for (tag, recent
+        tags, actor, agreement, evidence, citation), then the reader's standard entries."""
+        self._set_current(pane)
+        standard = pane.view.createStandardContextMenu(pos)
+        if not pane.view.textCursor().hasSelection():
+            return standard
+        menu = QMenu(pane.view)
+        for action in self._selection_actions[:1]:
+            menu.addAction(action)
+        span = self.selected_span()
+        for path in self._recent_tags if span else ():
+            item = menu.addAction(f"Tag “{path}”")
+            item.triggered.connect(functools.partial(self._tag_recent, span, path))
+        menu.addSeparator()
+        menu.addActions(self._selection_actions[1:])
+        menu.addSeparator()
+        menu.addActions(standard.actions())
+        standard.setParent(menu)  # keeps its actions alive as long as the menu
+        return menu
+
+    def _tag_recent(self, span: tuple[int, int, int], path: str) -> None:
+        self._pending_span = span
+        self._on_tag_chosen(path, 0)
 
     # -- notebook changes ----------------------------------------------------------
 
