@@ -2,28 +2,29 @@
 
 A plain word is analysed for both languages and searched in the German and
 English stemmed fields, in the exact field, and in the title (boosted); so
-"Abkommen" finds "Abkommens" and "Flüchtlinge" finds "Fluechtlinge". Quoted
-text, wildcards and fuzzy words use the unstemmed, folded ``*_exact`` fields.
+"Abkommen" finds "Abkommens" and "Flüchtlinge" finds "Fluechtlinge". A quoted
+phrase is searched the same way, as a phrase on each field's positions: in a
+German article ``"kritischer Mineralien"`` finds "kritischen Mineralien", in an
+English one ``"takeover bids"`` finds "takeover bid". ``=word`` and ``="..."``
+search only the unstemmed, folded ``*_exact`` fields (exact word forms).
 
-Wildcard and fuzzy expansions are capped (see :class:`CappedPrefix`): they are
-the slow tail of Whoosh queries.
+Wildcard and fuzzy words expand over the whole vocabulary of the exact fields
+(see :mod:`app.search.expansion`); a fuzzy word also searches what the plain word
+finds (stems and aliases), so ``Tokajew~`` never finds less than ``Tokajew``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import islice
-from typing import Any
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
 from whoosh import query as wq
-from whoosh.matching import NullMatcher
-from whoosh.reading import IndexReader
 
 from app.core.errors import QuerySyntaxError
 from app.search import analysis
+from app.search.expansion import pattern_word, set_query_text
+from app.search.matchers import AndNot
 from app.search.query_syntax import Bool, DateRange, Node, Not, Phrase, Word, parse_syntax
 from app.search.schema import date_key
 
@@ -38,84 +39,8 @@ EXPANDABLE = ("text", "title", "actor")
 """Fields whose words are passed to ``expand``."""
 
 TITLE_BOOST = 2.0
-MAX_EXPANSION = 64
-"""At most this many index terms per wildcard or fuzzy word (the most frequent)."""
-MAX_FUZZY_SCAN = 200_000
-"""Terms sharing a fuzzy word's first letter that are compared with it, at most."""
-MAX_SCAN = 20000
-"""Terms looked at to choose them; beyond this the expansion is cut short."""
-
-
-def _top_terms(reader: IndexReader, field: str, texts: Iterable[bytes]) -> list[bytes]:
-    """The :data:`MAX_EXPANSION` most frequent of ``texts`` (a capped scan)."""
-    scanned = list(islice(texts, MAX_SCAN))
-    if len(scanned) <= MAX_EXPANSION:
-        return scanned
-    frequency = {t: reader.doc_frequency(field, t) for t in scanned}
-    return sorted(scanned, key=lambda t: (-frequency[t], t))[:MAX_EXPANSION]
-
-
-class _CappedExpansion:
-    """Matcher for capped expansions: all expanded terms in one preloaded array.
-
-    Whoosh's default binary tree of union matchers spends most of a wildcard
-    query's time re-balancing quality bounds; ``ArrayUnionMatcher`` (Whoosh's
-    "preloaded" Or) reads each term's postings once.
-    """
-
-    fieldname: str
-    boost: float
-
-    def _btexts(self, ixreader: IndexReader) -> list[bytes]:
-        """The expansion for one (segment) reader, computed once per query object.
-
-        Whoosh asks for it several times per reader (matching, counting, snippet
-        terms); a fuzzy word scans thousands of terms each time.
-        """
-        cache = self.__dict__.setdefault("_expansions", {})
-        key = id(ixreader)
-        if key not in cache:
-            cache[key] = (ixreader, self._expand(ixreader))  # keep the reader alive
-        return cache[key][1]
-
-    def _expand(self, ixreader: IndexReader) -> list[bytes]:
-        raise NotImplementedError
-
-    def matcher(self, searcher: Any, context: Any = None) -> Any:
-        terms = [wq.Term(self.fieldname, t) for t in self._btexts(searcher.reader())]
-        if not terms:
-            return NullMatcher()
-        if len(terms) == 1:
-            return terms[0].matcher(searcher, context)
-        either = wq.Or(terms, boost=self.boost)
-        either.matcher_type = wq.Or.ARRAY_MATCHER
-        return either.matcher(searcher, context)
-
-
-class CappedPrefix(_CappedExpansion, wq.Prefix):
-    """A prefix query that expands to the most frequent matching terms only."""
-
-    def _expand(self, ixreader: IndexReader) -> list[bytes]:
-        expansions = ixreader.expand_prefix(self.fieldname, self.text)
-        return _top_terms(ixreader, self.fieldname, expansions)
-
-
-class CappedFuzzy(_CappedExpansion, wq.FuzzyTerm):
-    """A fuzzy term that expands to the most frequent similar terms only."""
-
-    def _expand(self, ixreader: IndexReader) -> list[bytes]:
-        """Terms within ``maxdist`` edits that share the first ``prefixlength`` letters.
-
-        Whoosh's ``terms_within`` computes each distance in Python (0.4 s for one
-        fuzzy word at 10,000 articles); rapidfuzz does the same comparison in C.
-        """
-        prefix = self.text[: self.prefixlength]
-        candidates = [t.decode("utf-8") for t in
-                      islice(ixreader.expand_prefix(self.fieldname, prefix), MAX_FUZZY_SCAN)]
-        similar = process.extract(self.text, candidates, scorer=Levenshtein.distance,
-                                  score_cutoff=self.maxdist, limit=None)
-        encoded = sorted(choice.encode("utf-8") for choice, _dist, _index in similar)
-        return _top_terms(ixreader, self.fieldname, encoded)
+STEMMERS = (("de", analysis.GERMAN), ("en", analysis.ENGLISH))
+"""The stemmed field suffixes and their analyzers."""
 
 
 def parse_query(query: str, *, expand: Expand | None = None) -> wq.Query:
@@ -138,8 +63,9 @@ def parse_query(query: str, *, expand: Expand | None = None) -> wq.Query:
         raise QuerySyntaxError(
             "nothing searchable in the query: type words or numbers", query=query
         )
+    set_query_text(built, query)
     if isinstance(built, wq.Not):
-        return wq.AndNot(wq.Every(), built.query)
+        return AndNot(wq.Every(), built.query)
     return built
 
 
@@ -172,12 +98,18 @@ class _Builder:
             wq.Every() if not positive else positive[0] if len(positive) == 1 else wq.And(positive)
         )
         excluded = negative[0] if len(negative) == 1 else wq.Or(negative)
-        return wq.AndNot(base, excluded)
+        return AndNot(base, excluded)
 
     def leaf(self, node: Word | Phrase) -> wq.Query | None:
+        if isinstance(node, Word) and node.fuzzy:
+            # what the plain word finds (stems, aliases), plus the similar words
+            plain = self.leaf(dataclasses.replace(node, fuzzy=0))
+            similar = self.spelling(node, node.text)
+            either = [q for q in (plain, similar) if q is not None]
+            return None if not either else either[0] if len(either) == 1 else wq.Or(either)
         field = node.field or "text"
         spellings = [node.text]
-        if self.expand is not None and field in EXPANDABLE and not _is_pattern(node):
+        if self.expand is not None and field in EXPANDABLE and not _is_literal(node):
             spellings += [s for s in self.expand(field, node.text) if s and s.strip()]
         queries = [q for q in (self.spelling(node, s) for s in _unique(spellings)) if q is not None]
         if not queries:
@@ -191,6 +123,11 @@ class _Builder:
 
 def _is_pattern(node: Word | Phrase) -> bool:
     return isinstance(node, Word) and (node.prefix or node.fuzzy > 0)
+
+
+def _is_literal(node: Word | Phrase) -> bool:
+    """Patterns and exact forms are searched as typed, without alias spellings."""
+    return _is_pattern(node) or node.exact
 
 
 def _is_negation(q: wq.Query) -> bool:
@@ -222,9 +159,9 @@ def _pattern(node: Word, field: str, text: str, boost: float = 1.0) -> wq.Query 
     words = analysis.analyze(analysis.EXACT, text) if field != "tag" else [analysis.fold(text)]
     if len(words) != 1:
         return None if not words else _multiword_pattern(node)
-    if node.prefix:
-        return CappedPrefix(field, words[0], boost=boost)
-    return CappedFuzzy(field, words[0], boost=boost, maxdist=node.fuzzy, prefixlength=1)
+    typed = node.text + ("*" if node.prefix else f"~{node.fuzzy}")
+    return pattern_word(field, words[0], typed=typed, where=node.pos, fuzzy=node.fuzzy,
+                        boost=boost)
 
 
 def _multiword_pattern(node: Word) -> wq.Query:
@@ -236,55 +173,46 @@ def _multiword_pattern(node: Word) -> wq.Query:
     )
 
 
-def text_query(node: Word | Phrase, text: str) -> wq.Query | None:
-    """An unfielded word or phrase: body and title, both languages."""
-    if isinstance(node, Word) and _is_pattern(node):
-        title = _pattern(node, "title_exact", text, TITLE_BOOST)
-        body = _pattern(node, "body_exact", text)
-        return None if title is None or body is None else wq.Or([title, body])
+def _words_query(node: Word | Phrase, text: str, base: str, boost: float) -> wq.Query | None:
+    """A word or phrase in the ``{base}_de``, ``{base}_en`` and ``{base}_exact`` fields.
+
+    A single word is a term per field; several words (a phrase, or a word that the
+    analyzer splits, like "Stadt-Anzeiger") are a phrase per field, on stemmed
+    positions in the stemmed fields. An exact node (``=``) uses ``{base}_exact`` only.
+    """
     exact = analysis.analyze(analysis.EXACT, text)
     if not exact:
         return None
     slop = node.slop if isinstance(node, Phrase) else 0
-    if isinstance(node, Phrase) or len(exact) > 1:
-        return wq.Or(
-            [
-                _terms_or_phrase("title_exact", exact, slop, TITLE_BOOST),
-                _terms_or_phrase("body_exact", exact, slop),
-            ]
-        )
-    german = analysis.analyze(analysis.GERMAN, text)[0]
-    english = analysis.analyze(analysis.ENGLISH, text)[0]
-    return wq.Or(
-        [
-            wq.Term("title_de", german, boost=TITLE_BOOST),
-            wq.Term("title_en", english, boost=TITLE_BOOST),
-            wq.Term("title_exact", exact[0], boost=TITLE_BOOST),
-            wq.Term("body_de", german),
-            wq.Term("body_en", english),
-            wq.Term("body_exact", exact[0]),
-        ]
-    )
+    parts = [_terms_or_phrase(f"{base}_exact", exact, slop, boost)]
+    if not node.exact:
+        for suffix, analyzer in STEMMERS:
+            stems = analysis.analyze(analyzer, text)
+            parts.insert(-1, _terms_or_phrase(f"{base}_{suffix}", stems, slop, boost))
+    return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+def text_query(node: Word | Phrase, text: str) -> wq.Query | None:
+    """An unfielded word or phrase: title (boosted) and body, both languages."""
+    if isinstance(node, Word) and _is_pattern(node):
+        title = _pattern(node, "title_exact", text, TITLE_BOOST)
+        body = _pattern(node, "body_exact", text)
+        return None if title is None or body is None else wq.Or([title, body])
+    title = _words_query(node, text, "title", TITLE_BOOST)
+    body = _words_query(node, text, "body", 1.0)
+    return None if title is None or body is None else wq.Or([*_parts(title), *_parts(body)])
+
+
+def _parts(q: wq.Query) -> list[wq.Query]:
+    """The alternatives of an Or, or ``q`` alone (keeps the query flat)."""
+    return list(q.subqueries) if isinstance(q, wq.Or) else [q]
 
 
 def title_query(node: Word | Phrase, text: str) -> wq.Query | None:
-    """``title:`` word (stemmed, both languages, and exact) or phrase (exact)."""
+    """``title:`` word or phrase (stemmed, both languages, and exact)."""
     if isinstance(node, Word) and _is_pattern(node):
         return _pattern(node, "title_exact", text)
-    exact = analysis.analyze(analysis.EXACT, text)
-    if not exact:
-        return None
-    if isinstance(node, Phrase) or len(exact) > 1:
-        return _terms_or_phrase("title_exact", exact, getattr(node, "slop", 0))
-    german = analysis.analyze(analysis.GERMAN, text)[0]
-    english = analysis.analyze(analysis.ENGLISH, text)[0]
-    return wq.Or(
-        [
-            wq.Term("title_de", german),
-            wq.Term("title_en", english),
-            wq.Term("title_exact", exact[0]),
-        ]
-    )
+    return _words_query(node, text, "title", 1.0)
 
 
 def _name_query(field: str) -> Callable[[Word | Phrase, str], wq.Query | None]:
@@ -320,12 +248,13 @@ def tag_query(node: Word | Phrase, text: str) -> wq.Query | None:
 
 
 def date_query(node: DateRange) -> wq.Query:
-    """Articles whose whole published period lies within the range."""
+    """Articles whose published period overlaps the range: it starts on or before the
+    range's last day and ends on or after its first (a partial date is a period)."""
     parts: list[wq.Query] = []
-    if node.lo is not None:
-        parts.append(wq.NumericRange("date_lo", date_key(node.lo), None))
     if node.hi is not None:
-        parts.append(wq.NumericRange("date_hi", None, date_key(node.hi)))
+        parts.append(wq.NumericRange("date_lo", None, date_key(node.hi)))
+    if node.lo is not None:
+        parts.append(wq.NumericRange("date_hi", date_key(node.lo), None))
     return parts[0] if len(parts) == 1 else wq.And(parts)
 
 

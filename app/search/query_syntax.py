@@ -3,13 +3,23 @@
 Syntax::
 
     energie abkommen          both words (AND is the default)
-    "Europäische Union"       exact words in this order (case and accents ignored,
-                              not stemmed); "a b"~3 allows 3 words in between
+    "kritische Mineralien"    these words in this order, in any inflection of the
+                              article's language ("kritischen Mineralien");
+                              "a b"~3 allows 3 words in between
+    ="kritische Mineralien"   exactly these word forms (case and accents ignored)
+    =Abkommen                 exactly this word form, not "Abkommens"
     a OR b, a AND b, NOT a, -a, ( ... )
     Flücht*                   words starting with "Flücht" (>= 2 letters before *)
-    Tokajew~  Tokajew~2       words within 1 (or 2, the maximum) edits
+    Tokajew~  Tokajew~2       what Tokajew finds, plus words within 1 (or 2, the
+                              maximum) edits that start with the same letter
     title: source: lang: tag: actor: date:   fields; field:(a OR b) groups
     date:2025  date:2025-11..2026-01  date:>=2025-11-06  date:..2025-10
+                              articles whose published period overlaps the range
+
+Limits (a longer or deeper query is refused with a one-line message, never a
+traceback): :data:`MAX_QUERY_LENGTH` characters, :data:`MAX_TERMS` search terms
+(words, phrase words, dates) and :data:`MAX_DEPTH` levels of nested parentheses
+and NOTs.
 
 Operators are upper case; lower-case "and"/"or"/"not" are ordinary words. Errors
 raise :class:`QuerySyntaxError` with a one-line message naming the problem and
@@ -41,6 +51,15 @@ FIELDS = {
 MAX_FUZZY = 2
 MIN_PREFIX = 2
 
+MAX_QUERY_LENGTH = 2000
+"""Characters in a query; more is refused (a pasted article is not a query)."""
+MAX_TERMS = 100
+"""Words (phrase words included) and dates in a query; each becomes several index terms."""
+MAX_DEPTH = 20
+"""Nesting of parentheses and NOT/-; the parser and Whoosh recurse once per level."""
+MAX_SLOP = 1000
+"""Larger phrase slops are taken as this (a phrase cannot span more words anyway)."""
+
 _FIELD_RE = re.compile(r"([A-Za-z_]+):")
 _FUZZY_RE = re.compile(r"^(.*)~(\d*)$", re.DOTALL)
 _OPERATORS = {"AND", "OR", "NOT"}
@@ -48,39 +67,45 @@ _OPERATORS = {"AND", "OR", "NOT"}
 
 @dataclass(frozen=True, slots=True)
 class Tok:
-    """A lexical token: ``kind`` is LP, RP, AND, OR, NOT, NEG, FIELD, WORD or PHRASE."""
+    """A lexical token: ``kind`` is LP, RP, AND, OR, NOT, NEG, FIELD, WORD or PHRASE.
+
+    ``exact`` marks a word or phrase written with a leading ``=`` (exact word forms).
+    """
 
     kind: str
     text: str
     pos: int
     end: int
     slop: int = 0
+    exact: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Word:
-    """A word; ``prefix`` for ``word*``, ``fuzzy`` > 0 for ``word~N``."""
+    """A word; ``prefix`` for ``word*``, ``fuzzy`` > 0 for ``word~N``, ``exact`` for ``=word``."""
 
     text: str
     field: str
     pos: int
     prefix: bool = False
     fuzzy: int = 0
+    exact: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Phrase:
-    """A quoted phrase; ``slop`` words may come in between."""
+    """A quoted phrase; ``slop`` words may come in between; ``exact`` for ``="..."``."""
 
     text: str
     field: str
     pos: int
     slop: int = 0
+    exact: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class DateRange:
-    """Articles whose published period lies within ``[lo, hi]`` (None: open)."""
+    """Articles whose published period overlaps ``[lo, hi]`` (None: open)."""
 
     lo: dt.date | None
     hi: dt.date | None
@@ -111,7 +136,11 @@ def _fail(query: str, message: str, pos: int | None) -> QuerySyntaxError:
 
 
 def tokenize(query: str) -> list[Tok]:
-    """Split ``query`` into tokens; raises on an unclosed quote or unknown field."""
+    """Split ``query`` into tokens; raises on an unclosed quote, unknown field or a
+    query longer than :data:`MAX_QUERY_LENGTH`."""
+    if len(query) > MAX_QUERY_LENGTH:
+        raise _fail(query, f"the query is longer than {MAX_QUERY_LENGTH} characters",
+                    MAX_QUERY_LENGTH)
     tokens: list[Tok] = []
     i, n = 0, len(query)
     while i < n:
@@ -123,6 +152,8 @@ def tokenize(query: str) -> list[Tok]:
             i += 1
         elif char == '"':
             i = _lex_phrase(query, i, tokens)
+        elif char == "=" and i + 1 < n and query[i + 1] == '"':
+            i = _lex_phrase(query, i + 1, tokens, exact_from=i)
         elif char in "-+" and i + 1 < n and not query[i + 1].isspace() and query[i + 1] != char:
             if char == "-":
                 tokens.append(Tok("NEG", char, i, i + 1))
@@ -132,7 +163,8 @@ def tokenize(query: str) -> list[Tok]:
     return tokens
 
 
-def _lex_phrase(query: str, start: int, tokens: list[Tok]) -> int:
+def _lex_phrase(query: str, start: int, tokens: list[Tok], exact_from: int = -1) -> int:
+    """A quoted phrase at ``start``; ``exact_from`` is the position of a leading ``=``."""
     close = query.find('"', start + 1)
     if close < 0:
         raise _fail(query, 'unclosed quote "', start)
@@ -140,9 +172,10 @@ def _lex_phrase(query: str, start: int, tokens: list[Tok]) -> int:
     slop = 0
     match = re.match(r"~(\d+)", query[end:])
     if match:
-        slop = int(match.group(1))
+        slop = min(int(match.group(1)), MAX_SLOP)
         end += match.end()
-    tokens.append(Tok("PHRASE", query[start + 1 : close], start, end, slop))
+    pos = exact_from if exact_from >= 0 else start
+    tokens.append(Tok("PHRASE", query[start + 1 : close], pos, end, slop, exact_from >= 0))
     return end
 
 
@@ -160,7 +193,8 @@ def _lex_run(query: str, start: int, tokens: list[Tok]) -> int:
         tokens.append(Tok("FIELD", FIELDS[name], start, start + field.end()))
         return start + field.end()
     kind = run if run in _OPERATORS else "WORD"
-    tokens.append(Tok(kind, run, start, end))
+    exact = kind == "WORD" and len(run) > 1 and run[0] == "=" and run[1] != "="
+    tokens.append(Tok(kind, run[1:] if exact else run, start, end, exact=exact))
     return end
 
 
@@ -171,6 +205,16 @@ class _Parser:
         self.query = query
         self.tokens = tokens
         self.index = 0
+        self.depth = 0
+
+    def deeper(self, token: Tok) -> None:
+        """Enter one more level of parentheses or NOT (see :data:`MAX_DEPTH`)."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.fail(
+                f"the query nests parentheses or NOT more than {MAX_DEPTH} levels deep",
+                token.pos,
+            )
 
     def peek(self) -> Tok | None:
         return self.tokens[self.index] if self.index < len(self.tokens) else None
@@ -217,7 +261,10 @@ class _Parser:
         if token is not None and token.kind in ("NOT", "NEG"):
             self.take()
             self.need_operand(token)
-            return Not(self.unary(field))
+            self.deeper(token)
+            child = self.unary(field)
+            self.depth -= 1
+            return Not(child)
         return self.primary(field)
 
     def primary(self, field: str) -> Node:
@@ -238,11 +285,13 @@ class _Parser:
             raise self.fail("empty parentheses", opening.pos)
         if after is None:
             raise self.fail("unclosed (", opening.pos)
+        self.deeper(opening)
         node = self.or_expr(field)
         closing = self.peek()
         if closing is None or closing.kind != "RP":
             raise self.fail("unclosed (", opening.pos)
         self.take()
+        self.depth -= 1
         return node
 
     def fielded(self, token: Tok) -> Node:
@@ -266,7 +315,7 @@ def make_leaf(query: str, token: Tok, field: str) -> Node:
     if token.kind == "PHRASE":
         if not token.text.strip():
             raise _fail(query, "empty quotes", token.pos)
-        return Phrase(token.text, field, token.pos, token.slop)
+        return Phrase(token.text, field, token.pos, token.slop, token.exact)
     return _word(query, token, field)
 
 
@@ -282,7 +331,7 @@ def _word(query: str, token: Tok, field: str) -> Word:
         if "*" in text:
             raise _fail(query, "a word cannot have both * and ~", pos)
     if "*" not in text:
-        return Word(text, field, pos, fuzzy=fuzzy)
+        return Word(text, field, pos, fuzzy=fuzzy, exact=token.exact)
     if text.strip("*") == "":
         raise _fail(
             query, f"a lone * cannot be searched; type at least {MIN_PREFIX} letters before it", pos
@@ -318,18 +367,25 @@ def parse_date_value(query: str, value: str, pos: int) -> DateRange:
         return DateRange(lo, hi, pos)
     compared = _DATE_CMP.match(value)
     if compared:
-        first, last = _period(query, compared.group("d"), pos)
-        one_day = dt.timedelta(days=1)
-        bounds = {
-            ">=": (first, None),
-            ">": (last + one_day, None),
-            "<=": (None, last),
-            "<": (None, first - one_day),
-        }
-        lo, hi = bounds[compared.group("op")]
-        return DateRange(lo, hi, pos)
+        return _compared(query, compared.group("op"), compared.group("d"), pos)
     first, last = _period(query, value, pos)
     return DateRange(first, last, pos)
+
+
+def _compared(query: str, op: str, text: str, pos: int) -> DateRange:
+    """``>=``, ``>``, ``<=`` or ``<`` a partial date (a period: its first or last day)."""
+    first, last = _period(query, text, pos)
+    if (op == ">" and last == dt.date.max) or (op == "<" and first == dt.date.min):
+        side = "after" if op == ">" else "before"
+        raise _fail(query, f"there are no dates {side} {text}", pos)
+    one_day = dt.timedelta(days=1)
+    if op == ">=":
+        return DateRange(first, None, pos)
+    if op == ">":
+        return DateRange(last + one_day, None, pos)
+    if op == "<=":
+        return DateRange(None, last, pos)
+    return DateRange(None, first - one_day, pos)
 
 
 def _period(query: str, text: str, pos: int) -> tuple[dt.date, dt.date]:
@@ -341,9 +397,22 @@ def _period(query: str, text: str, pos: int) -> tuple[dt.date, dt.date]:
         ) from None
 
 
+def _check_term_count(query: str, tokens: list[Tok]) -> None:
+    """Refuse more than :data:`MAX_TERMS` words, phrase words and field values."""
+    count = 0
+    for token in tokens:
+        if token.kind == "WORD":
+            count += 1
+        elif token.kind == "PHRASE":
+            count += max(1, len(token.text.split()))
+        if count > MAX_TERMS:
+            raise _fail(query, f"the query has more than {MAX_TERMS} search words", token.pos)
+
+
 def parse_syntax(query: str) -> Node:
     """Parse ``query`` into a syntax tree; raises :class:`QuerySyntaxError`."""
     tokens = tokenize(query)
     if not tokens:
         raise QuerySyntaxError("type something to search", query=query, position=None)
+    _check_term_count(query, tokens)
     return _Parser(query, tokens).parse()

@@ -12,8 +12,10 @@ Fields (``*_de``/``*_en`` are stemmed, ``*_exact`` unstemmed and folded)::
     tag         tag paths (see :func:`tag_keys`)  actor    actor names and aliases
     date_lo/hi  first/last day of the published period, as yyyymmdd integers
 
-The stemmed fields keep no positions (phrases use the exact fields), which keeps
-the index small. Bodies are not stored: the database holds the text.
+Every text field keeps positions: a quoted phrase is matched on the stemmed
+positions of the article's language (``"kritischer Mineralien"`` finds
+"kritischen Mineralien") and ``="..."`` on the exact ones. Bodies are not
+stored: the database holds the text.
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ from app.core.dates import period
 from app.core.errors import ValidationError
 from app.search import analysis
 
-SCHEMA_VERSION = 2
-"""Bump whenever fields or analyzers change: old indexes are then rebuilt."""
+SCHEMA_VERSION = 3
+"""Bump whenever fields or analyzers change: old indexes are then rebuilt.
+
+3: positions in the stemmed fields (phrases match inflected forms)."""
 
 STEMMED_LANGUAGES = ("de", "en")
 
@@ -71,11 +75,11 @@ def build_schema() -> Schema:
         outlet=STORED(),
         language=STORED(),
         published=STORED(),
-        title_de=TEXT(analyzer=analysis.GERMAN, phrase=False),
-        title_en=TEXT(analyzer=analysis.ENGLISH, phrase=False),
+        title_de=TEXT(analyzer=analysis.GERMAN),
+        title_en=TEXT(analyzer=analysis.ENGLISH),
         title_exact=TEXT(analyzer=analysis.EXACT),
-        body_de=TEXT(analyzer=analysis.GERMAN, phrase=False),
-        body_en=TEXT(analyzer=analysis.ENGLISH, phrase=False),
+        body_de=TEXT(analyzer=analysis.GERMAN),
+        body_en=TEXT(analyzer=analysis.ENGLISH),
         body_exact=TEXT(analyzer=analysis.EXACT),
         lang=TEXT(analyzer=analysis.KEYWORD, phrase=False),
         source=TEXT(analyzer=analysis.NAME),

@@ -7,7 +7,7 @@ from whoosh import query as wq
 
 from app.core.errors import QuerySyntaxError
 from app.search import parse_query
-from app.search.query_builder import CappedFuzzy, CappedPrefix
+from app.search.expansion import FuzzyWord, PrefixWord
 
 
 def _leaves(q: wq.Query) -> list[wq.Query]:
@@ -47,12 +47,27 @@ def test_parse_query_matches_everything_else_when_query_is_only_negative():
     assert isinstance(q, wq.AndNot) and isinstance(q.a, wq.Every)
 
 
-def test_parse_query_uses_exact_phrase_when_text_is_quoted():
-    """Quoted words become a phrase in the unstemmed fields."""
+def test_parse_query_uses_stemmed_phrases_when_text_is_quoted():
+    """Quoted words become a phrase in every text field, stemmed ones included.
+
+    (Formerly only the unstemmed fields: "kritischer Mineralien" missed
+    "kritischen Mineralien"; exact forms are now written ="...".)"""
     leaves = _leaves(parse_query('"Europäische Union"'))
     assert {type(leaf) for leaf in leaves} == {wq.Phrase}
+    words = {leaf.fieldname: leaf.words for leaf in leaves}
+    assert set(words) == {"title_de", "title_en", "title_exact", "body_de", "body_en", "body_exact"}
+    assert words["body_exact"] == ["europaische", "union"]
+    assert words["body_de"] == ["europa", "union"]
+
+
+def test_parse_query_uses_exact_fields_only_when_equals_sign_is_given():
+    """="..." and =word search the unstemmed fields only and take no aliases."""
+    leaves = _leaves(parse_query('="Europäische Union"', expand=lambda _f, _w: ["EU"]))
     assert {leaf.fieldname for leaf in leaves} == {"title_exact", "body_exact"}
     assert leaves[0].words == ["europaische", "union"]
+    word = _leaves(parse_query("=Abkommens", expand=lambda _f, _w: ["Vertrag"]))
+    assert {(leaf.fieldname, leaf.text) for leaf in word} == {
+        ("title_exact", "abkommens"), ("body_exact", "abkommens")}
 
 
 def test_parse_query_sets_slop_when_phrase_has_tilde():
@@ -61,18 +76,21 @@ def test_parse_query_sets_slop_when_phrase_has_tilde():
     assert leaf.slop == 4
 
 
-def test_parse_query_builds_capped_prefix_when_word_ends_with_star():
-    """Flücht* becomes a capped prefix query on the folded form."""
+def test_parse_query_builds_prefix_when_word_ends_with_star():
+    """Flücht* becomes a prefix query on the folded form."""
     leaves = _leaves(parse_query("Flücht*"))
-    assert all(isinstance(leaf, CappedPrefix) and leaf.text == "flucht" for leaf in leaves)
+    assert all(isinstance(leaf, PrefixWord) and leaf.text == "flucht" for leaf in leaves)
 
 
 def test_parse_query_builds_fuzzy_term_when_word_ends_with_tilde():
     """Tokajew~ is one edit, Tokajew~2 two, more is capped at two."""
-    assert _leaves(parse_query("Tokajew~"))[0].maxdist == 1
-    assert _leaves(parse_query("Tokajew~2"))[0].maxdist == 2
-    leaf = _leaves(parse_query("Tokajew~7"))[0]
-    assert isinstance(leaf, CappedFuzzy) and leaf.maxdist == 2
+
+    def fuzzy(query: str) -> list[FuzzyWord]:
+        return [leaf for leaf in _leaves(parse_query(query)) if isinstance(leaf, FuzzyWord)]
+
+    assert {leaf.maxdist for leaf in fuzzy("Tokajew~")} == {1}
+    assert {leaf.maxdist for leaf in fuzzy("Tokajew~2")} == {2}
+    assert {leaf.maxdist for leaf in fuzzy("Tokajew~7")} == {2}
 
 
 def test_parse_query_groups_when_parentheses_are_used():
@@ -108,22 +126,26 @@ def test_parse_query_builds_numeric_ranges_when_date_range_is_given():
     """date:2025-11..2026-01 covers 1 Nov 2025 to 31 Jan 2026."""
     q = parse_query("date:2025-11..2026-01")
     ranges = {leaf.fieldname: (leaf.start, leaf.end) for leaf in _leaves(q)}
-    assert ranges == {"date_lo": (20251101, None), "date_hi": (None, 20260131)}
+    assert ranges == {"date_hi": (20251101, None), "date_lo": (None, 20260131)}
 
 
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("date:2025", {"date_lo": (20250101, None), "date_hi": (None, 20251231)}),
-        ("date:>=2025-11-06", {"date_lo": (20251106, None)}),
-        ("date:>2025-11", {"date_lo": (20251201, None)}),
-        ("date:<=2025-11", {"date_hi": (None, 20251130)}),
-        ("date:<2025", {"date_hi": (None, 20241231)}),
-        ("date:..2025-02", {"date_hi": (None, 20250228)}),
+        ("date:2025", {"date_hi": (20250101, None), "date_lo": (None, 20251231)}),
+        ("date:>=2025-11-06", {"date_hi": (20251106, None)}),
+        ("date:>2025-11", {"date_hi": (20251201, None)}),
+        ("date:<=2025-11", {"date_lo": (None, 20251130)}),
+        ("date:<2025", {"date_lo": (None, 20241231)}),
+        ("date:..2025-02", {"date_lo": (None, 20250228)}),
     ],
 )
 def test_parse_query_builds_period_bounds_when_date_is_partial(query, expected):
-    """Partial dates are periods; comparisons use their first or last day."""
+    """Partial dates are periods; comparisons use their first or last day.
+
+    An article matches when its period overlaps the range (its first day is on
+    or before the range's end, its last day on or after the range's start); the
+    bounds were on the opposite fields when the whole period had to lie inside."""
     ranges = {leaf.fieldname: (leaf.start, leaf.end) for leaf in _leaves(parse_query(query))}
     assert ranges == expected
 
