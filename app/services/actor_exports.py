@@ -13,7 +13,7 @@ from typing import Any
 
 from app.export import actors as out
 from app.export.tabular import write_json
-from app.services.actor_records import Agreement
+from app.core.actor_records import Agreement
 from app.services.actors import ActorService
 from app.services.agreements import AgreementService
 

@@ -10,10 +10,11 @@ name keys, inflections and rapidfuzz threshold) links to an actor as a whole exp
   any one spelling finds the articles written with the others.
 
 A text the matcher does not link to an actor (a common word, "Mirza") expands to
-nothing. Costs, measured on 500 actors (see the report of issue 10): the matcher is
-rebuilt only when a spelling changes; the words of the articles are read once per
-three-letter prefix of a name (SQLite's ``instr`` picks the articles) and then only for
-articles added since; each result is cached per word.
+nothing. What it costs: the matcher is rebuilt only when a name, alias or kind changes
+(one statement compares them, at most every :data:`RECHECK_SECONDS`); the words of the
+articles are read once per three-letter prefix of a name (SQLite's ``instr`` picks the
+articles) and then only for articles added since; each result is cached per word.
+``tests/bench/bench_expand.py`` measures it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 
 from app.services.names import words
@@ -37,16 +39,26 @@ PREFIX = 3
 accepts as a near miss shares the first two letters of its romanised form, and in
 practice the first three of the written word (Mirziyev, Mirsijojew, Mirziyoyev)."""
 MIN_WORD = 4
+RECHECK_SECONDS = 0.5
+"""How long the actors' names are trusted without asking the database again. The search
+calls :meth:`VariantExpander.expand` once per query word, and comparing the names costs
+about as much as a small search on 500 actors (see the module docstring), so the words of
+one search share one check. Edits made through :class:`~app.services.actors.ActorService`
+call :meth:`VariantExpander.forget` and are seen at once; edits by another process, and
+undo, within this interval. Newly imported articles are seen at once."""
 
 
 @dataclass
 class _Names:
     """The actors' spellings as read, and the matcher built from them."""
 
+    fingerprint: str
     spellings: dict[int, list[str]]
     persons: set[int]
     matcher: Matcher
     surnames: dict[int, list[str]] = field(default_factory=dict)
+    expanded: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
+    """Per text: the newest article id when it was expanded, and the expansion."""
 
 
 @dataclass
@@ -66,6 +78,12 @@ class VariantExpander:
         self._lock = threading.Lock()
         self._names: _Names | None = None
         self._prefixes: dict[str, _Prefix] = {}
+        self._checked_at = float("-inf")
+
+    def forget(self) -> None:
+        """Ask the database again on the next call (the actors' names were edited)."""
+        with self._lock:
+            self._checked_at = float("-inf")
 
     def expand(self, text: str) -> list[str]:
         """Every spelling of the actors ``text`` names (see the module docstring)."""
@@ -76,32 +94,50 @@ class VariantExpander:
             actors = names.matcher.actors_named(text)
             if not actors:
                 return []
-            corpus = self._corpus_variants(session, names, sorted(actors), text)
+            # Articles are imported without telling this service: ask for the newest one
+            # (a lookup on the primary key) whenever a word names an actor.
+            last_article = text_store.last_article_id(session)
+            known = names.expanded.get(text)
+            if known is None or known[0] != last_article:
+                known = (last_article, self._expansion(session, names, sorted(actors), text,
+                                                       last_article))
+                names.expanded[text] = known
+        return list(known[1])
+
+    def _expansion(self, session: Session, names: _Names, actor_ids: list[int], text: str,
+                   last_article: int) -> list[str]:
+        corpus = self._corpus_variants(session, names, actor_ids, text, last_article)
         out: list[str] = []
-        for actor_id in sorted(actors):
+        for actor_id in actor_ids:
             out += names.spellings.get(actor_id, [])
             out += names.surnames.get(actor_id, [])
             out += corpus.get(actor_id, [])
         return list(dict.fromkeys(out))
 
     def _current_names(self, session: Session) -> _Names:
-        """The matcher for the actors as they are now (rebuilt only when they changed:
-        reading the spellings is cheap, building the matcher is not)."""
+        """The matcher for the actors as they are now: rebuilt only when a name, alias or
+        kind changed (in this process or another), as the fingerprint tells."""
+        known = self._names
+        now = time.monotonic()
+        if known is not None and now - self._checked_at < RECHECK_SECONDS:
+            return known
+        fingerprint = actor_store.names_fingerprint(session)
+        self._checked_at = now
+        if known is not None and known.fingerprint == fingerprint:
+            return known
         spellings = actor_store.spellings(session)
         persons = actor_store.person_ids(session) & set(spellings)
-        known = self._names
-        if known is not None and known.spellings == spellings and known.persons == persons:
-            return known
         surnames = {a: surnames_of(spellings[a]) for a in persons}
-        self._names = _Names(spellings, persons, build_matcher(spellings, persons), surnames)
+        self._names = _Names(fingerprint, spellings, persons,
+                             build_matcher(spellings, persons), surnames)
         return self._names
 
     def _corpus_variants(self, session: Session, names: _Names, actor_ids: list[int],
-                         text: str) -> dict[int, list[str]]:
-        """Per actor, the words of the articles that the matcher links to it alone."""
+                         text: str, last: int) -> dict[int, list[str]]:
+        """Per actor, the words of the articles (up to id ``last``) that the matcher links
+        to it."""
         wanted = set(actor_ids)
         prefixes = {w[:PREFIX] for w in self._name_words(names, actor_ids, text)}
-        last = text_store.last_article_id(session)
         out: dict[int, list[str]] = {}
         for prefix in sorted(prefixes):
             for word in sorted(self._words(session, prefix, last)):

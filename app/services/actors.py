@@ -8,10 +8,11 @@ edit makes stale (mentions, names, aliases) is declared in
 from __future__ import annotations
 
 import builtins
+import contextlib
 import dataclasses
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from rapidfuzz import fuzz
 
@@ -92,6 +93,19 @@ class ActorService:
         self._annotations = annotations
         self.suggestions = SuggestionService(sessions, writer, self)
         self._variants = VariantExpander(sessions)
+
+    @contextlib.contextmanager
+    def _edit(self, label: str) -> Iterator[Transaction]:
+        """One undoable edit; afterwards the search expansion reads the names again."""
+        try:
+            with self._writer.edit(label) as tx:
+                yield tx
+        finally:
+            self.names_changed()
+
+    def names_changed(self) -> None:
+        """Tell the search expansion that actor names or aliases may have changed."""
+        self._variants.forget()
 
     # -- reading ------------------------------------------------------------------------
     def list(self, kind: str = "", text: str = "") -> builtins.list[Actor]:
@@ -179,7 +193,7 @@ class ActorService:
     def create(self, name: str, kind: str = "other", country: str = "", description: str = "",
                external_id: str = "", aliases: Iterable[str] = ()) -> tuple[Actor, Changes]:
         name = clean_actor_name(name)
-        with self._writer.edit(f"create actor '{name}'") as tx:
+        with self._edit(f"create actor '{name}'") as tx:
             actor_id = self.create_in(tx, name, kind, country, description, external_id)
             for alias in aliases:
                 self.ensure_alias_in(tx, actor_id, alias)
@@ -206,7 +220,7 @@ class ActorService:
             values["description"] = description
         if external_id is not None:
             values["external_id"] = clean_external_id(external_id)
-        with self._writer.edit("edit actor") as tx:
+        with self._edit("edit actor") as tx:
             old = self._get(tx.session, actor_id)
             store.update_actor(tx.rec, actor_id, values)
             if "name" in values and values["name"] != old.name:
@@ -216,7 +230,7 @@ class ActorService:
     # -- aliases ------------------------------------------------------------------------
     def add_alias(self, actor_id: int, name: str, language: str = "") -> tuple[Alias, Changes]:
         name = clean_actor_name(name)
-        with self._writer.edit(f"add alias '{name}'") as tx:
+        with self._edit(f"add alias '{name}'") as tx:
             self._get(tx.session, actor_id)
             alias_id = self.ensure_alias_in(tx, actor_id, name, language, exact=True)
             if alias_id is None:
@@ -249,7 +263,7 @@ class ActorService:
     def set_alias(self, alias_id: int, name: str | None = None,
                   language: str | None = None) -> Changes:
         """Correct an alias' spelling or language (its script follows the spelling)."""
-        with self._writer.edit("edit alias") as tx:
+        with self._edit("edit alias") as tx:
             alias = self._alias(alias_id)
             values: dict[str, str] = {}
             if name is not None:
@@ -261,7 +275,7 @@ class ActorService:
         return tx.changes
 
     def remove_alias(self, alias_id: int) -> Changes:
-        with self._writer.edit("remove alias") as tx:
+        with self._edit("remove alias") as tx:
             if not store.delete_alias(tx.rec, alias_id):
                 raise NotFound(f"alias {alias_id} does not exist")
         return tx.changes
@@ -276,7 +290,7 @@ class ActorService:
         """
         if actor_id is None and not new_name.strip():
             raise ValidationError("choose an actor or give a name for a new one")
-        with self._writer.edit("mark as actor") as tx:
+        with self._edit("mark as actor") as tx:
             if actor_id is None:
                 actor_id = self.create_in(tx, new_name, kind)
             mention_id = self.mark_in(tx, article_id, start, end, actor_id)
@@ -291,7 +305,7 @@ class ActorService:
 
     def mark_highlight(self, highlight_id: int, actor_id: int) -> tuple[Mention, Changes]:
         """Mark an existing highlight as naming an actor."""
-        with self._writer.edit("mark as actor") as tx:
+        with self._edit("mark as actor") as tx:
             self._get(tx.session, actor_id)
             mention_id = self._link_in(tx, highlight_id, actor_id)
         return self._mention(mention_id), tx.changes
@@ -317,7 +331,7 @@ class ActorService:
 
     def unmark(self, mention_id: int) -> Changes:
         """Remove a mention (the highlight stays)."""
-        with self._writer.edit("unmark actor") as tx:
+        with self._edit("unmark actor") as tx:
             if not store.delete_mention(tx.rec, mention_id):
                 raise NotFound(f"mention {mention_id} does not exist")
         return tx.changes
@@ -327,7 +341,7 @@ class ActorService:
         """Merge actors into ``target_id``: every alias (and the sources' names), mention,
         party role and rejection moves over; empty fields of the target are filled."""
         sources = [s for s in dict.fromkeys(source_ids) if s != target_id]
-        with self._writer.edit(f"merge {len(sources) + 1} actors") as tx:
+        with self._edit(f"merge {len(sources) + 1} actors") as tx:
             self._get(tx.session, target_id)
             for source in sources:
                 self._merge_one(tx, source, target_id)
@@ -370,7 +384,7 @@ class ActorService:
         impact = self.delete_impact(actor_id)
         if impact.is_party and not force:
             raise ValidationError(impact.describe() + "; confirm to delete anyway")
-        with self._writer.edit(f"delete actor '{impact.name}'") as tx:
+        with self._edit(f"delete actor '{impact.name}'") as tx:
             self.delete_in(tx, actor_id)
         return tx.changes
 

@@ -300,10 +300,13 @@ class SuggestionService:
         """Accept many suggestions in one undo step (only ``actor_id``'s, if given)."""
         chosen = [s for s in suggestions if actor_id is None or s.actor_id == actor_id]
         label = "accept suggestion" if len(chosen) == 1 else f"accept {len(chosen)} suggestions"
-        with self._writer.edit(label) as tx:
-            for s in chosen:
-                self._check_still_there(tx.session, s)
-                self._actors.mark_in(tx, s.article_id, s.start, s.end, s.actor_id)
+        try:
+            with self._writer.edit(label) as tx:
+                for s in chosen:
+                    self._check_still_there(tx.session, s)
+                    self._actors.mark_in(tx, s.article_id, s.start, s.end, s.actor_id)
+        finally:
+            self._actors.names_changed()  # marking adds the new spellings as aliases
         return tx.changes
 
     @staticmethod

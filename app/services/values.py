@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TypeVar
+
+K = TypeVar("K", str, float)
 
 QUALIFIERS = ("exact", "about", "up to", "at least", "range")
 
@@ -58,7 +61,7 @@ class ParsedValue:
         return self.amount is not None
 
 
-def _alternation(pairs: tuple[tuple[object, str], ...]) -> list[tuple[object, re.Pattern[str]]]:
+def _alternation(pairs: tuple[tuple[K, str], ...]) -> list[tuple[K, re.Pattern[str]]]:
     return [(key, re.compile(rf"(?:{pattern})")) for key, pattern in pairs]
 
 
@@ -82,9 +85,9 @@ def _to_number(token: str, german: bool) -> float | None:
         return None
 
 
-def _lookup(table: list[tuple[object, re.Pattern[str]]], text: str) -> tuple[object, int, int]:
+def _lookup(table: list[tuple[str, re.Pattern[str]]], text: str) -> tuple[str | None, int, int]:
     """The key of the earliest match in ``text`` and its span, or (None, -1, -1)."""
-    best: tuple[object, int, int] = (None, -1, -1)
+    best: tuple[str | None, int, int] = (None, -1, -1)
     for key, pattern in table:
         match = pattern.search(text)
         if match and (best[1] < 0 or match.start() < best[1]):
@@ -107,7 +110,7 @@ def _scale_after(rest: str) -> tuple[float, str]:
     word = match.group(1)
     for key, pattern in _SCALE:
         if pattern.fullmatch(word):
-            return float(key), rest[match.end():]  # type: ignore[arg-type]
+            return key, rest[match.end():]
     return 1.0, rest  # pragma: no cover - every alternative belongs to a scale
 
 

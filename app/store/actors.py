@@ -13,7 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, func, select
+from sqlalchemy import ColumnElement, String, Table, func, select
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
@@ -109,6 +110,24 @@ def spellings(session: Session, actor_ids: Iterable[int] | None = None) -> dict[
         if actor_id in out and name not in out[actor_id]:
             out[actor_id].append(name)
     return out
+
+
+_SEP = "\x1f"
+_FINGERPRINT = select(
+    select(func.aggregate_strings(
+        sql_cast(ACTOR.c.id, String) + ":" + ACTOR.c.kind + ":" + ACTOR.c.name, _SEP))
+    .scalar_subquery(),
+    select(func.aggregate_strings(sql_cast(ALIAS.c.actor_id, String) + ":" + ALIAS.c.name,
+                                  _SEP)).scalar_subquery())
+"""Built once: the statement is the same on every call."""
+
+
+def names_fingerprint(session: Session) -> str:
+    """Every actor's id, kind and name and every alias, as one string, in one statement.
+    Callers that cache what they derive from the actors' names compare it to know whether
+    anything changed, in this process or another one."""
+    row = session.execute(_FINGERPRINT).one()
+    return f"{row[0] or ''}{_SEP}{_SEP}{row[1] or ''}"
 
 
 def insert_actor(rec: Recorder, name: str, kind: str, country: str, description: str,

@@ -61,8 +61,12 @@ def texts_containing(session: Session, needles: Iterable[str], after_id: int = 0
         last = int(rows[-1][0])
 
 
+_LAST_ARTICLE = select(func.coalesce(func.max(A.c.id), 0))
+
+
 def last_article_id(session: Session) -> int:
-    return int(session.scalar(select(func.coalesce(func.max(A.c.id), 0))) or 0)
+    """The highest article id (0 without articles): grows with every import."""
+    return int(session.scalar(_LAST_ARTICLE) or 0)
 
 
 def marked_spans(session: Session, ids: list[int]) -> dict[int, list[tuple[int, int]]]:
