@@ -6,8 +6,10 @@ Japanese (cp932, ``｣15.8m``). Latin-script text has a telling shape, though: i
 non-ASCII bytes are accented letters, quotes or currency signs standing *alone*
 between ASCII letters and spaces (``f\\xfcr``, ``\\xa315``), whereas Cyrillic, Greek
 and CJK encodings put non-ASCII bytes in runs (whole words, two-byte characters).
-Such files are read as cp1252 / ISO-8859-1 / ISO-8859-15 (or cp1254 when the text
-is Turkish), and never handed to the guesser.
+Such files are read as cp1252 / ISO-8859-1 / ISO-8859-15, or as cp1250 / ISO-8859-2
+/ cp1254 when the letters inside words are plausible only that way (Czech ``hovořil``
+reads ``hovoøil`` in cp1252; Turkish must also be Turkish to the language detector),
+and are never handed to the statistical guesser.
 """
 
 from __future__ import annotations
@@ -28,14 +30,26 @@ _HIGH_RUN = re.compile(rb"[\x80-\xff]+")
 _C1 = re.compile(rb"[\x80-\x9f]")
 _CP1252_HOLES = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 """Bytes cp1252 leaves undefined; a file with them is read as ISO-8859-1."""
-_TURKISH_BYTES = re.compile(rb"[\xd0\xdd\xde\xf0\xfd\xfe]")
-"""Where cp1254 (Turkish) differs from cp1252: ğ Ğ İ ı Ş ş instead of ð Ð Ý ý Þ þ."""
+
+_INSIDE_WORD = re.compile(r"(?<=[A-Za-z])[^\x00-\x7f](?=[A-Za-z])")
+_RARE_INSIDE_WORDS = {
+    # Italian writes ì ù ò at word ends (città, più, però); inside words they are
+    # Czech ě ů ň read as cp1252, as ø is Czech ř (Danish/Norwegian ø is outweighed
+    # by their å, which cp1250 reads as the rare ĺ).
+    "western": frozenset("ìùòøðþ"),
+    # French à, Danish å and Romanian ă/ţ read as cp1250; rare inside Czech/Polish words.
+    "cp1250": frozenset("ŕĺăţđ"),
+    "iso8859-2": frozenset("ŕĺăţđ"),
+    "cp1254": frozenset(),
+}
 
 _LABELS = {
     "cp1252": "Windows-1252",
     "latin-1": "ISO-8859-1 (Latin-1)",
     "iso8859-15": "ISO-8859-15 (Latin-9)",
     "cp1254": "Windows-1254 (Turkish)",
+    "cp1250": "Windows-1250 (Central European)",
+    "iso8859-2": "ISO-8859-2 (Latin-2)",
 }
 
 
@@ -64,18 +78,50 @@ def high_bytes(data: bytes) -> HighBytes:
 
 
 def latin_codec(data: bytes) -> str:
-    """The Western code page that fits ``data``'s bytes (and language, for Turkish).
+    """The code page that fits Latin-shaped ``data``: Western unless the text says otherwise.
 
     Bytes 0x80-0x9F are C1 controls in ISO-8859-1, so their presence means cp1252
     (quotes, dashes, €). Without them cp1252 and ISO-8859-1 agree, except that a byte
     0xA4 is "¤" there and "€" in ISO-8859-15 (Latin-9), the likelier meaning in news.
+    Czech, Polish or Turkish text is read as cp1250, ISO-8859-2 or cp1254 when the
+    letters inside its words are plausible only that way (and, for cp1254, the text
+    is Turkish to the language detector). The result always decodes ``data``.
     """
     sample = data[:SCAN_BYTES]
-    if _TURKISH_BYTES.search(sample) and _is_turkish(sample):
-        return "cp1254"
-    if _C1.search(sample):
-        return "latin-1" if _CP1252_HOLES.search(sample) else "cp1252"
-    return "iso8859-15" if b"\xa4" in sample else "latin-1"
+    if _C1.search(sample):  # the Windows code pages use 0x80-0x9F, the ISO ones do not
+        western = "latin-1" if _CP1252_HOLES.search(sample) else "cp1252"
+        others = ("cp1250", "iso8859-2", "cp1254")
+    else:
+        western = "iso8859-15" if b"\xa4" in sample else "latin-1"
+        others = ("iso8859-2", "cp1250", "cp1254")
+    scores = {codec: _implausible(sample.decode(codec, errors="replace"), codec)
+              for codec in (western, *others)}
+    best = min(scores, key=lambda codec: (scores[codec], codec != western))
+    if best == western or scores[western] < 2 or scores[best] * 2 >= scores[western]:
+        return western
+    if not _decodes(data, best) or (best == "cp1254" and not _is_turkish(sample)):
+        return western
+    return best
+
+
+def _implausible(text: str, codec: str) -> int:
+    """Non-ASCII characters inside words that no language of ``codec`` writes there."""
+    rare = _RARE_INSIDE_WORDS["western" if codec not in _RARE_INSIDE_WORDS else codec]
+    count = 0
+    for match in _INSIDE_WORD.finditer(text):
+        ch = match.group()
+        if not ch.isalpha() or ch in rare:
+            count += 1
+    return count
+
+
+def _decodes(data: bytes, codec: str) -> bool:
+    """True if every byte of ``data`` is defined in ``codec``."""
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _is_turkish(sample: bytes) -> bool:

@@ -168,3 +168,34 @@ def test_decode_reads_turkish_cp1254_by_language() -> None:
     text = ("Kazakistan Cumhurbaşkanı Tokayev, ABD Başkanı Trump ile görüştü. "
             "İki lider, bölgesel işbirliği ve enerji projelerini değerlendirdi.")
     assert decode_text(text.encode("cp1254")).text == text
+
+
+CZECH = ("Prezident Kazachstánu Tokajev hovořil s americkým prezidentem o spolupráci. Obě "
+         "strany se shodly, že je třeba zvýšit investice do těžby kritických surovin.")
+POLISH = ("Prezydent Kazachstanu Tokajew rozmawiał z prezydentem USA. Rozmowa dotyczyła "
+          "współpracy gospodarczej i bezpieczeństwa. Strony zgodziły się, że należy "
+          "zwiększyć inwestycje. Świątynia, źródło, ściana.")
+LATIN_TEXTS = {
+    "it": "Il presidente è arrivato in città. Più tardi però ha detto che così non può "
+          "continuare, perché la sicurezza è importante. Università, libertà, società.",
+    "pt": "O presidente do Cazaquistão falou sobre cooperação econômica, informações e "
+          "exportações. As negociações não são fáceis. Ações, nações, mãos.",
+    "no": "Presidenten møtte sin amerikanske kollega. Både økonomi og sikkerhet ble "
+          "diskutert, og også handel. Før møtet sa han at forholdet er godt. Være, får.",
+    "fr": "Le président a rencontré son homologue américain à Washington. Très bien, après "
+          "tout, où être? Les matières premières critiques et la sécurité régionale.",
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [(CZECH, "cp1250"), (CZECH, "iso8859_2"), (POLISH, "cp1250"), (POLISH, "iso8859_2"),
+     *((text, "latin-1") for text in LATIN_TEXTS.values())],
+    ids=["cs-cp1250", "cs-iso2", "pl-cp1250", "pl-iso2", *LATIN_TEXTS],
+)
+def test_decode_tells_central_european_from_western_by_letters_in_words(
+    text: str, encoding: str
+) -> None:
+    """Czech/Polish read as cp1252 put ø ì ³ ¿ inside words; Italian, Portuguese,
+    Norwegian and French read as cp1250 put ŕ ĺ there: the plausible reading wins."""
+    assert decode_text(text.encode(encoding)).text == text
