@@ -48,7 +48,8 @@ _NAME_PARTICLES = frozenset({"und", "and", "&", "von", "van", "der", "de", "den"
                              "di", "da", "du", "al", "bin", "el", "in", "aus", "|", "/", "-",
                              "–", "uhr", "mit", "with", "for", "für"})
 _CREDIT = re.compile(r"^(?:fotos?|bild(?:er)?|photos?|images?|quelle|source|credits?|"
-                     r"grafik|video)\s*:", re.IGNORECASE)
+                     r"grafik)\s*:", re.IGNORECASE)
+"""Picture credits; not ``Video:``, which opens many headlines."""
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)\s|copyright\s*(?:©|\(c\)|\d))", re.IGNORECASE)
 _READING_TIME = re.compile(
     r"^(?:(?:lesezeit|reading\s+time)\b.*|\d+\s*(?:min\.?|minuten?|minutes?)"
@@ -61,8 +62,13 @@ _TEMPERATURE = re.compile(r"^[-+−–]?\s?\d{1,2}(?:[.,]\d)?\s*°?\s*[CF]$")
 _BREADCRUMB = re.compile(r"^[^>›»]{1,30}(?:\s[>›»]\s[^>›»]{1,30}){1,6}$")
 """``Home > Politik > Ausland``; not ``|`` or ``/``, which headlines use too."""
 _SECTION = re.compile(r"^[\w&'’-]{1,30}$")
-_MONTHISH = re.compile(r"\d|\b(?:jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|"
-                       r"dez|dec)", re.IGNORECASE)
+_MONTHISH = re.compile(
+    r"\d|\b(?:jan(?:uar|uary)?|jänner|feb(?:ruar|ruary)?|märz|mär|mar(?:ch)?|apr(?:il)?|mai|"
+    r"may|jun[ie]?|jul[iy]?|aug(?:ust)?|sept?(?:ember)?|okt(?:ober)?|oct(?:ober)?|"
+    r"nov(?:ember)?|dez(?:ember)?|dec(?:ember)?)\b",
+    re.IGNORECASE,
+)
+"""A date or time in a stamp's rest ("am 6. November", "Mai 2025"), not "Mayor"."""
 
 
 def _core(line: str) -> str:
