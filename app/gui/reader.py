@@ -43,7 +43,7 @@ from PySide6.QtWidgets import QTextEdit, QToolTip, QWidget
 
 from app.core.changes import Changes
 from app.core.errors import NotFound
-from app.core.records import Highlight, HighlightSpan, Tag
+from app.core.records import ArticleSummary, Highlight, HighlightSpan, Tag
 from app.gui.colours import DEFAULT_COLOUR, palette_colour, valid_colour
 from app.gui.controller import NotebookController
 from app.gui.highlighter import IS_EVIDENCE, IS_MENTION, HighlightRenderer, Mark
@@ -176,6 +176,7 @@ class ReaderView(QTextEdit):
         self._controller = controller
         self._article_id = 0
         self._title = ""
+        self.summary: ArticleSummary | None = None
         self._text = ""
         self._positions = TextPositions("")
         self._colours: dict[int, QColor] = {}
@@ -231,6 +232,7 @@ class ReaderView(QTextEdit):
         spans = nb.annotations.spans_for(article_id)
         self._article_id = article_id
         self._title = article.title
+        self.summary = article.summary
         self._load_overlays()
         self._show_text(article.text, spans)
 
@@ -238,6 +240,7 @@ class ReaderView(QTextEdit):
         """Show nothing (the article was deleted or the pane emptied)."""
         self._article_id = 0
         self._title = ""
+        self.summary = None
         self._mentions, self._evidence = {}, {}
         self._show_text("", [])
 
@@ -482,27 +485,30 @@ class ReaderView(QTextEdit):
         return (start, end) if end > start else None
 
     def select_span(self, start: int, end: int) -> None:
-        """Select the code-point span ``[start, end)`` and scroll it into view."""
+        """Select the code-point span ``[start, end)`` and centre it in the view (a hit or
+        passage opened from search or the inspector never sits at the pane's edge)."""
         qs, qe = self._positions.span_to_qt(start, end)
         cursor = self.textCursor()
         cursor.setPosition(qs)
         cursor.setPosition(qe, QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
-        self._scroll_to_qt(qs, qe)
+        self._scroll_to_qt(qs, qe, centre=True)
 
     def scroll_to_span(self, start: int, end: int) -> None:
         """Scroll so the code-point span sits in the upper third of the view."""
         self._scroll_to_qt(*self._positions.span_to_qt(start, end))
 
-    def _scroll_to_qt(self, start: int, end: int) -> None:
+    def _scroll_to_qt(self, start: int, end: int, *, centre: bool = False) -> None:
         rects = self.span_rects(start, max(end, start + 1))
         if not rects:
             return
         bar = self.verticalScrollBar()
-        top = rects[0].top()
-        visible_top = bar.value()
-        if top < visible_top or rects[-1].bottom() > visible_top + self.viewport().height():
-            bar.setValue(int(top - self.viewport().height() / 3))
+        top, bottom = rects[0].top(), rects[-1].bottom()
+        height = self.viewport().height()
+        if centre:
+            bar.setValue(int(top - max(0.0, height - (bottom - top)) / 2))
+        elif top < bar.value() or bottom > bar.value() + height:
+            bar.setValue(int(top - height / 3))
 
     def highlight_ids_at(self, cp: int) -> list[int]:
         """Ids of highlights covering code point ``cp``, innermost (shortest) first."""

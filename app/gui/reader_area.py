@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.core.changes import Changes
 from app.core.errors import NotFound
+from app.core.records import ArticleSummary
 from app.gui.controller import NotebookController
 from app.gui.elided import ElidedLabel
 from app.gui.notes_view import note_service
@@ -102,8 +103,15 @@ def map_scroll(value: float, points: Sequence[tuple[float, float]]) -> float:
     return y0 + (min(max(value, x0), x1) - x0) * (y1 - y0) / (x1 - x0)
 
 
+def source_line(summary: ArticleSummary) -> str:
+    """The line under a reader's title: outlet · date · language · where it came from."""
+    where = summary.url or summary.original_name
+    parts = [summary.outlet, summary.published or "undated", summary.language or "?", where]
+    return " · ".join(p for p in parts if p)
+
+
 class ReaderPane(QFrame):
-    """A reader with a title line and a close button."""
+    """A reader under a header: the title, outlet, date, language and source, a close button."""
 
     closeRequested = Signal()
 
@@ -113,15 +121,24 @@ class ReaderPane(QFrame):
         self.setMinimumWidth(MIN_READER_WIDTH)
         # A long title must not set the pane's minimum width (the splitter would skew).
         self.title = ElidedLabel("", self)
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.source = ElidedLabel("", self)
+        self.source.setEnabled(False)  # drawn in the palette's quieter text colour
         close = QToolButton(self)
         close.setText("\u00d7")
         close.setToolTip("Close this reader")
         close.setAutoRaise(True)
         close.clicked.connect(self.closeRequested)
+        lines = QVBoxLayout()
+        lines.setSpacing(0)
+        lines.addWidget(self.title)
+        lines.addWidget(self.source)
         header = QHBoxLayout()
         header.setContentsMargins(6, 2, 2, 2)
-        header.addWidget(self.title, 1)
-        header.addWidget(close)
+        header.addLayout(lines, 1)
+        header.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -130,6 +147,11 @@ class ReaderPane(QFrame):
 
     def set_title(self, title: str) -> None:
         self.title.setText(title or "(untitled)")
+
+    def set_summary(self, summary: ArticleSummary) -> None:
+        """Show the article's title and source line."""
+        self.set_title(summary.title)
+        self.source.setText(source_line(summary))
 
 
 class FindBar(QWidget):
@@ -286,7 +308,8 @@ class ReaderArea(QWidget):
             log.info("article %s is gone", article_id)
             QMessageBox.information(self, "Dossier", "This article no longer exists.")
             return False
-        pane.set_title(pane.view.title)
+        if pane.view.summary is not None:
+            pane.set_summary(pane.view.summary)
         return True
 
     def _add_pane(self) -> ReaderPane:
@@ -565,7 +588,7 @@ class ReaderArea(QWidget):
         except NotFound:
             return
         if summaries:
-            pane.set_title(summaries[0].title)
+            pane.set_summary(summaries[0])
 
     # -- layout state ---------------------------------------------------------------
 
