@@ -48,12 +48,16 @@ class BadNotebookFile(ValidationError):
 
 
 # -- writing -------------------------------------------------------------------------------
-def _plain(value: Value) -> int | float | str | None:
-    return value.isoformat() if isinstance(value, dt.datetime) else value
+def _iso(value: object) -> str:
+    """Date-times as ISO 8601 text; anything else JSON cannot hold is a bug upstream."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"{value!r} cannot be written to a notebook file")
 
 
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+# one encoder: json's C fast path, date-times through ``default`` only when met
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, default=_iso)
+_dumps = _ENCODER.encode
 
 
 def write_notebook(handle: IO[str], header: Mapping[str, object],
@@ -68,8 +72,7 @@ def write_notebook(handle: IO[str], header: Mapping[str, object],
         handle.write(f'{"," if number else ""}\n{_dumps(name)}: [')
         count = 0
         for row in rows:
-            plain = {k: _plain(v) for k, v in row.items()}
-            handle.write(f'{"," if count else ""}\n{_dumps(plain)}')
+            handle.write(f'{"," if count else ""}\n{_dumps(row)}')
             count += 1
         handle.write("\n]" if count else "]")
         counts[name] = count
@@ -170,27 +173,46 @@ def _schema_hint(found: str, expected: str) -> str:
 
 
 def _rows(spec: TableSpec, rows: object) -> list[Row]:
+    """The rows of one table, checked, with their values converted in place."""
     if not isinstance(rows, list):
         raise ValidationError(f"table {spec.name!r} is not a list of rows")
     names = set(spec.column_names)
-    out = []
+    plan = _plan(spec)
     for number, raw in enumerate(rows, start=1):
-        where = f"table {spec.name!r}, row {number}"
-        if not isinstance(raw, dict):
-            raise ValidationError(f"{where} is not an object")
-        extra = sorted(set(raw) - names)
-        if extra:
-            raise ValidationError(f"{where} has an unknown field {extra[0]!r}")
-        row: Row = {}
-        for column in spec.columns:
-            if column.name not in raw:
-                raise ValidationError(f"{where} lacks the field {column.name!r}")
+        if not isinstance(raw, dict) or raw.keys() != names:
+            _refuse_fields(spec, number, raw)
+        for column, ready in plan:
+            value = raw[column.name]
+            if type(value) in ready:
+                continue  # already what the database stores: nothing to convert or check
             try:
-                row[column.name] = convert_value(column, raw[column.name])
+                raw[column.name] = convert_value(column, value)
             except ValidationError as exc:
-                raise ValidationError(f"{where}, field {column.name!r}: {exc}") from None
-        out.append(row)
+                raise ValidationError(f"table {spec.name!r}, row {number}, field "
+                                      f"{column.name!r}: {exc}") from None
+    return rows
+
+
+def _plan(spec: TableSpec) -> list[tuple[ColumnSpec, tuple[type, ...]]]:
+    """Per column the JSON types taken as they are; other values (date-times, checked
+    texts, floats, wrong types) go through :func:`convert_value`."""
+    plain: dict[str, tuple[type, ...]] = {"integer": (int,), "text": (str,)}
+    out = []
+    for column in spec.columns:
+        ready = plain.get(column.type, ()) if not column.content else ()
+        out.append((column, (*ready, type(None)) if column.nullable else ready))
     return out
+
+
+def _refuse_fields(spec: TableSpec, number: int, raw: object) -> None:
+    where = f"table {spec.name!r}, row {number}"
+    if not isinstance(raw, dict):
+        raise ValidationError(f"{where} is not an object")
+    extra = sorted(set(raw) - set(spec.column_names))
+    if extra:
+        raise ValidationError(f"{where} has an unknown field {extra[0]!r}")
+    missing = next(c for c in spec.column_names if c not in raw)
+    raise ValidationError(f"{where} lacks the field {missing!r}")
 
 
 def convert_value(column: ColumnSpec, value: object) -> Value:

@@ -11,7 +11,6 @@ also how a notebook moves from SQLite to another database.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import functools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -227,13 +226,9 @@ def read_rows(session: Session, spec: TableSpec, batch: int = BATCH) -> Iterator
              .order_by(*(table.c[k] for k in spec.primary_key))
              .execution_options(yield_per=batch))
     for row in session.execute(query).mappings():
-        yield {c.name: _value(row[c.name]) for c in spec.columns}
-
-
-def _value(value: object) -> int | float | str | dt.datetime | None:
-    if value is None or isinstance(value, (int, float, str, dt.datetime)):
-        return value
-    raise TypeError(f"unexpected stored value {value!r}")
+        # the column types guarantee the value types of ``Row`` (int, float, str,
+        # datetime, None); a per-value check cost a third of the export's time
+        yield dict(row)
 
 
 def count_rows(session: Session) -> dict[str, int]:
