@@ -176,8 +176,9 @@ class LibraryModel(QAbstractTableModel):
             if column == HIGHLIGHTS_COLUMN:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return summary.original_name or summary.url or summary.title
+        if role == Qt.ItemDataRole.ToolTipRole:  # the whole title, then where it came from
+            source = summary.url or summary.original_name
+            return f"{summary.title}\n{source}" if source else summary.title
         value = getattr(summary, COLUMNS[column][2])
         if column == HIGHLIGHTS_COLUMN:
             return value if value else ""
@@ -288,6 +289,7 @@ class LibraryPanel(QWidget):
         self.text_edit.textChanged.connect(self._debounce.start)
         self.outlet_box = self._combo("Outlet")
         self.language_box = self._combo("Language")
+        self.language_box.setMinimumContentsLength(len("All languages"))  # never clipped
         self.tag_box = self._combo("Tag")
         self.date_from_edit = self._date_edit("From date")
         self.date_to_edit = self._date_edit("To date")
@@ -344,13 +346,17 @@ class LibraryPanel(QWidget):
         row1 = QHBoxLayout()
         row1.addWidget(self.text_edit, 1)
         row1.addWidget(self.tag_box)
-        row2 = QHBoxLayout()
-        for widget in (self.outlet_box, self.language_box, self.date_from_edit, self.date_to_edit):
-            row2.addWidget(widget)
+        row2 = QHBoxLayout()  # two short rows keep the dock narrow on a laptop
+        row2.addWidget(self.outlet_box, 1)
+        row2.addWidget(self.language_box, 1)
+        row3 = QHBoxLayout()
+        row3.addWidget(self.date_from_edit)
+        row3.addWidget(self.date_to_edit)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(row1)
         layout.addLayout(row2)
+        layout.addLayout(row3)
         layout.addWidget(self.table, 1)
 
     def sizeHint(self) -> QSize:

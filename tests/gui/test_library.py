@@ -169,3 +169,24 @@ def test_enter_opens_article_when_row_current(qtbot, big_controller):
         QTest.keyClick(panel.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert plain.args == [3, False]
     assert ctrl.args == [3, True]
+
+
+def test_title_tooltip_shows_the_whole_title_then_the_source(qtbot, big_controller):
+    """Hovering a row shows its full title (and the file it came from), not only the file."""
+    panel = LibraryPanel(big_controller)
+    qtbot.addWidget(panel)
+    index = panel.model.index(0, 0)
+    tip = panel.model.data(index, Qt.ItemDataRole.ToolTipRole)
+    assert tip.splitlines() == ["Article 000001", "a1.txt"]
+
+
+def test_all_languages_filter_is_not_clipped(qtbot, big_controller):
+    """The language box is wide enough for its "All languages" entry."""
+    panel = LibraryPanel(big_controller)
+    qtbot.addWidget(panel)
+    panel.resize(260, 500)
+    panel.show()
+    qtbot.waitExposed(panel)
+    box = panel.language_box
+    needed = box.fontMetrics().horizontalAdvance("All languages")
+    assert box.currentText() == "All languages" and box.width() >= needed
