@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QColor, QDropEvent, QIcon, QPixmap
+from PySide6.QtGui import QColor, QDropEvent, QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QColorDialog,
@@ -111,8 +111,17 @@ class TagManagerDialog(QDialog):
         self._build_widgets()
         self._build_layout()
         controller.changed.connect(self._on_changed)
+        self._build_shortcuts()
         self.reload()
         self.resize(760, 480)
+
+    def _build_shortcuts(self) -> None:
+        """Undo/redo work while this window has focus (the main window's shortcuts do not
+        reach a separate top-level window)."""
+        for keys, slot in (("Ctrl+Z", self._controller.undo),
+                           ("Ctrl+Shift+Z", self._controller.redo)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(slot)
 
     def _build_widgets(self) -> None:
         self.tree = TagTree(self)

@@ -160,3 +160,18 @@ def test_rename_key_starts_editing(dialog, tagged, qtbot) -> None:
     dialog.tree.setFocus()
     qtbot.keyClick(dialog.tree, Qt.Key.Key_F2)
     assert dialog.tree.state() == dialog.tree.State.EditingState
+
+
+def test_ctrl_z_in_the_tag_manager_undoes_the_last_edit(dialog, tagged, qtbot, notebook,
+                                                        controller) -> None:
+    """Ctrl+Z typed in the tag manager window undoes a rename made there; Ctrl+Shift+Z redoes."""
+    politics = tagged["Politics"]
+    controller.edit(lambda: notebook.tags.rename(politics.id, "Politik"))
+    dialog.activateWindow()
+    dialog.tree.setFocus()
+    qtbot.keyClick(dialog.tree, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert notebook.tags.get(politics.id).name == "Politics"
+    assert dialog.item_for(politics.id).text(0) == "Politics"
+    qtbot.keyClick(dialog.tree, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert notebook.tags.get(politics.id).name == "Politik"
