@@ -16,6 +16,7 @@ from types import FrameType
 
 from app.cli import actors as actors_cli
 from app.cli import notes as notes_cli
+from app.cli import query_args
 from app.cli import render
 from app.cli.progress import TerminalProgress
 from app.core.errors import (
@@ -190,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("search", cmd_search, 'search: words, "phrases", AND/OR/NOT, Flücht*, '
             "Tokajew~, title: source: lang: tag: actor: date:2025-11..2026-01")
     p.add_argument("query", nargs="+")
+    query_args.read_dash_words(p)  # "search -Tokajew" is NOT Tokajew, not an option
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--offset", type=int, default=0)
     p.add_argument("--json", action="store_true", help="print JSON")
