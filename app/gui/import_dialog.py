@@ -166,11 +166,8 @@ class ImportDialog(QDialog):
 
     def detail_rows(self) -> list[tuple[str, str]]:
         """(file, result) rows of the summary list, for tests and accessibility."""
-        count = self.details.topLevelItemCount()
-        return [
-            (self.details.topLevelItem(i).toolTip(0), self.details.topLevelItem(i).text(1))
-            for i in range(count)
-        ]
+        items = (self.details.topLevelItem(i) for i in range(self.details.topLevelItemCount()))
+        return [(item.toolTip(0), item.text(1)) for item in items if item is not None]
 
 
 def summary_text(report: Any) -> str:
