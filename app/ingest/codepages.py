@@ -28,8 +28,10 @@ SCAN_BYTES = 256 * 1024
 
 _HIGH_RUN = re.compile(rb"[\x80-\xff]+")
 _C1 = re.compile(rb"[\x80-\x9f]")
-_CP1252_HOLES = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
-"""Bytes cp1252 leaves undefined; a file with them is read as ISO-8859-1."""
+_CP1252_HOLES = b"\x81\x8d\x8f\x90\x9d"
+_WINDOWS_1252 = {byte: bytes([byte]).decode("cp1252") for byte in range(0x80, 0xA0)
+                 if byte not in _CP1252_HOLES}
+"""cp1252 as browsers read it (WHATWG): the five undefined bytes stay C1 controls."""
 
 _INSIDE_WORD = re.compile(r"(?<=[A-Za-z])[^\x00-\x7f](?=[A-Za-z])")
 _RARE_INSIDE_WORDS = {
@@ -88,8 +90,8 @@ def latin_codec(data: bytes) -> str:
     is Turkish to the language detector). The result always decodes ``data``.
     """
     sample = data[:SCAN_BYTES]
-    if _C1.search(sample):  # the Windows code pages use 0x80-0x9F, the ISO ones do not
-        western = "latin-1" if _CP1252_HOLES.search(sample) else "cp1252"
+    if _C1.search(data):  # the Windows code pages use 0x80-0x9F, the ISO ones do not
+        western = "cp1252"
         others = ("cp1250", "iso8859-2", "cp1254")
     else:
         western = "iso8859-15" if b"\xa4" in sample else "latin-1"
@@ -113,6 +115,16 @@ def _implausible(text: str, codec: str) -> int:
         if not ch.isalpha() or ch in rare:
             count += 1
     return count
+
+
+def decode_as(data: bytes, codec: str) -> str:
+    """``data`` in ``codec``; cp1252 as browsers read it, never failing on its 5 holes."""
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        if codec != "cp1252":
+            raise
+    return data.decode("latin-1").translate(_WINDOWS_1252)
 
 
 def _decodes(data: bytes, codec: str) -> bool:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from charset_normalizer import from_bytes
 
 from app.core.errors import IngestError
-from app.ingest.codepages import assumed_note, high_bytes, latin_codec
+from app.ingest.codepages import assumed_note, decode_as, high_bytes, latin_codec
 
 log = logging.getLogger(__name__)
 
@@ -206,7 +206,7 @@ def _western(data: bytes) -> Decoded | None:
     if not (stats.is_latin_shaped or stats.is_thin):
         return None
     codec = latin_codec(data)
-    text = data.decode(codec)
+    text = decode_as(data, codec)
     if not looks_like_text(text):
         return None
     return Decoded(text, codec, assumed_note(codec, text, stats) if stats.is_thin else "")

@@ -199,3 +199,11 @@ def test_decode_tells_central_european_from_western_by_letters_in_words(
     """Czech/Polish read as cp1252 put ø ì ³ ¿ inside words; Italian, Portuguese,
     Norwegian and French read as cp1250 put ŕ ĺ there: the plausible reading wins."""
     assert decode_text(text.encode(encoding)).text == text
+
+
+def test_decode_keeps_cp1252_quotes_when_an_undefined_byte_comes_late() -> None:
+    """A byte cp1252 leaves undefined (beyond the sampled start) does not turn the whole
+    file into Latin-1: quotes stay quotes, the odd byte stays a C1 control (as browsers)."""
+    data = "Eine Zeile mit Wörtern und „Zitaten“. ".encode("cp1252") * 8000 + b"x\x81y"
+    text = decode_text(data).text
+    assert text.startswith("Eine Zeile mit Wörtern und „Zitaten“.") and text.endswith("x\x81y")
