@@ -39,6 +39,7 @@ from app.core.records import IndexStatus
 from app.gui.about import APP_NAME, make_about_box
 from app.gui.actors_view import mount_actor_views
 from app.gui.controller import NotebookController
+from app.gui.help import HelpDialog
 from app.gui.import_dialog import ImportDialog
 from app.gui.inspector import InspectorPanel
 from app.gui.library import LibraryPanel
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
         self.import_dialogs: list[ImportDialog] = []
         self.menu_actions: dict[str, QAction] = {}
         self._menus: dict[str, QMenu] = {}
+        self.help_dialog: HelpDialog | None = None
         self.setObjectName("MainWindow")
         self.setAcceptDrops(True)
         self._fit_to_screen(1400, 900)
@@ -266,6 +268,9 @@ class MainWindow(QMainWindow):
         self.add_action(
             "focus_search", "Go to &Search Results", self.focus_search_results, "Ctrl+4"
         )
+        self.add_action("help_first_steps", "&First Steps", self.show_first_steps, "F1")
+        self.add_action("help_shortcuts", "&Keyboard Shortcuts", self.show_shortcuts)
+        self.add_action("help_search", "&Search Syntax", self.show_search_help)
         self.add_action("about", f"&About {APP_NAME}", self.show_about)
 
     def _build_menus(self) -> None:
@@ -306,7 +311,8 @@ class MainWindow(QMainWindow):
             ],
         )
         self._menus["help"] = bar.addMenu("&Help")
-        self._menus["help"].addAction(a["about"])
+        self._add_groups(self._menus["help"],
+                         [["help_first_steps", "help_shortcuts", "help_search"], ["about"]])
 
     def _add_groups(self, menu: QMenu, groups: list[list[str]]) -> None:
         for number, names in enumerate(groups):
@@ -584,6 +590,22 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         """Help > About."""
         make_about_box(self).exec()
+
+    def show_first_steps(self) -> None:
+        self.show_help("first-steps")
+
+    def show_shortcuts(self) -> None:
+        self.show_help("shortcuts")
+
+    def show_search_help(self) -> None:
+        self.show_help("search")
+
+    def show_help(self, page: str) -> HelpDialog:
+        """Help > First Steps / Keyboard Shortcuts / Search Syntax (one dialog, kept)."""
+        if self.help_dialog is None:
+            self.help_dialog = HelpDialog(self.actions(), self)
+        self.help_dialog.show_page(page)
+        return self.help_dialog
 
     # --- state of actions and status ------------------------------------------------------
     def _on_changed(self, changes: Changes) -> None:
