@@ -62,13 +62,18 @@ class IngestFailure:
 
 
 _SPACES = re.compile(r"\s+")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def clean_field(value: object) -> str:
-    """Collapse whitespace of a metadata value and apply NFC; ``None`` gives ``""``."""
+    """Collapse whitespace of a metadata value and apply NFC; ``None`` gives ``""``.
+
+    Lone surrogates (from a file name or a library's decoding) become U+FFFD: the
+    database cannot store them, and one such value used to abort a whole import.
+    """
     if value is None:
         return ""
-    text = _SPACES.sub(" ", str(value)).strip()
+    text = _SURROGATES.sub("\ufffd", _SPACES.sub(" ", str(value)).strip())
     return unicodedata.normalize("NFC", text.replace("\x00", ""))
 
 

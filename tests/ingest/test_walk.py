@@ -127,3 +127,13 @@ def test_walk_skips_hidden_entries_without_report(tmp_path: Path) -> None:
     (tmp_path / ".DS_Store").write_bytes(b"\x00")
     (tmp_path / "a.txt").write_text(ENGLISH)
     assert walk_folder(tmp_path) == ([tmp_path / "a.txt"], [])
+
+
+def test_metadata_never_keeps_lone_surrogates() -> None:
+    """A metadata value holding a lone surrogate is stored with U+FFFD instead (the
+    database refuses surrogates, which once aborted a whole import)."""
+    from app.ingest.article import build_article
+
+    article = build_article(source="s", name="n.txt", text=ENGLISH,
+                            title="Caf\udce9 talks", author="Erika\ud800")
+    assert (article.title, article.author) == ("Caf\ufffd talks", "Erika\ufffd")
