@@ -90,7 +90,7 @@ class _Expansion:
         return either.matcher(searcher, context)
 
 
-class PrefixWord(_Expansion, wq.Prefix):
+class PrefixWord(_Expansion, wq.Prefix):  # type: ignore[misc]
     """Every index word that starts with ``text`` (a folded prefix)."""
 
     def _expand(self, ixreader: IndexReader) -> list[bytes]:
@@ -102,7 +102,7 @@ class PrefixWord(_Expansion, wq.Prefix):
         return found
 
 
-class FuzzyWord(_Expansion, wq.FuzzyTerm):
+class FuzzyWord(_Expansion, wq.FuzzyTerm):  # type: ignore[misc]
     """Every index word within ``maxdist`` edits of ``text`` sharing its first
     ``prefixlength`` letters.
 
@@ -135,4 +135,4 @@ def pattern_word(
     else:
         query = PrefixWord(fieldname, text, boost=boost)
     query.typed, query.where = typed, where
-    return query  # type: ignore[return-value]
+    return query

@@ -91,7 +91,7 @@ class _Builder:
         if node.op == "or":
             return children[0] if len(children) == 1 else wq.Or(children)
         positive = [c for c in children if not _is_negation(c)]
-        negative = [c.query for c in children if _is_negation(c)]  # type: ignore[attr-defined]
+        negative = [c.query for c in children if _is_negation(c)]
         if not negative:
             return positive[0] if len(positive) == 1 else wq.And(positive)
         base = (

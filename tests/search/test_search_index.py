@@ -114,6 +114,14 @@ def test_search_matches_only_exact_forms_when_phrase_has_equals_sign(empty_index
     assert ids(empty_index, "Abkommen") == {2}
 
 
+def test_search_marks_inflected_phrase_words_when_phrase_is_stemmed(empty_index):
+    """Hit spans mark the inflected words a stemmed phrase matched."""
+    text = "Der Abbau kritischen Mineralien in Zentralasien."
+    empty_index.write([IndexDoc(1, 1, "", text, "de", "", "")])
+    hit = empty_index.search('"kritischer Mineralien"', text_of=lambda _a: text).hits[0]
+    assert [text[s:e] for s, e in hit.hit_spans] == ["kritischen", "Mineralien"]
+
+
 def test_search_matches_title_phrase_in_any_inflection(index):
     """title:"..." is stemmed too; title:="..." is exact."""
     assert ids(index, 'title:"Boeing deals"') == {2}
