@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.core.ids import ActorId, AgreementId, ArticleId, HighlightId
+
 ACTOR_KINDS = ("person", "state", "government body", "company", "international organisation",
                "NGO", "party", "other")
 AGREEMENT_TYPES = ("treaty", "MoU", "framework", "contract", "purchase", "investment",
@@ -26,7 +28,7 @@ class Alias:
     """Another spelling of an actor's name, with its language and ISO 15924 script."""
 
     id: int
-    actor_id: int
+    actor_id: ActorId
     name: str
     language: str
     script: str
@@ -36,7 +38,7 @@ class Alias:
 class Actor:
     """A person, state, company, ... with its aliases and how often it is marked."""
 
-    id: int
+    id: ActorId
     name: str
     kind: str
     country: str  # ISO 3166-1 alpha-2 or ""
@@ -59,9 +61,9 @@ class Mention:
     """A passage marked as naming an actor, in its article's context."""
 
     id: int
-    actor_id: int
-    highlight_id: int
-    article_id: int
+    actor_id: ActorId
+    highlight_id: HighlightId
+    article_id: ArticleId
     start: int
     end: int
     exact: str
@@ -76,7 +78,7 @@ class Mention:
 class CoActor:
     """An actor mentioned in the same articles as another, with how many articles."""
 
-    actor_id: int
+    actor_id: ActorId
     name: str
     kind: str
     shared_articles: int
@@ -87,7 +89,7 @@ class PartyRole:
     """An actor's role in an agreement, as seen from the actor."""
 
     party_id: int
-    agreement_id: int
+    agreement_id: AgreementId
     agreement_title: str
     role: str
 
@@ -96,7 +98,7 @@ class PartyRole:
 class DeleteImpact:
     """What deleting an actor would remove; asked for before deleting a party."""
 
-    actor_id: int
+    actor_id: ActorId
     name: str
     aliases: int
     mentions: int
@@ -124,9 +126,9 @@ class Suggestion:
     "inflection" (Tokajews) or "fuzzy" (a near miss, scored).
     """
 
-    actor_id: int
+    actor_id: ActorId
     actor_name: str
-    article_id: int
+    article_id: ArticleId
     start: int
     end: int
     surface: str
@@ -178,8 +180,8 @@ def _short(amount: float) -> str:
 @dataclass(frozen=True, slots=True)
 class Party:
     id: int
-    agreement_id: int
-    actor_id: int
+    agreement_id: AgreementId
+    actor_id: ActorId
     actor_name: str
     role: str
 
@@ -189,7 +191,7 @@ class Event:
     """One step of an agreement's status history; ``date`` is a partial date or ""."""
 
     id: int
-    agreement_id: int
+    agreement_id: AgreementId
     status: str
     date: str
     note: str
@@ -204,14 +206,14 @@ class Evidence:
     """
 
     id: int
-    agreement_id: int
-    highlight_id: int
+    agreement_id: AgreementId
+    highlight_id: HighlightId
     field: str
     party_id: int | None
     event_id: int | None
     stance: str
     note: str
-    article_id: int
+    article_id: ArticleId
     start: int
     end: int
     quote: str
@@ -230,7 +232,7 @@ class Agreement:
     events count as earlier than dated ones), ``date`` preferring the signing date.
     """
 
-    id: int
+    id: AgreementId
     title: str
     type: str
     value: AgreementValue

@@ -27,6 +27,7 @@ from app.core.actor_records import (
 )
 from app.core.changes import Changes
 from app.core.errors import NotFound, ValidationError
+from app.core.ids import ActorId
 from app.services.actor_variants import VariantExpander
 from app.services.annotations import AnnotationService
 from app.services.countries import country, find_country
@@ -200,7 +201,7 @@ class ActorService:
         return self.get(actor_id), tx.changes
 
     def create_in(self, tx: Transaction, name: str, kind: str = "other", country: str = "",
-                  description: str = "", external_id: str = "") -> int:
+                  description: str = "", external_id: str = "") -> ActorId:
         return store.insert_actor(tx.rec, clean_actor_name(name), clean_kind(kind),
                                   clean_country(country), description,
                                   clean_external_id(external_id))
@@ -372,7 +373,7 @@ class ActorService:
             actor = self._get(session, actor_id)
             mentions = store.count_mentions(session, actor_id)
             roles = store.party_roles(session, actor_id)
-        return DeleteImpact(actor_id, actor.name, len(actor.aliases), mentions, tuple(roles))
+        return DeleteImpact(actor.id, actor.name, len(actor.aliases), mentions, tuple(roles))
 
     def delete(self, actor_id: int, force: bool = False) -> Changes:
         """Delete an actor with its aliases and mentions (highlights stay).

@@ -28,6 +28,7 @@ from app.core.agreement_status import date_key
 from app.core.changes import Changes
 from app.core.dates import parse_partial_date
 from app.core.errors import NotFound, ValidationError
+from app.core.ids import AgreementId
 from app.services.annotations import AnnotationService
 from app.services.unit import Transaction, Writer
 from app.services.values import parse_value
@@ -134,7 +135,7 @@ class AgreementService:
         return self.get(agreement_id), tx.changes
 
     def create_in(self, tx: Transaction, title: str, type: str = "other", summary: str = "",
-                  value_text: str = "") -> int:
+                  value_text: str = "") -> AgreementId:
         return store.insert_agreement(tx.rec, {
             "title": _title(title), "type": _one_of(type, AGREEMENT_TYPES, "type of agreement"),
             "summary": summary, **self._value_columns(value_text)})

@@ -36,7 +36,7 @@ def seed_actors(nb: Notebook, ids: dict[str, int], seeds: Path) -> None:
 
 
 def _actors(nb: Notebook, items: list[dict[str, Any]]) -> dict[str, int]:
-    out = {}
+    out: dict[str, int] = {}
     for item in items:
         actor, _ = nb.actors.create(item["name"], kind=item["kind"],
                                     country=item.get("country", ""),

@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 from app.core.actor_records import Suggestion, SuggestionReport
 from app.core.changes import Changes
 from app.core.errors import NotFound, ValidationError
+from app.core.ids import ActorId, ArticleId
 from app.core.progress import CancelToken, ProgressEvent, ProgressFn, no_progress
 from app.services.names import (
     inflected_forms,
@@ -341,5 +342,6 @@ def _is_hidden(hit: Hit, article_id: int, text: str,
 
 def _suggestion(hit: Hit, article_id: int, text: str) -> Suggestion:
     context = text[max(0, hit.start - 60): hit.end + 60].replace("\n", " ")
-    return Suggestion(hit.actor_id, hit.actor_name, article_id, hit.start, hit.end,
-                      text[hit.start: hit.end], hit.spelling, hit.score, hit.reason, context)
+    return Suggestion(ActorId(hit.actor_id), hit.actor_name, ArticleId(article_id), hit.start,
+                      hit.end, text[hit.start: hit.end], hit.spelling, hit.score, hit.reason,
+                      context)

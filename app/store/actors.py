@@ -19,6 +19,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
 from app.core.actor_records import Actor, Alias, CoActor, Mention, PartyRole
+from app.core.ids import ActorId
 from app.store import schema
 from app.store import schema_actors as sa_
 from app.store.ops import Op, Recorder
@@ -131,10 +132,10 @@ def names_fingerprint(session: Session) -> str:
 
 
 def insert_actor(rec: Recorder, name: str, kind: str, country: str, description: str,
-                 external_id: str) -> int:
+                 external_id: str) -> ActorId:
     row = rec.insert(ACTOR, {"id": None, "name": name, "kind": kind, "country": country,
                              "description": description, "external_id": external_id})
-    return int(row["id"])
+    return ActorId(row["id"])
 
 
 def update_actor(rec: Recorder, actor_id: int, values: Mapping[str, str]) -> None:

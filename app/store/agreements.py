@@ -25,6 +25,7 @@ from app.core.agreement_status import (
     ordered_events,
     outlet_of,
 )
+from app.core.ids import AgreementId
 from app.store import schema
 from app.store import schema_actors as sa_
 from app.store.ops import Recorder
@@ -165,9 +166,9 @@ def highlight_exists(session: Session, highlight_id: int) -> bool:
 
 
 # -- writing -------------------------------------------------------------------------------
-def insert_agreement(rec: Recorder, values: Mapping[str, Any]) -> int:
+def insert_agreement(rec: Recorder, values: Mapping[str, Any]) -> AgreementId:
     """A new agreement from its column values (title, type, summary, value_*)."""
-    return int(rec.insert(AG, {"id": None, **values})["id"])
+    return AgreementId(rec.insert(AG, {"id": None, **values})["id"])
 
 
 def update_agreement(rec: Recorder, agreement_id: int, values: Mapping[str, Any]) -> None:
