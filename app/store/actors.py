@@ -22,7 +22,7 @@ from app.core.actor_records import Actor, Alias, CoActor, Mention, PartyRole
 from app.core.ids import ActorId
 from app.store import schema
 from app.store import schema_actors as sa_
-from app.store.ops import Op, Recorder
+from app.store.ops import Recorder
 
 # The ORM-declared tables are typed as FromClause; they are Tables.
 ACTOR, ALIAS = cast(Table, sa_.actor), cast(Table, sa_.alias)
@@ -274,14 +274,6 @@ def move_rejections(rec: Recorder, source: int, target: int) -> None:
         rec.update(REJECTION, {"id": rejection["id"]}, {"actor_id": target})
 
 
-def delete_mentions_of_highlights(rec: Recorder, highlight_ids: list[int]) -> None:
-    """Mentions of highlights about to be deleted go too (recorded, so undoing the
-    highlight's deletion brings them back)."""
-    for chunk in _chunks(highlight_ids):
-        for row in rec.rows(MENTION, MENTION.c.highlight_id.in_(chunk)):
-            rec.delete(MENTION, row)
-
-
 # -- related actors and agreements ---------------------------------------------------------
 def co_actors(session: Session, actor_id: int) -> list[CoActor]:
     """Actors mentioned in articles that mention ``actor_id``, most shared first."""
@@ -306,7 +298,7 @@ def party_roles(session: Session, actor_id: int) -> list[PartyRole]:
     return [PartyRole(*r) for r in rows]
 
 
-# -- search: the names each article is indexed under, and which articles to reindex -------
+# -- search: the names each article is indexed under ------------------------------------
 def actor_names_for_articles(session: Session, article_ids: list[int]
                              ) -> dict[int, list[str]]:
     """Names and aliases of the actors each article mentions (its ``actor`` field)."""
@@ -321,41 +313,3 @@ def actor_names_for_articles(session: Session, article_ids: list[int]
     names = spellings(session, wanted) if wanted else {}
     return {aid: [n for a in sorted(ids) for n in names.get(a, [])]
             for aid, ids in per_article.items()}
-
-
-def _mention_highlights(session: Session, ops: list[Op]) -> set[int]:
-    highlight_ids = {op.row["highlight_id"] for op in ops
-                     if op.table == "mention" and "highlight_id" in op.row}
-    bare = [op.row["id"] for op in ops if op.table == "mention" and "highlight_id" not in op.row]
-    if bare:
-        highlight_ids |= set(session.scalars(
-            select(MENTION.c.highlight_id).where(MENTION.c.id.in_(bare))))
-    return highlight_ids
-
-
-def _renamed_actors(ops: list[Op]) -> set[int]:
-    actor_ids = {op.row["id"] for op in ops
-                 if op.table == "actor" and op.kind == "update" and "name" in op.old}
-    for op in ops:
-        if op.table != "actor_alias":
-            continue
-        if "actor_id" in op.row:
-            actor_ids.add(op.row["actor_id"])
-        if "actor_id" in op.old:
-            actor_ids.add(op.old["actor_id"])
-    return actor_ids
-
-
-def articles_affected_by_ops(session: Session, ops: list[Op]) -> set[int]:
-    """Articles whose ``actor`` field these ops change: a mention added or removed, an
-    actor renamed, an alias added, changed or removed."""
-    out: set[int] = set()
-    highlight_ids = _mention_highlights(session, ops)
-    if highlight_ids:
-        out |= set(session.scalars(select(H.c.article_id).where(H.c.id.in_(highlight_ids))))
-    actor_ids = _renamed_actors(ops)
-    if actor_ids:
-        out |= set(session.scalars(
-            select(H.c.article_id).join(MENTION, MENTION.c.highlight_id == H.c.id)
-            .where(MENTION.c.actor_id.in_(actor_ids)).distinct()))
-    return out

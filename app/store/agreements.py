@@ -260,10 +260,3 @@ def delete_evidence(rec: Recorder, evidence_id: int) -> bool:
     if rows:
         rec.delete(EVIDENCE, rows[0])
     return bool(rows)
-
-
-def delete_evidence_of_highlights(rec: Recorder, highlight_ids: list[int]) -> None:
-    """Evidence citing highlights about to be deleted goes too (recorded for undo)."""
-    for chunk in (highlight_ids[i: i + CHUNK] for i in range(0, len(highlight_ids), CHUNK)):
-        for row in rec.rows(EVIDENCE, EVIDENCE.c.highlight_id.in_(chunk)):
-            rec.delete(EVIDENCE, row)
