@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 from app.cli import main
+from app.core.errors import Cancelled
+from app.core.progress import CancelToken, ProgressEvent
 from app.services import Notebook
 from app.store import dump
 
@@ -125,3 +127,18 @@ def test_export_replaces_file_only_when_complete(exported, tmp_path, monkeypatch
         nb.transfer.export_notebook(target)
     assert target.read_text("utf-8") == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["nb.json"]
+
+
+def test_cancelled_export_writes_no_file(exported, tmp_path):
+    """Cancelling an export (GUI task, Ctrl+C) stops it and leaves no file behind."""
+    token = CancelToken()
+    seen: list[str] = []
+
+    def progress(event: ProgressEvent) -> None:
+        seen.append(event.label)
+        if event.label == "highlight":
+            token.cancel()
+
+    with Notebook.open(exported[0]) as nb, pytest.raises(Cancelled):
+        nb.transfer.export_notebook(tmp_path / "nb.json", progress=progress, cancel=token)
+    assert "article" in seen and list(tmp_path.iterdir()) == []
