@@ -59,7 +59,13 @@ class _Expansion:
         cache = self.__dict__.setdefault("_expansions", {})
         key = id(ixreader)
         if key not in cache:
-            terms = self._expand(ixreader)
+            leaves = [leaf for leaf, _offset in ixreader.leaf_readers()]
+            if leaves == [ixreader]:
+                terms = self._expand(ixreader)
+            else:
+                # a multi-segment reader merges its segments' lexicons in Python (seconds
+                # for a fuzzy word); the union of the segments' own expansions is the same
+                terms = sorted(set().union(*(self._btexts(leaf) for leaf in leaves)))
             if len(terms) > MAX_EXPANSION:
                 raise self._too_many()
             cache[key] = (ixreader, terms)  # keep the reader alive: ids stay unique
