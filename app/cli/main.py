@@ -18,6 +18,7 @@ from app.cli import actors as actors_cli
 from app.cli import notes as notes_cli
 from app.cli import query_args
 from app.cli import render
+from app.cli import transfer as transfer_cli
 from app.cli.progress import TerminalProgress
 from app.core.errors import (
     Cancelled,
@@ -75,6 +76,10 @@ def _flush_index(nb: Notebook, quiet: bool = False) -> None:
 
 
 def cmd_import(nb: Notebook, args: argparse.Namespace) -> int:
+    if transfer_cli.is_notebook_file(args.paths):
+        transfer_cli.import_notebook(nb, args.paths[0])
+        _flush_index(nb)
+        return OK
     token = CancelToken()
     bar = TerminalProgress(verb="importing")
     with _ctrl_c_cancels(token):
@@ -129,7 +134,7 @@ def cmd_export(nb: Notebook, args: argparse.Namespace) -> int:
     if not args.json and not args.csv:
         raise ValidationError("say what to export: --json FILE and/or --csv FOLDER")
     if args.json:
-        print(f"wrote {nb.exports.to_json(args.json)}")
+        transfer_cli.export_notebook(nb, args.json)
     if args.csv:
         for path in nb.exports.to_csv(args.csv):
             print(f"wrote {path}")
@@ -186,7 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = add("import", cmd_import, "import files, folders and .zip archives "
-            "(.txt .md .html .pdf .docx); Ctrl+C stops cleanly")
+            "(.txt .md .html .pdf .docx), or a notebook file (.json, from 'export --json') "
+            "into a new notebook; Ctrl+C stops cleanly")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p = add("search", cmd_search, 'search: words, "phrases", AND/OR/NOT, Flücht*, '
             "Tokajew~, title: source: lang: tag: actor: date:2025-11..2026-01")
@@ -212,7 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", type=int)
     p.add_argument("--json", action="store_true", help="print JSON")
     p = add("export", cmd_export, "export the notebook as JSON and/or CSV")
-    p.add_argument("--json", metavar="FILE", help="JSON of the whole notebook")
+    p.add_argument("--json", metavar="FILE", help="the whole notebook as one JSON file "
+                   "(a backup: 'import FILE' restores it into a new notebook)")
     p.add_argument("--csv", metavar="FOLDER", help="articles.csv and highlights.csv")
     add("reindex", cmd_reindex, "rebuild the search index from the database")
     p = add("check", cmd_check, "verify the database and that the index matches it; "

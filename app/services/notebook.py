@@ -16,6 +16,7 @@ from app.services.actors import ActorService
 from app.services.agreements import AgreementService
 from app.services.annotations import AnnotationService
 from app.services.articles import ArticleService
+from app.services.backup import BackupService
 from app.services.exports import ExportService
 from app.services.history import History
 from app.services.imports import ImportService
@@ -79,6 +80,7 @@ class Notebook:
             index_dir=index_dir.with_name(index_dir.name + "-notes"))
         self.imports = ImportService(sessions, self._indexer.wake)
         self.exports = ExportService(self)
+        self.transfer = BackupService(sessions, name, self.history.clear, self._indexer.wake)
         self._repair_index_on_open()
         if background:
             self._indexer.start()
