@@ -38,8 +38,10 @@ OK, FAILED_ITEMS, USAGE, NOTEBOOK, CANCELLED = 0, 1, 2, 3, 130
 
 
 def _open(args: argparse.Namespace) -> Notebook:
+    # check --no-repair only reports: it must not create, clear or write the index
+    repair = not getattr(args, "no_repair", False)
     if args.notebook:
-        return Notebook.open(args.notebook, index_dir=args.index_dir)
+        return Notebook.open(args.notebook, index_dir=args.index_dir, repair_index=repair)
     return Notebook.open_demo()
 
 
@@ -159,6 +161,12 @@ def cmd_reindex(nb: Notebook, args: argparse.Namespace) -> int:
 def cmd_check(nb: Notebook, args: argparse.Namespace) -> int:
     report = nb.search.check(repair=not args.no_repair)
     render.check_report(report)
+    if report.index_problem:
+        print(f"index: cannot be read ({report.index_problem}); "
+              "'check' without --no-repair rebuilds it")
+    if report.duplicates or report.notes:
+        print(f"index: {len(report.duplicates)} articles indexed more than once, "
+              f"{len(report.notes)} notes out of date")
     return OK if report.database_ok and (report.is_ok or report.repaired) else FAILED_ITEMS
 
 

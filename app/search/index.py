@@ -14,10 +14,11 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from whoosh import index as windex
 from whoosh import writing
+from whoosh.query import NullQuery, Or, Term
 from whoosh.searching import Searcher
 
 from app.core.errors import NotebookLocked, QuerySyntaxError, SearchIndexError
@@ -28,10 +29,14 @@ from app.search.index_files import VERSION_FILE as VERSION_FILE
 from app.search.index_files import open_or_reset, open_read_only
 from app.search.query_builder import Expand, parse_query
 from app.search.ranking import ranked
-from app.search.schema import SCHEMA_VERSION, IndexDoc, to_fields
+from app.search.schema import SCHEMA_VERSION, IndexDoc, doc_key, to_fields
 from app.search.snippets import MatchTerms, hit_spans, make_snippet, match_terms
 
 log = logging.getLogger(__name__)
+
+ARTICLE = "article"
+DocRef: TypeAlias = tuple[str, int]
+"""A document in the index: ``(kind, id)``, e.g. ``("note", 3)``."""
 
 
 MERGE_EVERY = 16
@@ -105,21 +110,22 @@ class SearchIndex:
         return index
 
     def write(
-        self, upserts: Sequence[IndexDoc], deletes: Iterable[int] = (), *, bulk: bool = False
+        self, upserts: Sequence[IndexDoc], deletes: Iterable[int | DocRef] = (), *,
+        bulk: bool = False
     ) -> None:
         """Add or replace ``upserts`` and remove ``deletes`` in one atomic commit.
 
         Args:
-            upserts: documents to index; a later one with the same id wins.
-            deletes: article ids to remove.
+            upserts: documents to index; a later one with the same kind and id wins.
+            deletes: documents to remove, as ``(kind, id)`` or an article id.
             bulk: tune for a large batch (big writer memory, merge at the end).
 
         Raises:
             NotebookLocked: another process kept the index locked for ``lock_timeout``.
             SearchIndexError: the index could not be written.
         """
-        docs = {doc.article_id: doc for doc in upserts}
-        removed = [a for a in dict.fromkeys(deletes) if a not in docs]
+        docs = {(doc.kind, doc.article_id): doc for doc in upserts}
+        removed = [r for r in dict.fromkeys(map(_ref, deletes)) if r not in docs]
         if not docs and not removed:
             return
         self._refuse_if_read_only()
@@ -150,21 +156,17 @@ class SearchIndex:
         self._refresh()
 
     def revisions(self) -> dict[int, int]:
-        """``article_id -> rev`` for every indexed document."""
-        with self._search_lock:
-            reader = self._current().reader()
-            try:
-                return {int(f["id"]): int(f["rev"]) for f in reader.all_stored_fields()}
-            except Exception as error:
-                raise SearchIndexError(f"reading the search index failed: {error}") from error
+        """``article_id -> rev`` for every indexed article."""
+        return {i: rev for kind, i, rev in self.entries() if kind == ARTICLE}
 
-    def entries(self) -> list[tuple[int, int]]:
-        """``(article_id, rev)`` of every live document, one pair per document: an id
-        that appears twice is indexed twice (what a consistency check must find)."""
+    def entries(self) -> list[tuple[str, int, int]]:
+        """``(kind, id, rev)`` of every live document, one per document: a document
+        listed twice is indexed twice (what a consistency check must find)."""
         with self._search_lock:
             reader = self._current().reader()
             try:
-                return [(int(f["id"]), int(f["rev"])) for f in reader.all_stored_fields()]
+                return [(str(f.get("kind", ARTICLE)), int(f["id"]), int(f["rev"]))
+                        for f in reader.all_stored_fields()]
             except Exception as error:
                 raise SearchIndexError(f"reading the search index failed: {error}") from error
 
@@ -182,6 +184,8 @@ class SearchIndex:
         text_of: Callable[[int], str | None] | None = None,
         expand: Expand | None = None,
         texts_of: Callable[[list[int]], dict[int, str]] | None = None,
+        kinds: Sequence[str] | None = None,
+        texts_by_ref: Callable[[list[DocRef]], dict[DocRef, str]] | None = None,
     ) -> SearchResults:
         """One page of results for ``query``, best first.
 
@@ -194,7 +198,10 @@ class SearchIndex:
         ``text_of(article_id)`` returns the stored text (or None if the article
         is gone; that hit is then left out of the page) and is called only for
         the page, to build snippets and hit spans. ``expand`` adds alias
-        spellings (see :data:`app.search.query_builder.Expand`).
+        spellings (see :data:`app.search.query_builder.Expand`). ``kinds`` keeps
+        only documents of these kinds ("article", "note"; default all), ranked
+        together; ``texts_by_ref`` gives the texts of a page of any kinds (the
+        other two give article texts only).
 
         Raises:
             QuerySyntaxError: the query is malformed (one-line message).
@@ -205,18 +212,16 @@ class SearchIndex:
         offset, limit = max(0, offset), max(0, limit)
         with self._search_lock:
             try:
-                total, page, terms = self._run(parsed, offset, limit)
+                total, page, terms = self._run(parsed, offset, limit, kinds)
             except QuerySyntaxError as error:  # a wildcard matching too many words
                 error.query = query
                 raise
             except Exception as error:
                 raise SearchIndexError(f"searching the index failed: {error}") from error
-        if texts_of is not None:  # one round trip for the whole page
-            text_of = texts_of([int(fields["id"]) for _score, fields in page]).get
-        if text_of is None:
-            raise TypeError("search() needs text_of or texts_of")
+        lookup = _text_lookup([_fields_ref(f) for _score, f in page], text_of, texts_of,
+                              texts_by_ref)
         hits = tuple(
-            h for h in (_hit(fields, score, terms, text_of) for score, fields in page) if h
+            h for h in (_hit(fields, score, terms, lookup) for score, fields in page) if h
         )
         elapsed = (time.perf_counter() - started) * 1000
         return SearchResults(query=query, total=total, offset=offset, hits=hits, elapsed_ms=elapsed)
@@ -229,11 +234,12 @@ class SearchIndex:
                 self._searcher = None
 
     def _run(
-        self, parsed: Any, offset: int, limit: int
-    ) -> tuple[int, list[tuple[float, dict]], MatchTerms]:
+        self, parsed: Any, offset: int, limit: int, kinds: Sequence[str] | None = None
+    ) -> tuple[int, list[tuple[float, dict[str, Any]]], MatchTerms]:
         searcher = self._current()
         # exact: every match is scored and counted, nothing pruned (see app.search.ranking)
-        total, hits = ranked(searcher, parsed, offset, limit)
+        only = None if kinds is None else Or([Term("kind", k) for k in kinds] or [NullQuery])
+        total, hits = ranked(searcher, parsed, offset, limit, only)
         page = [(hit.score, hit.fields()) for hit in hits]
         terms = match_terms(parsed, searcher.reader()) if page else MatchTerms()
         return total, page, terms
@@ -354,36 +360,66 @@ def _cancel(writer: Any) -> None:
         log.exception("cancelling a failed search index writer failed too")
 
 
-def _fill(writer: Any, docs: Iterable[IndexDoc], deletes: Iterable[int], *, use_add: bool) -> None:
-    """Queue deletes and documents; ``use_add`` skips the id lookup on an empty index."""
-    for article_id in deletes:
-        writer.delete_by_term("id", str(article_id))
+def _ref(item: int | DocRef) -> DocRef:
+    """A document reference; a bare number is an article id."""
+    return item if isinstance(item, tuple) else (ARTICLE, int(item))
+
+
+def _fill(writer: Any, docs: Iterable[IndexDoc], deletes: Iterable[DocRef], *,
+          use_add: bool) -> None:
+    """Queue deletes and documents; ``use_add`` skips the key lookup on an empty index."""
+    for kind, doc_id in deletes:
+        writer.delete_by_term("key", doc_key(kind, doc_id))
     add = writer.add_document if use_add else writer.update_document
     for doc in docs:
         add(**to_fields(doc))
+
+
+def _fields_ref(fields: dict[str, Any]) -> DocRef:
+    return str(fields.get("kind", ARTICLE)), int(fields["id"])
+
+
+def _text_lookup(
+    refs: list[DocRef],
+    text_of: Callable[[int], str | None] | None,
+    texts_of: Callable[[list[int]], dict[int, str]] | None,
+    texts_by_ref: Callable[[list[DocRef]], dict[DocRef, str]] | None,
+) -> Callable[[DocRef], str | None]:
+    """How to get the text of each hit of a page (one round trip where possible)."""
+    if texts_by_ref is not None:
+        return texts_by_ref(refs).get
+    if texts_of is not None:
+        found = texts_of([i for kind, i in refs if kind == ARTICLE])
+        return lambda ref: found.get(ref[1]) if ref[0] == ARTICLE else None
+    if text_of is None:
+        raise TypeError("search() needs text_of, texts_of or texts_by_ref")
+    return lambda ref: text_of(ref[1]) if ref[0] == ARTICLE else None
 
 
 def _hit(
     fields: dict[str, Any],
     score: float,
     terms: MatchTerms,
-    text_of: Callable[[int], str | None],
+    text_of: Callable[[DocRef], str | None],
 ) -> SearchHit | None:
-    article_id = int(fields["id"])
-    text = text_of(article_id)
+    kind, article_id = _fields_ref(fields)
+    text = text_of((kind, article_id))
     if text is None:
-        log.info("search hit %s has no text any more (deleted?): left out", article_id)
+        log.info("search hit %s %s has no text any more (deleted?): left out", kind,
+                 article_id)
         return None
     spans = hit_spans(text, fields.get("language", ""), terms)
     snippet = make_snippet(text, spans)
     return SearchHit(
         article_id=ArticleId(article_id),
         title=fields.get("title", ""),
-        outlet=fields.get("outlet", ""),
+        outlet=fields.get("outlet", "") if kind == ARTICLE else "Note",
         language=fields.get("language", ""),
         published=fields.get("published", ""),
         score=float(score),
         snippet=snippet.text,
         snippet_marks=snippet.marks,
         hit_spans=spans,
+        kind=kind,
+        note_id=article_id if kind != ARTICLE else 0,
     )

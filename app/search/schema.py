@@ -2,7 +2,8 @@
 
 Fields (``*_de``/``*_en`` are stemmed, ``*_exact`` unstemmed and folded)::
 
-    id          article id (unique key)           rev, title, outlet, language,
+    key         "article:12" / "note:3" (unique)  kind     "article" or "note"
+    id          the record's id within its kind   rev, title, outlet, language,
     title_de    title, German analyzer            published: stored only, for
     title_en    title, English analyzer           results and consistency checks
     title_exact title, exact words + positions
@@ -30,10 +31,11 @@ from app.core.dates import period
 from app.core.errors import ValidationError
 from app.search import analysis
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bump whenever fields or analyzers change: old indexes are then rebuilt.
 
-3: positions in the stemmed fields (phrases match inflected forms)."""
+3: positions in the stemmed fields (phrases match inflected forms).
+4: notes in the same index as articles (``kind``, and ``key`` as the unique id)."""
 
 STEMMED_LANGUAGES = ("de", "en")
 
@@ -43,7 +45,7 @@ class IndexDoc:
     """What the index needs to know about one article.
 
     Attributes:
-        article_id: the article's database id.
+        article_id: the record's database id (a note's id when ``kind`` is "note").
         rev: increases on every database change that affects search; lets a
             consistency check find stale index entries.
         title: the article title.
@@ -53,6 +55,7 @@ class IndexDoc:
         published: partial date "", "2025", "2025-11" or "2025-11-06".
         tags: tag paths such as "Wirtschaft/Energie".
         actors: actor names and aliases mentioned in the article.
+        kind: "article" or "note"; ids are unique per kind (see :func:`doc_key`).
     """
 
     article_id: int
@@ -64,12 +67,15 @@ class IndexDoc:
     published: str
     tags: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
+    kind: str = "article"
 
 
 def build_schema() -> Schema:
     """A fresh schema instance (see the module docstring for the fields)."""
     return Schema(
-        id=ID(unique=True, stored=True),
+        key=ID(unique=True),
+        kind=ID(stored=True),
+        id=ID(stored=True),
         rev=STORED(),
         title=STORED(),
         outlet=STORED(),
@@ -88,6 +94,11 @@ def build_schema() -> Schema:
         date_lo=NUMERIC(int, bits=32),
         date_hi=NUMERIC(int, bits=32),
     )
+
+
+def doc_key(kind: str, record_id: int) -> str:
+    """The unique key of a document: its kind and id ("note:3")."""
+    return f"{kind}:{record_id}"
 
 
 def date_key(day: dt.date) -> int:
@@ -115,6 +126,8 @@ def tag_keys(paths: Iterable[str]) -> list[str]:
 def to_fields(doc: IndexDoc) -> dict[str, object]:
     """The keyword arguments for ``writer.add_document`` / ``update_document``."""
     fields: dict[str, object] = {
+        "key": doc_key(doc.kind, doc.article_id),
+        "kind": doc.kind,
         "id": str(doc.article_id),
         "rev": doc.rev,
         "title": doc.title,

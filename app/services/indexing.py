@@ -1,60 +1,91 @@
-"""Keeps the Whoosh index in line with the database by draining the outbox.
+"""Keeps the one Whoosh index in line with the database by draining the one outbox.
 
-One indexer owns the only Whoosh writer of this process. Rows are removed from the outbox
-only after the index commit that contains them, so a crash at any moment leaves work in
-the outbox for the next drain (indexing an article twice is harmless).
+Articles and notes share the index and the outbox (``(kind, id)`` entries). One indexer
+owns the only Whoosh writer of this process; other processes on the same notebook have
+their own, and the index's file lock lets one write at a time. Draining is idempotent:
+a document is always replaced, never added twice (whether the index is empty is decided
+holding its lock), and entries are removed from the outbox only after the index commit
+that contains them, so a crash or a second process draining the same entries at any
+moment costs a rewrite, never a duplicate or a loss.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
-
-from sqlalchemy import delete, func, insert, select
-from sqlalchemy.orm import Session, sessionmaker
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from app.core.errors import Cancelled, DossierError, NotebookLocked
 from app.core.progress import CancelToken, ProgressEvent, ProgressFn, no_progress
 from app.core.records import IndexStatus
 from app.search import IndexDoc, SearchIndex
-from app.store import schema
+from app.search.documents import from_article, from_note
+from app.store import outbox, search_documents
 from app.store.engine import translated_errors
-from app.store.queries import article_tag_paths
+from app.store.outbox import ARTICLE, NOTE, DocRef
+from app.store.sessions import Session, Sessions
 
 log = logging.getLogger(__name__)
 
-A, OUT = schema.article, schema.outbox
 SMALL_BATCH = 200
 BULK_BATCH = 2000
 Listener = Callable[[IndexStatus], None]
 
-ActorNames = Callable[[Session, list[int]], dict[int, list[str]]]
-ACTOR_SOURCES: list[ActorNames] = []
-"""Functions giving, per article id, the actor names/aliases to index in the ``actor`` field."""
+
+@dataclass(frozen=True, slots=True)
+class Drift:
+    """How the index differs from the database, as ``(kind, id)`` documents.
+
+    Attributes:
+        missing: in the database, not in the index.
+        extra: in the index, not in the database.
+        stale: indexed at another revision than the database's.
+        duplicates: indexed more than once.
+    """
+
+    missing: tuple[DocRef, ...] = ()
+    extra: tuple[DocRef, ...] = ()
+    stale: tuple[DocRef, ...] = ()
+    duplicates: tuple[DocRef, ...] = ()
+
+    @property
+    def refs(self) -> tuple[DocRef, ...]:
+        """Every document to rewrite (or remove) to repair the index."""
+        return tuple(dict.fromkeys(self.missing + self.extra + self.stale + self.duplicates))
 
 
-def _docs(session: Session, ids: list[int]) -> tuple[list[IndexDoc], list[int]]:
-    cols = (A.c.id, A.c.rev, A.c.title, A.c.text, A.c.language, A.c.outlet, A.c.published)
-    rows = session.execute(select(*cols).where(A.c.id.in_(ids))).all()
-    found_ids = [r.id for r in rows]
-    tags = article_tag_paths(session, found_ids)
-    actors: dict[int, list[str]] = {}
-    for source in ACTOR_SOURCES:
-        for aid, names in source(session, found_ids).items():
-            actors.setdefault(aid, []).extend(names)
-    docs = [IndexDoc(article_id=r.id, rev=r.rev, title=r.title, body=r.text,
-                     language=r.language, outlet=r.outlet, published=r.published,
-                     tags=tuple(tags.get(r.id, ())), actors=tuple(actors.get(r.id, ())))
-            for r in rows]
-    found = {r.id for r in rows}
-    return docs, [i for i in ids if i not in found]
+def compare(entries: Iterable[tuple[str, int, int]], revisions: dict[DocRef, int]) -> Drift:
+    """The drift between index entries ``(kind, id, rev)`` and the database's revisions."""
+    counts: Counter[DocRef] = Counter()
+    indexed: dict[DocRef, int] = {}
+    for kind, doc_id, rev in entries:
+        counts[(kind, doc_id)] += 1
+        indexed[(kind, doc_id)] = rev
+    return Drift(
+        missing=tuple(sorted(set(revisions) - set(indexed))),
+        extra=tuple(sorted(set(indexed) - set(revisions))),
+        stale=tuple(sorted(r for r, rev in indexed.items()
+                           if r in revisions and revisions[r] != rev)),
+        duplicates=tuple(sorted(r for r, n in counts.items() if n > 1)))
+
+
+def _documents(session: Session, refs: list[DocRef]) -> tuple[list[IndexDoc], list[DocRef]]:
+    """Index documents of these articles and notes (as declared in
+    :mod:`app.store.search_documents`) and the ones whose records are gone."""
+    articles = [i for kind, i in refs if kind == ARTICLE]
+    notes = [i for kind, i in refs if kind == NOTE]
+    docs = [from_article(d) for d in search_documents.article_documents(session, articles)]
+    docs += [from_note(d) for d in search_documents.note_documents(session, notes)]
+    found = {(d.kind, d.article_id) for d in docs}
+    return docs, [r for r in refs if r not in found]
 
 
 class Indexer:
-    """Drains ``index_outbox`` into the Whoosh index, in the caller's thread or its own."""
+    """Drains the outbox into the Whoosh index, in the caller's thread or its own."""
 
-    def __init__(self, sessions: sessionmaker[Session], index: SearchIndex) -> None:
+    def __init__(self, sessions: Sessions, index: SearchIndex) -> None:
         self._sessions = sessions
         self.index = index
         self._lock = threading.Lock()
@@ -68,8 +99,9 @@ class Indexer:
 
     # -- status -------------------------------------------------------------------------
     def pending(self) -> int:
+        """How many documents are queued."""
         with translated_errors(), self._sessions() as session:
-            return int(session.scalar(select(func.count(func.distinct(OUT.c.article_id)))) or 0)
+            return outbox.pending(session)
 
     def status(self) -> IndexStatus:
         return IndexStatus(pending=self.pending(), indexed=self.index.doc_count(),
@@ -93,10 +125,45 @@ class Indexer:
             except Exception:  # a view's bug must not stop indexing
                 log.exception("index listener failed")
 
+    # -- consistency ----------------------------------------------------------------------
+    def drift(self) -> Drift:
+        """Compare every index entry with the database (reads both, changes nothing)."""
+        entries = self.index.entries()
+        with translated_errors(), self._sessions() as session:
+            return compare(entries, outbox.revisions(session))
+
+    def refs_of(self, kinds: Iterable[str]) -> list[DocRef]:
+        """Every document of these kinds, in the database or in the index."""
+        wanted = set(kinds)
+        indexed = [(kind, i) for kind, i, _rev in self.index.entries() if kind in wanted]
+        with translated_errors(), self._sessions() as session:
+            defined = [r for r in outbox.revisions(session) if r[0] in wanted]
+        return list(dict.fromkeys(defined + indexed))
+
+    def repair_on_open(self) -> None:
+        """Queue what a reset or drifted index lacks; never clears it.
+
+        A new (reset) index gets everything queued. Otherwise, when nothing is queued
+        but the index holds another number of documents than the database defines, the
+        drifted documents are queued: rewriting is idempotent, so another process doing
+        the same at the same time costs time, never a duplicate.
+        """
+        with translated_errors(), self._sessions() as session:
+            defined = outbox.document_count(session)
+        if self.index.was_reset:
+            if defined:
+                log.info("search index was reset: queueing %s documents", defined)
+                self.enqueue_all()
+        elif self.pending() == 0 and self.index.doc_count() != defined:
+            drift = self.drift()
+            log.info("search index out of date (%s documents for %s): queueing %s",
+                     self.index.doc_count(), defined, len(drift.refs))
+            self.queue(drift.refs)
+
     # -- work ---------------------------------------------------------------------------
     def drain(self, progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
               bulk: bool | None = None) -> int:
-        """Index everything in the outbox; returns the number of articles written."""
+        """Index everything in the outbox; returns the number of documents written."""
         with self._lock:
             total = self.pending()
             if bulk is None:
@@ -116,27 +183,30 @@ class Indexer:
             if cancel is not None and cancel.is_cancelled:
                 raise Cancelled("indexing cancelled; the rest stays queued")
             with translated_errors(), self._sessions() as session:
-                rows = session.execute(
-                    select(OUT.c.id, OUT.c.article_id).order_by(OUT.c.id).limit(batch)
-                ).all()
-                if not rows:
+                entries = outbox.queued(session, batch)
+                if not entries:
                     return done
-                ids = list(dict.fromkeys(r.article_id for r in rows))
-                docs, deletes = _docs(session, ids)
+                refs = list(dict.fromkeys(ref for _entry, ref in entries))
+                docs, deletes = _documents(session, refs)
             self.index.write(docs, deletes, bulk=bulk)
             with translated_errors(), self._sessions() as session, session.begin():
-                session.execute(delete(OUT).where(OUT.c.id <= rows[-1].id,
-                                                  OUT.c.article_id.in_(ids)))
-            done += len(ids)
+                outbox.dequeue(session, entries[-1][0], refs)
+            done += len(refs)
             self._done_in_run = done
             progress(ProgressEvent(min(done, total), max(total, done), "indexing"))
             self._notify()
 
     def enqueue_all(self) -> int:
-        """Queue every article for (re)indexing; returns how many."""
+        """Queue every article and note for (re)indexing; returns how many."""
         with translated_errors(), self._sessions() as session, session.begin():
-            session.execute(insert(OUT).from_select(["article_id"], select(A.c.id)))
-            return int(session.scalar(select(func.count()).select_from(A)) or 0)
+            return outbox.enqueue_all(session)
+
+    def queue(self, refs: Iterable[DocRef]) -> None:
+        """Queue these documents (to rewrite them, or remove them if they are gone)."""
+        wanted = list(refs)
+        if wanted:
+            with translated_errors(), self._sessions() as session, session.begin():
+                outbox.enqueue_refs(session, wanted)
 
     # -- background thread ----------------------------------------------------------------
     def start(self) -> None:

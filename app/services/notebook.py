@@ -5,13 +5,14 @@ from __future__ import annotations
 import getpass
 import hashlib
 import logging
+import shutil
 from pathlib import Path
 
 import platformdirs
-from sqlalchemy import func, select
 
 from app.core.errors import NotebookError
 from app.search import SearchIndex
+from app.search.index_files import is_dossier_folder
 from app.services.actors import ActorService
 from app.services.agreements import AgreementService
 from app.services.annotations import AnnotationService
@@ -25,7 +26,6 @@ from app.services.notes import NoteService
 from app.services.search import SearchService
 from app.services.tags import TagService
 from app.services.unit import Writer
-from app.store import schema
 from app.store.engine import make_engine, make_sessions, translated_errors, upgrade
 
 log = logging.getLogger(__name__)
@@ -56,16 +56,21 @@ class Notebook:
     """
 
     def __init__(self, url: str, index_dir: Path, name: str, path: Path | None,
-                 background: bool) -> None:
+                 background: bool, repair_index: bool = True) -> None:
         self.name = name
         self.path = path
         self.url = url
         self._engine = make_engine(url)
-        with translated_errors():
-            self.backup = upgrade(self._engine)
+        try:
+            with translated_errors():
+                self.backup = upgrade(self._engine)
+            index = SearchIndex.open(index_dir, read_only=not repair_index)
+        except BaseException:
+            self._engine.dispose()
+            raise
         sessions = make_sessions(self._engine)
         self._sessions = sessions
-        self._indexer = Indexer(sessions, SearchIndex.open(index_dir))
+        self._indexer = Indexer(sessions, index)
         self.history = History(self._replay)
         self._writer = Writer(sessions, self.history.record, self._indexer.wake)
         self.tags = TagService(sessions, self._writer)
@@ -76,13 +81,14 @@ class Notebook:
         self.search = SearchService(sessions, self._indexer, expand=self.actors.expand)
         self.notes = NoteService(
             sessions, self._writer, self.history, annotations=self.annotations,
-            actors=self.actors, agreements=self.agreements, search=self.search,
-            index_dir=index_dir.with_name(index_dir.name + "-notes"))
+            actors=self.actors, agreements=self.agreements, search=self.search)
         self.imports = ImportService(sessions, self._indexer.wake)
         self.exports = ExportService(self)
         self.transfer = BackupService(sessions, name, self.history.clear, self._indexer.wake)
-        self._repair_index_on_open()
-        if background:
+        if repair_index:
+            self._indexer.repair_on_open()
+            _remove_old_notes_index(index_dir)
+        if background and repair_index:
             self._indexer.start()
 
     def _replay(self, ops, label):  # type: ignore[no-untyped-def]
@@ -90,17 +96,24 @@ class Notebook:
 
     @classmethod
     def open(cls, location: str | Path, *, index_dir: str | Path | None = None,
-             background: bool = False) -> Notebook:
+             background: bool = False, repair_index: bool = True) -> Notebook:
         """Open (creating if needed) a notebook folder or a SQLAlchemy URL.
 
         ``background=True`` starts the indexer thread (GUI); otherwise call
-        ``nb.search.flush()`` to index pending work (CLI, tests).
+        ``nb.search.flush()`` to index pending work (CLI, tests). ``repair_index=False``
+        opens the search index read-only: nothing in it is created, cleared or written
+        (for ``check --no-repair``).
+
+        Raises:
+            NotebookError: the location, its database file or the index folder cannot
+                be used (a file that is not a SQLite database, a folder of other files);
+                nothing is changed.
         """
         text = str(location)
         if "://" in text:
             index = Path(index_dir) if index_dir else _url_index_dir(text)
             return cls(text, index, name=text.rsplit("/", 1)[-1] or text, path=None,
-                       background=background)
+                       background=background, repair_index=repair_index)
         folder = Path(location).expanduser().resolve()
         if folder.exists() and not folder.is_dir():
             raise NotebookError(f"{folder} is a file; a notebook is a folder")
@@ -110,7 +123,7 @@ class Notebook:
             raise NotebookError(f"cannot create the notebook folder {folder}: {exc}") from exc
         index = Path(index_dir) if index_dir else folder / INDEX_DIR
         return cls(f"sqlite:///{folder / DB_FILE}", index, name=folder.name, path=folder,
-                   background=background)
+                   background=background, repair_index=repair_index)
 
     @classmethod
     def open_demo(cls, location: str | Path | None = None, *, background: bool = False) -> Notebook:
@@ -120,22 +133,6 @@ class Notebook:
         nb = cls.open(location or default_notebook_dir(), background=background)
         seed_demo(nb)
         return nb
-
-    def _repair_index_on_open(self) -> None:
-        """A reset, missing or mis-sized index is rebuilt from the database (queued)."""
-        index = self._indexer.index
-        with translated_errors(), self._sessions() as session:
-            articles = int(session.scalar(select(func.count()).select_from(schema.article)) or 0)
-        if not articles:
-            return
-        if index.was_reset:
-            log.info("search index was reset: queueing %s articles", articles)
-            self._indexer.enqueue_all()
-        elif self._indexer.pending() == 0 and index.doc_count() != articles:
-            log.info("search index out of date (%s docs for %s articles): rebuilding",
-                     index.doc_count(), articles)
-            index.clear()
-            self._indexer.enqueue_all()
 
     @property
     def sessions(self):  # type: ignore[no-untyped-def]
@@ -154,6 +151,17 @@ class Notebook:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _remove_old_notes_index(index_dir: Path) -> None:
+    """Notes had their own index beside the articles' one until schema 0006; now they
+    share it. The old folder goes, if it holds nothing but Dossier's index files."""
+    old = index_dir.with_name(index_dir.name + "-notes")
+    try:
+        if old.is_dir() and is_dossier_folder(old):
+            shutil.rmtree(old)
+    except OSError as exc:  # only tidying: the notebook works without it
+        log.info("could not remove the old notes index %s: %s", old, exc)
 
 
 def _url_index_dir(url: str) -> Path:

@@ -18,7 +18,6 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.core.changes import Changes
@@ -112,21 +111,20 @@ class NoteService:
         sessions, writer, history: the notebook's.
         annotations: highlights, for citing passages.
         actors, agreements: for dossiers and alias-aware search.
-        search: the article search, for results of both kinds in one list.
-        index_dir: the notes' own search index folder.
+        search: the notebook's search (one index of articles and notes).
         clock: monotonic seconds, for coalescing autosaves (tests pass a fake one).
     """
 
     def __init__(self, sessions: Sessions, writer: Writer, history: History, *,
                  annotations: AnnotationService, actors: ActorService,
-                 agreements: AgreementService, search: SearchService, index_dir: Path,
+                 agreements: AgreementService, search: SearchService,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._sessions = sessions
         self._writer = writer
         self._history = history
         self._annotations = annotations
         self._clock = clock
-        self._search = NoteSearch(sessions, index_dir, search, actors.expand)
+        self._search = NoteSearch(search)
         self._reports = NoteReports(self.get, self.list, self.resolve_text, actors, agreements)
 
     # -- reading ------------------------------------------------------------------------

@@ -1,4 +1,9 @@
-"""Search over the notebook, and keeping the index honest (status, reindex, check)."""
+"""Search over the notebook's articles and notes, and keeping the index honest
+(status, reindex, check).
+
+Articles and notes live in one index and are ranked together on one BM25F scale; the
+GUI and the CLI both search through :meth:`SearchService.search`.
+"""
 
 from __future__ import annotations
 
@@ -6,57 +11,78 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, text
-from sqlalchemy.orm import Session, sessionmaker
-
-from app.core.errors import NotebookError
 from app.core.progress import CancelToken, ProgressFn, no_progress
 from app.core.records import IndexStatus, SearchResults
-from app.services.indexing import Indexer, Listener
-from app.store import schema
-from app.store.engine import translated_errors
+from app.services.indexing import Drift, Indexer, Listener
+from app.store import outbox
+from app.store.engine import database_problems, translated_errors
+from app.store.outbox import ARTICLE, KINDS, NOTE, DocRef
+from app.store.sessions import Sessions
 
 log = logging.getLogger(__name__)
-A = schema.article
 
 
 @dataclass(frozen=True, slots=True)
 class CheckReport:
-    """What ``check`` found: database health and index drift (article ids)."""
+    """What ``check`` found: database health and index drift.
+
+    ``missing``, ``extra``, ``stale`` and ``duplicates`` are article ids (documents
+    missing from the index, indexed but gone from the database, indexed at an older
+    revision, indexed more than once); ``notes`` are the note ids with any such drift.
+    ``index_problem`` says why the index could not be read at all ("" if it could).
+    """
 
     database_ok: bool
     database_message: str
-    missing: tuple[int, ...]   # in the database, not in the index
-    extra: tuple[int, ...]     # in the index, not in the database
-    stale: tuple[int, ...]     # indexed at an older revision
+    missing: tuple[int, ...]
+    extra: tuple[int, ...]
+    stale: tuple[int, ...]
     pending: int               # queued in the outbox before the check
     repaired: bool
+    duplicates: tuple[int, ...] = ()
+    notes: tuple[int, ...] = ()
+    index_problem: str = ""
 
     @property
     def is_ok(self) -> bool:
-        return self.database_ok and not (self.missing or self.extra or self.stale)
+        drift = self.missing or self.extra or self.stale or self.duplicates or self.notes
+        return self.database_ok and not drift and not self.index_problem
+
+
+def _report(db_message: str, drift: Drift, pending: int, repaired: bool,
+            index_problem: str) -> CheckReport:
+    def articles(refs: tuple[DocRef, ...]) -> tuple[int, ...]:
+        return tuple(i for kind, i in refs if kind == ARTICLE)
+
+    notes = tuple(sorted({i for kind, i in drift.refs if kind == NOTE}))
+    return CheckReport(not db_message, db_message or "ok", articles(drift.missing),
+                       articles(drift.extra), articles(drift.stale), pending, repaired,
+                       articles(drift.duplicates), notes, index_problem)
 
 
 class SearchService:
     """Query the index; report and repair its state."""
 
-    def __init__(self, sessions: sessionmaker[Session], indexer: Indexer,
+    def __init__(self, sessions: Sessions, indexer: Indexer,
                  expand: Callable[[str, str], Sequence[str]] | None = None) -> None:
         self._sessions = sessions
         self._indexer = indexer
         self._expand = expand
 
-    def search(self, query: str, offset: int = 0, limit: int = 20) -> SearchResults:
-        """Ranked results with snippets; raises QuerySyntaxError for malformed queries."""
-        return self._indexer.index.search(query, offset=offset, limit=limit,
-                                          texts_of=self._texts_of, expand=self._expand)
+    def search(self, query: str, offset: int = 0, limit: int = 20,
+               kinds: Sequence[str] = KINDS) -> SearchResults:
+        """Articles and notes matching ``query`` in one ranking, best first, with snippets.
 
-    def _texts_of(self, article_ids: list[int]) -> dict[int, str]:
-        if not article_ids:
-            return {}
-        with self._sessions() as session:
-            rows = session.execute(select(A.c.id, A.c.text).where(A.c.id.in_(article_ids)))
-            return {i: t for i, t in rows}
+        ``kinds`` keeps only "article" or "note" results. Raises QuerySyntaxError for a
+        malformed query.
+        """
+        return self._indexer.index.search(query, offset=offset, limit=limit,
+                                          texts_by_ref=self._texts, expand=self._expand,
+                                          kinds=tuple(kinds))
+
+    def _texts(self, refs: list[DocRef]) -> dict[DocRef, str]:
+        with translated_errors(), self._sessions() as session:
+            return outbox.texts(session, refs)
 
     def status(self) -> IndexStatus:
         return self._indexer.status()
@@ -73,46 +99,34 @@ class SearchService:
         """Index everything pending now, in this thread."""
         return self._indexer.drain(progress, cancel)
 
-    def reindex(self, progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> int:
-        """Rebuild the index from the database. Cancelling leaves the rest queued."""
-        self._indexer.index.clear()
-        self._indexer.enqueue_all()
+    def reindex(self, progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
+                kinds: Sequence[str] = KINDS) -> int:
+        """Rebuild the index from the database. Cancelling leaves the rest queued.
+
+        Safe beside another process doing the same: the documents are queued after the
+        index is cleared, and written by replacing, so each ends up indexed once. With
+        only some ``kinds``, their documents are rewritten (and removed where their
+        records are gone) without clearing the others.
+        """
+        if set(KINDS) <= set(kinds):
+            self._indexer.index.clear()
+            self._indexer.enqueue_all()
+        else:
+            self._indexer.queue(self._indexer.refs_of(kinds))
         return self._indexer.drain(progress, cancel, bulk=True)
 
     def check(self, repair: bool = True, progress: ProgressFn = no_progress) -> CheckReport:
-        """Verify the database, compare it with the index, and repair the index if asked."""
-        db_ok, db_message = self._check_database()
-        pending = self._indexer.pending()
+        """Verify the database and compare every index document with it (duplicates
+        included); if asked, rewrite what differs. ``repair=False`` changes nothing."""
         with translated_errors(), self._sessions() as session:
-            revs = {i: r for i, r in session.execute(select(A.c.id, A.c.rev))}
-        indexed = self._indexer.index.revisions()
-        missing = tuple(sorted(set(revs) - set(indexed)))
-        extra = tuple(sorted(set(indexed) - set(revs)))
-        stale = tuple(sorted(i for i, r in indexed.items() if i in revs and revs[i] != r))
-        drift = missing + extra + stale
-        if repair and drift:
-            self._queue(drift)
+            db_message = database_problems(session)
+        pending = self._indexer.pending()
+        drift = self._indexer.drift()
+        index = self._indexer.index
+        problem = index.reset_reason if index.is_read_only else ""
+        repaired = False
+        if repair and (drift.refs or pending):
+            self._indexer.queue(drift.refs)
             self._indexer.drain(progress)
-        elif repair and pending:
-            self._indexer.drain(progress)
-        return CheckReport(db_ok, db_message, missing, extra, stale, pending,
-                           repaired=repair and bool(drift or pending))
-
-    def _queue(self, ids: Sequence[int]) -> None:
-        with translated_errors(), self._sessions() as session, session.begin():
-            session.execute(insert(schema.outbox), [{"article_id": i} for i in ids])
-
-    def _check_database(self) -> tuple[bool, str]:
-        with self._sessions() as session:
-            if session.get_bind().dialect.name != "sqlite":
-                return True, "ok"
-            try:
-                rows = [r[0] for r in session.execute(text("PRAGMA integrity_check"))]
-                fk = session.execute(text("PRAGMA foreign_key_check")).all()
-            except Exception as exc:  # a damaged file raises from the driver
-                raise NotebookError(f"the database cannot be checked: {exc}") from exc
-        if rows != ["ok"]:
-            return False, "; ".join(rows[:5])
-        if fk:
-            return False, f"{len(fk)} rows point at missing rows"
-        return True, "ok"
+            repaired = True
+        return _report(db_message, drift, pending, repaired, problem)

@@ -18,10 +18,11 @@ from app.store import migrate
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0007"
 """The newest migration. Opening an up-to-date notebook checks this constant instead of
 loading Alembic (about 100 ms of start-up); a test keeps it equal to Alembic's head."""
 BUSY_TIMEOUT_MS = 15_000
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -39,6 +40,25 @@ def make_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _refuse_non_sqlite(db_file: Path) -> None:
+    """Raise NotebookError if the file exists but is empty or not a SQLite database
+    (SQLite would silently make an empty notebook of a 0-byte file)."""
+    try:
+        with open(db_file, "rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return  # a new notebook
+    except OSError as exc:
+        raise NotebookError(f"cannot read the notebook database {db_file}: {exc}") from exc
+    if not header:
+        raise NotebookError(f"the notebook database {db_file} is empty (0 bytes); it was "
+                            "left as it is (restore it from a backup, or move it away to "
+                            "start a new notebook)")
+    if header != SQLITE_HEADER:
+        raise NotebookError(f"{db_file} is not a SQLite database, so not a Dossier notebook; "
+                            "it was left as it is")
 
 
 def make_sessions(engine: Engine) -> sessionmaker[Session]:
@@ -79,10 +99,21 @@ def upgrade(engine: Engine) -> Path | None:
     Returns the backup path (None when nothing was upgraded or the DB was new).
 
     Raises:
+        NotebookError: the file exists but is empty or not a SQLite database (left as
+            it is).
         MigrationError: the schema is newer than this Dossier, or the upgrade failed
             (one line, naming the backup; the database is left as it was).
         NotebookLocked: another process kept upgrading for too long.
     """
+    db_file = migrate.sqlite_file(engine)
+    if db_file is not None and _is_blank(db_file):
+        # Missing or empty: lock before the first connection creates it, so that a
+        # process creating it at the same moment is seen finished, never half-way.
+        with migrate.upgrade_lock(engine):
+            _refuse_non_sqlite(db_file)
+            return _upgrade_locked(engine, current_revision(engine))
+    if db_file is not None:
+        _refuse_non_sqlite(db_file)
     if current_revision(engine) == HEAD_REVISION:  # the common case: no lock, no Alembic
         return None
     with migrate.upgrade_lock(engine):
@@ -92,7 +123,16 @@ def upgrade(engine: Engine) -> Path | None:
         return _upgrade_locked(engine, current)
 
 
+def _is_blank(db_file: Path) -> bool:
+    try:
+        return db_file.stat().st_size == 0
+    except FileNotFoundError:
+        return True
+
+
 def _upgrade_locked(engine: Engine, current: str | None) -> Path | None:
+    if current == HEAD_REVISION:  # another process created or upgraded it meanwhile
+        return None
     from alembic import command
     from alembic.script import ScriptDirectory
 
@@ -136,3 +176,20 @@ def translated_errors() -> Iterator[None]:
         yield
     except (SQLAlchemyError, DBAPIError) as exc:
         raise translate(exc) from exc
+
+
+def database_problems(session: Session) -> str:
+    """"" if SQLite's integrity and foreign-key checks pass (or the database is not
+    SQLite), else what they found (first few lines)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return ""
+    try:
+        rows = [str(r[0]) for r in session.execute(text("PRAGMA integrity_check"))]
+        fk = session.execute(text("PRAGMA foreign_key_check")).all()
+    except SQLAlchemyError as exc:  # a damaged file raises from the driver
+        raise NotebookError(f"the database cannot be checked: {migrate.one_line(exc)}") from exc
+    if rows != ["ok"]:
+        return "; ".join(rows[:5])
+    if fk:
+        return f"{len(fk)} rows point at missing rows"
+    return ""

@@ -106,12 +106,15 @@ class HighlightTagRow(Base):
 
 
 class OutboxRow(Base):
-    """Articles whose search documents must be rewritten (written in the same transaction)."""
+    """Search documents (articles, notes) to rewrite, written in the edit's transaction;
+    see :mod:`app.store.outbox`."""
 
-    __tablename__ = "index_outbox"
+    __tablename__ = "search_outbox"
+    __table_args__ = (Index("ix_search_outbox_kind_doc_id", "kind", "doc_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    article_id: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "article" or "note"
+    doc_id: Mapped[int] = mapped_column(Integer)
 
 
 class MetaRow(Base):

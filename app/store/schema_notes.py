@@ -6,8 +6,8 @@ to: backlinks are one indexed query, and a link whose target was renamed still f
 soft reference instead, which the undo recorder treats like ``ON DELETE SET NULL``: a
 deleted target leaves its links broken (SQLite may reuse the id), recorded, so undoing
 the deletion re-attaches them. The recorder performs every foreign-key action below
-itself before deleting a row, so undo restores everything. ``note_outbox`` is the notes'
-search outbox, written in the same transaction as the edit it records.
+itself before deleting a row, so undo restores everything. Notes are queued for search
+in the one ``search_outbox`` (:mod:`app.store.outbox`).
 """
 
 from __future__ import annotations
@@ -51,15 +51,5 @@ class NoteLinkRow(Base):
         "soft_reference": SoftReference(by="kind", targets=LINK_TARGETS, ondelete="SET NULL")})
 
 
-class NoteOutboxRow(Base):
-    """Notes whose search documents must be rewritten (or removed)."""
-
-    __tablename__ = "note_outbox"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    note_id: Mapped[int] = mapped_column(Integer, index=True)
-
-
 note = NoteRow.__table__
 note_link = NoteLinkRow.__table__
-note_outbox = NoteOutboxRow.__table__

@@ -50,7 +50,7 @@ def nb(tmp_path: Path, clock: FakeClock) -> Iterator[object]:
         notebook.sessions, notebook._writer, notebook.history,
         annotations=notebook.annotations, actors=notebook.actors,
         agreements=notebook.agreements, search=notebook.search,
-        index_dir=tmp_path / "nb" / "index-notes", clock=clock)
+        clock=clock)
     yield notebook
     notebook.notes.close()
     notebook.close()

@@ -308,5 +308,20 @@ def test_write_replaces_when_another_writer_filled_the_index_meanwhile(empty_ind
     finally:
         other.commit()
     waiting.join(30)
-    assert sorted(slow.entries()) == [(1, 2), (2, 2), (3, 2)]
+    assert sorted(slow.entries()) == [("article", i, 2) for i in (1, 2, 3)]
     slow.close()
+
+
+def test_write_keeps_an_article_and_a_note_with_the_same_id_apart(empty_index):
+    """Ids are unique per kind: writing or deleting note 1 leaves article 1 alone, and
+    one query ranks both kinds together (or one kind, when asked)."""
+    empty_index.write([_doc(1, 1, "gemeinsam Artikel"),
+                       IndexDoc(1, 7, "Notiz", "gemeinsam Notiz", "de", "", "", kind="note")])
+    assert sorted(empty_index.entries()) == [("article", 1, 1), ("note", 1, 7)]
+    texts = {("article", 1): "gemeinsam Artikel", ("note", 1): "gemeinsam Notiz"}
+    found = empty_index.search("gemeinsam", texts_by_ref=lambda refs: texts)
+    assert sorted((h.kind, h.note_id) for h in found.hits) == [("article", 0), ("note", 1)]
+    only = empty_index.search("gemeinsam", kinds=("note",), texts_by_ref=lambda refs: texts)
+    assert [(h.kind, h.title) for h in only.hits] == [("note", "Notiz")]
+    empty_index.write([], deletes=[("note", 1)])
+    assert empty_index.entries() == [("article", 1, 1)]
