@@ -10,8 +10,13 @@ name keys, inflections and rapidfuzz threshold) links to an actor as a whole exp
   any one spelling finds the articles written with the others.
 
 A text the matcher does not link to an actor (a common word, "Mirza") expands to
-nothing. What it costs: the matcher is rebuilt only when a name, alias or kind changes
-(one statement compares them, at most every :data:`RECHECK_SECONDS`); the words of the
+nothing. Limits: spellings used in the articles are found when they share their first
+three letters with a one-word name of the actor or with the query word (not "Токаев" for
+"Tokayev": add such spellings as aliases); words of deleted articles may stay in the
+expansion (they are variants all the same and find nothing).
+
+What it costs: the matcher is rebuilt only when a name, alias or kind changes (one
+statement compares them, at most every :data:`RECHECK_SECONDS`); the words of the
 articles are read once per three-letter prefix of a name (SQLite's ``instr`` picks the
 articles) and then only for articles added since; each result is cached per word.
 ``tests/bench/bench_expand.py`` measures it.

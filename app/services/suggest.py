@@ -6,6 +6,8 @@ near misses (Mirziyev for Mirziyoyev), each with a 0-100 score. Work per distinc
 cached, so a pass costs little more than tokenising. :class:`SuggestionService` runs it
 over the notebook (long work with ``progress`` and ``cancel``), leaves out what is marked
 or was rejected, and accepts or rejects suggestions. Nothing is marked without the user.
+The search's alias expansion (:mod:`app.services.actor_variants`) asks the same matcher,
+built by :func:`build_matcher`, which actor a query word names.
 """
 
 from __future__ import annotations

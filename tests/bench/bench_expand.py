@@ -83,6 +83,45 @@ def measure(nb: Notebook, variants: list[str]) -> dict[str, float]:
     return out
 
 
+QUERIES = ("Regierung", "Präsident Wirtschaft", "Vertrag OR Abkommen", "Minister AND Handel",
+           '"Europäische Union"', "Bank", "Österreich Deutschland", "Polizei -Gericht",
+           "Zukunft", "Wahl*")
+
+
+def search_ms(nb: Notebook, queries: tuple[str, ...], rounds: int = 5) -> tuple[float, float]:
+    """(p50, p95) in ms of searching ``queries`` (after one warm-up round)."""
+    for query in queries:
+        nb.search.search(query)
+    times = []
+    for _ in range(rounds):
+        for query in queries:
+            start = time.perf_counter()
+            nb.search.search(query)
+            times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.95) - 1]
+
+
+def compare_search(nb: Notebook, queries: tuple[str, ...], what: str) -> dict[str, float]:
+    """Search latency with the expansion and without it (``expand`` unset on the search
+    service), the two runs interleaved so that load on a shared machine hits both."""
+    expand = nb.search._expand  # a benchmark may look inside; the app never does
+    runs: dict[str, list[tuple[float, float]]] = {"with": [], "without": []}
+    try:
+        for _ in range(3):
+            nb.search._expand = expand
+            runs["with"].append(search_ms(nb, queries, rounds=2))
+            nb.search._expand = None
+            runs["without"].append(search_ms(nb, queries, rounds=2))
+    finally:
+        nb.search._expand = expand
+    out = {}
+    for name, found in runs.items():
+        out[f"{what} p50 {name}"] = statistics.median(p50 for p50, _ in found)
+        out[f"{what} p95 {name}"] = statistics.median(p95 for _, p95 in found)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000)
@@ -101,9 +140,11 @@ def main() -> None:
             label = f"{args.articles} articles, {args.actors} actors"
         with nb:
             results = measure(nb, variants)
+            results.update(compare_search(nb, QUERIES, "search, common words:"))
+            results.update(compare_search(nb, tuple(variants[:5]), "search, actor names:"))
     print(label)
     for name, ms in results.items():
-        print(f"  {name:22s} {ms:8.2f} ms per call")
+        print(f"  {name:36s} {ms:8.2f} ms")
 
 
 if __name__ == "__main__":
