@@ -367,12 +367,15 @@ def _ref(item: int | DocRef) -> DocRef:
 
 def _fill(writer: Any, docs: Iterable[IndexDoc], deletes: Iterable[DocRef], *,
           use_add: bool) -> None:
-    """Queue deletes and documents; ``use_add`` skips the key lookup on an empty index."""
-    for kind, doc_id in deletes:
-        writer.delete_by_term("key", doc_key(kind, doc_id))
-    add = writer.add_document if use_add else writer.update_document
+    """Queue deletes and documents. Each document first removes every indexed copy of
+    its key (Whoosh's ``update_document`` removes only one, so a duplicate left by an
+    older version would survive); ``use_add`` skips those lookups on an empty index."""
+    docs = list(docs)
+    if not use_add:  # the writer caches one searcher for all these lookups
+        for kind, doc_id in [*deletes, *((d.kind, d.article_id) for d in docs)]:
+            writer.delete_by_term("key", doc_key(kind, doc_id))
     for doc in docs:
-        add(**to_fields(doc))
+        writer.add_document(**to_fields(doc))
 
 
 def _fields_ref(fields: dict[str, Any]) -> DocRef:

@@ -348,3 +348,145 @@ def test_failed_upgrade_is_one_line_and_backs_up_once(tmp_path):
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
     conn.close()
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` with its bytes (to compare before and after)."""
+    return {str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _user_folder(folder: Path) -> Path:
+    (folder / "drafts").mkdir(parents=True)
+    (folder / "thesis.docx").write_bytes(b"PK\x03\x04 my thesis")
+    (folder / "notes.txt").write_text("meine Notizen", encoding="utf-8")
+    (folder / "drafts" / "chapter1.md").write_text("# Kapitel 1", encoding="utf-8")
+    return folder
+
+
+def test_index_dir_of_unrelated_files_is_refused_and_every_file_survives(tmp_path, capsys):
+    """--index-dir naming a folder of the user's files: exit 3, the folder named, nothing
+    deleted or changed."""
+    from app.cli import main as cli
+
+    mine = _user_folder(tmp_path / "mine")
+    before = _tree(mine)
+    code = cli(["list", "--notebook", str(tmp_path / "nb"), "--index-dir", str(mine)])
+    assert code == 3
+    err = capsys.readouterr().err
+    assert str(mine) in err and len(err.strip().splitlines()) == 1
+    assert _tree(mine) == before
+
+
+def test_notebook_folder_as_index_dir_keeps_the_database(tmp_path, capsys):
+    """--index-dir set to the notebook folder itself: refused; notebook.db and the user's
+    files survive byte for byte."""
+    from app.cli import main as cli
+
+    (tmp_path / "a.txt").write_text("Tokajew trifft Trump.", encoding="utf-8")
+    nb_dir = tmp_path / "nb"
+    assert cli(["import", str(tmp_path / "a.txt"), "--notebook", str(nb_dir)]) == 0
+    (nb_dir / "my-own.txt").write_text("keep", encoding="utf-8")
+    before = _tree(nb_dir)
+    assert cli(["search", "Tokajew", "--notebook", str(nb_dir), "--index-dir", str(nb_dir)]) == 3
+    assert str(nb_dir) in capsys.readouterr().err
+    assert _tree(nb_dir) == before
+    assert cli(["search", "Tokajew", "--notebook", str(nb_dir)]) == 0
+
+
+def test_notebook_in_a_folder_of_unrelated_files_keeps_them(tmp_path, capsys):
+    """--notebook pointing at a folder of the user's files: the notebook is added beside
+    them, every file survives, and an 'index' folder of theirs is refused, not wiped."""
+    from app.cli import main as cli
+
+    mine = _user_folder(tmp_path / "mine")
+    before = _tree(mine)
+    (tmp_path / "a.txt").write_text("Abkommen über Wolfram.", encoding="utf-8")
+    assert cli(["import", str(tmp_path / "a.txt"), "--notebook", str(mine)]) == 0
+    after = _tree(mine)
+    assert {k: v for k, v in after.items() if k in before} == before
+    theirs = _user_folder(tmp_path / "theirs")
+    (theirs / "index").mkdir()
+    (theirs / "index" / "keep.csv").write_text("a,b", encoding="utf-8")
+    before = _tree(theirs)
+    assert cli(["list", "--notebook", str(theirs)]) == 3
+    assert str(theirs / "index") in capsys.readouterr().err
+    assert {k: v for k, v in _tree(theirs).items() if k in before} == before
+
+
+def test_empty_or_foreign_database_file_is_refused_never_replaced(tmp_path, capsys):
+    """A 0-byte or non-SQLite notebook.db: exit 3 with a message naming the file; the
+    file stays as it was and the old index shows no ghost hits (it is not opened)."""
+    from app.cli import main as cli
+
+    (tmp_path / "a.txt").write_text("Tokajew trifft Trump.", encoding="utf-8")
+    nb_dir = tmp_path / "nb"
+    assert cli(["import", str(tmp_path / "a.txt"), "--notebook", str(nb_dir)]) == 0
+    db = nb_dir / "notebook.db"
+    for content in (b"", b"this is not a database, it is a text file\n"):
+        for extra in nb_dir.glob("notebook.db-*"):
+            extra.unlink()
+        db.write_bytes(content)
+        capsys.readouterr()
+        assert cli(["search", "Tokajew", "--notebook", str(nb_dir)]) == 3
+        err = capsys.readouterr().err
+        assert str(db) in err and len(err.strip().splitlines()) == 1
+        assert db.read_bytes() == content
+
+
+def test_check_without_repair_changes_nothing_in_the_index(tmp_path, capsys):
+    """check --no-repair on a drifted index reports the drift and leaves every index
+    file as it was; check then repairs it."""
+    from app.cli import main as cli
+
+    (tmp_path / "a.txt").write_text("Tokajew trifft Trump.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Abkommen über Wolfram.", encoding="utf-8")
+    nb_dir = tmp_path / "nb"
+    assert cli(["import", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"),
+                "--notebook", str(nb_dir)]) == 0
+    with sqlite3.connect(nb_dir / "notebook.db") as conn:  # behind the index's back
+        conn.execute("UPDATE article SET rev = rev + 1 WHERE id = 1")
+        conn.execute("DELETE FROM search_outbox")
+        conn.execute("INSERT INTO article (title, text, language, outlet, url, author, "
+                     "published, original_name, imported_at, sha256, content_key, "
+                     "char_count, extra, rev) VALUES ('Neu', 'Neuer Text', 'de', '', '', '', "
+                     "'', 'c.txt', '2025-01-01 00:00:00', 'x', 'y', 10, '{}', 1)")
+    conn.close()
+    before = _tree(nb_dir / "index")
+    capsys.readouterr()
+    assert cli(["check", "--no-repair", "--notebook", str(nb_dir)]) == 1
+    out = capsys.readouterr().out
+    assert "1 missing" in out and "1 stale" in out
+    assert _tree(nb_dir / "index") == before
+    assert cli(["check", "--notebook", str(nb_dir)]) == 0
+    assert cli(["check", "--no-repair", "--notebook", str(nb_dir)]) == 0
+    assert "matches the database" in capsys.readouterr().out
+
+
+def test_check_finds_and_removes_documents_indexed_twice(tmp_path):
+    """An article indexed twice (as two processes used to leave it) is reported as a
+    duplicate by check and indexed once after the repair."""
+    from app.search import SearchIndex
+    from app.search.documents import from_article
+    from app.store import search_documents
+
+    (tmp_path / "a.txt").write_text("Tokajew trifft Trump.", encoding="utf-8")
+    with Notebook.open(tmp_path / "nb") as nb:
+        nb.imports.import_paths([tmp_path / "a.txt"])
+        nb.search.flush()
+        with nb.sessions() as session:
+            [doc] = search_documents.article_documents(session, [1])
+    # a second writer that adds instead of replacing (the old bug), from outside
+    from app.search.schema import to_fields
+
+    ix = SearchIndex.open(tmp_path / "nb" / "index")
+    writer = ix._ix.writer()
+    writer.add_document(**to_fields(from_article(doc)))
+    writer.commit()
+    ix.close()
+    with Notebook.open(tmp_path / "nb") as nb:
+        report = nb.search.check(repair=False)
+        assert report.duplicates == (1,) and not report.is_ok
+        assert nb.search.check(repair=True).repaired
+        assert nb.search.check(repair=False).is_ok
+        assert nb.search.search("Tokajew").total == 1
