@@ -128,8 +128,8 @@ def probe(directory: Path) -> tuple[Any, str]:
             return _verified(directory), ""
         except Exception as error:  # any damage: unpickling, missing segment, garbage
             log.warning("search index at %s is damaged: %r", directory, error)
-            gc.collect()
-            return None, "damaged"
+        gc.collect()  # once the traceback, which holds the open files, is gone
+        return None, "damaged"
 
 
 def _problem(directory: Path) -> str:
