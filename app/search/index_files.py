@@ -127,7 +127,8 @@ def probe(directory: Path) -> tuple[Any, str]:
         try:
             return _verified(directory), ""
         except Exception as error:  # any damage: unpickling, missing segment, garbage
-            log.warning("search index at %s is damaged: %r", directory, error)
+            # the message, not the error: a kept log record would keep its open files
+            log.warning("search index at %s is damaged: %s", directory, repr(error))
         gc.collect()  # once the traceback, which holds the open files, is gone
         return None, "damaged"
 
