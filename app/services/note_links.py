@@ -221,10 +221,12 @@ def sync_links(tx: Transaction, note_id: int, body: str) -> None:
                                      target.target_id if target else None))
     for row in links.of_note(tx.session, note_id):
         key = (row.kind, normalise(row.target_text))
-        if key in desired and desired[key][2] == row.target_id:
-            del desired[key]
-        else:
+        if key not in desired:
             links.delete_link(tx.rec, row)
+            continue
+        # Re-point the row rather than replace it: its id stays, so undo steps recorded
+        # before a refresh (which is outside the history) still find the row.
+        links.set_target(tx.rec, row, desired.pop(key)[2])
     for kind, text, target_id in desired.values():
         links.insert_link(tx.rec, note_id, kind, text, target_id)
 

@@ -35,7 +35,7 @@ __all__ = [
     "article_highlight_ids", "article_titles", "article_titles_containing", "articles_titled",
     "broken_targets", "delete_link", "insert_link", "linked_actor_ids", "linking_rows",
     "notes_linking", "notes_with_broken", "of_note", "passages", "resolved_targets",
-    "target_ids",
+    "set_target", "target_ids",
 ]
 _LIKE_SPECIAL = str.maketrans({"%": "\\%", "_": "\\_", "\\": "\\\\"})
 
@@ -85,6 +85,11 @@ def insert_link(rec: Recorder, note_id: int, kind: str, text: str,
     """Store one link of a note (recorded)."""
     rec.insert(NL, {"note_id": note_id, "kind": kind, "target_text": text,
                     "target_id": target_id})
+
+
+def set_target(rec: Recorder, link: LinkRow, target_id: int | None) -> None:
+    """Point a stored link at another target (or none), keeping the row (recorded)."""
+    rec.update(NL, {"id": link.id}, {"target_id": target_id})
 
 
 def delete_link(rec: Recorder, link: LinkRow) -> None:
