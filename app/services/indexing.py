@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from app.core.errors import Cancelled, DossierError, NotebookLocked
@@ -24,7 +24,7 @@ from app.search import IndexDoc, SearchIndex
 from app.search.documents import from_article, from_note
 from app.store import outbox, search_documents
 from app.store.engine import translated_errors
-from app.store.outbox import ARTICLE, NOTE, DocRef
+from app.store.outbox import ARTICLE, KINDS, NOTE, DocRef
 from app.store.sessions import Session, Sessions
 
 log = logging.getLogger(__name__)
@@ -162,28 +162,29 @@ class Indexer:
 
     # -- work ---------------------------------------------------------------------------
     def drain(self, progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
-              bulk: bool | None = None) -> int:
-        """Index everything in the outbox; returns the number of documents written."""
+              bulk: bool | None = None, kinds: Sequence[str] = KINDS) -> int:
+        """Index everything in the outbox (or only its documents of these ``kinds``);
+        returns the number of documents written."""
         with self._lock:
             total = self.pending()
             if bulk is None:
                 bulk = total > SMALL_BATCH
             self._run_total, self._done_in_run = total, 0
             try:
-                return self._drain_locked(total, bulk, progress, cancel)
+                return self._drain_locked(total, bulk, progress, cancel, kinds)
             finally:
                 self._run_total = self._done_in_run = 0
                 self._notify()
 
     def _drain_locked(self, total: int, bulk: bool, progress: ProgressFn,
-                      cancel: CancelToken | None) -> int:
+                      cancel: CancelToken | None, kinds: Sequence[str]) -> int:
         batch = BULK_BATCH if bulk else SMALL_BATCH
         done = 0
         while True:
             if cancel is not None and cancel.is_cancelled:
                 raise Cancelled("indexing cancelled; the rest stays queued")
             with translated_errors(), self._sessions() as session:
-                entries = outbox.queued(session, batch)
+                entries = outbox.queued(session, batch, kinds)
                 if not entries:
                     return done
                 refs = list(dict.fromkeys(ref for _entry, ref in entries))

@@ -27,13 +27,15 @@ class NoteSearch:
 
     def search(self, query: str, offset: int = 0, limit: int = 20) -> SearchResults:
         """Notes matching ``query`` (the article query syntax); hits have kind "note"."""
-        self._search.flush()
+        self._search.flush(kinds=NOTE_KINDS)
         return self._search.search(query, offset, limit, kinds=NOTE_KINDS)
 
     def search_all(self, query: str, offset: int = 0, limit: int = 20,
                    kinds: Sequence[str] = ("article", "note")) -> SearchResults:
-        """Articles and notes in one ranking, filtered by ``kinds``."""
-        self._search.flush()
+        """Articles and notes in one ranking, filtered by ``kinds``. Queued notes are
+        indexed first (a note just typed is found); queued articles are left to the
+        indexer thread, so a search during a big import does not wait for it."""
+        self._search.flush(kinds=NOTE_KINDS)
         return self._search.search(query, offset, limit, kinds=kinds)
 
     def flush(self) -> int:

@@ -95,9 +95,11 @@ class SearchService:
         """Stop calling ``fn`` (a closing window)."""
         self._indexer.remove_listener(fn)
 
-    def flush(self, progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> int:
-        """Index everything pending now, in this thread."""
-        return self._indexer.drain(progress, cancel)
+    def flush(self, progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
+              kinds: Sequence[str] = KINDS) -> int:
+        """Index everything pending now (or only the documents of these ``kinds``), in
+        this thread."""
+        return self._indexer.drain(progress, cancel, kinds=kinds)
 
     def reindex(self, progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
                 kinds: Sequence[str] = KINDS) -> int:

@@ -12,7 +12,7 @@ A document is named by its kind and the id of its row: ``("article", 12)``,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TypeAlias, cast
 
 from sqlalchemy import Table, delete, func, insert, literal, select
@@ -62,10 +62,13 @@ def pending(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(distinct)) or 0)
 
 
-def queued(session: Session, limit: int) -> list[tuple[int, DocRef]]:
-    """The oldest ``limit`` entries as ``(entry id, (kind, id))``."""
-    rows = session.execute(
-        select(OUT.c.id, OUT.c.kind, OUT.c.doc_id).order_by(OUT.c.id).limit(limit))
+def queued(session: Session, limit: int,
+           kinds: Sequence[str] = KINDS) -> list[tuple[int, DocRef]]:
+    """The oldest ``limit`` entries (of these kinds) as ``(entry id, (kind, id))``."""
+    query = select(OUT.c.id, OUT.c.kind, OUT.c.doc_id).order_by(OUT.c.id).limit(limit)
+    if set(kinds) != set(KINDS):
+        query = query.where(OUT.c.kind.in_(list(kinds)))
+    rows = session.execute(query)
     return [(int(entry), (str(kind), int(doc_id))) for entry, kind, doc_id in rows]
 
 
