@@ -86,12 +86,27 @@ class AnnotationService:
                     tag_path: str) -> tuple[Highlight, Changes]:
         """Quick tag in one undo step: get or create the tag at ``tag_path``, then add it to
         the highlight with exactly this span, or to a new highlight."""
-        name = tag_path.strip().rstrip("/").rsplit("/", 1)[-1].strip()
-        with self._writer.edit(f"add tag '{name}'") as tx:
+        with self._writer.edit(f"add tag '{_path_label(tag_path)}'") as tx:
             tag_id = self._tags.ensure_in(tx, tag_path)
             hid, _created = self.ensure_at_span(tx, article_id, start, end)
             self._link(tx, hid, [tag_id])
         return self.get(hid), tx.changes
+
+    def tag_articles(self, article_ids: Iterable[int], tag_path: str) -> Changes:
+        """Tag whole articles (a highlight over each whole text, as QDA tools code a whole
+        document) in one undo step."""
+        ids = sorted(set(article_ids))
+        with self._writer.edit(
+                f"add tag '{_path_label(tag_path)}' to {len(ids)} articles") as tx:
+            found = articles.summaries(tx.session, ids)
+            if len(found) != len(ids):
+                missing = sorted(set(ids) - {s.id for s in found})
+                raise NotFound(f"article {missing[0]} does not exist")
+            tag_id = self._tags.ensure_in(tx, tag_path)
+            for summary in found:
+                hid, _created = self.ensure_at_span(tx, summary.id, 0, summary.char_count)
+                self._link(tx, hid, [tag_id])
+        return tx.changes
 
     def ensure_at_span(self, tx: Transaction, article_id: int, start: int,
                        end: int) -> tuple[HighlightId, bool]:
@@ -174,3 +189,8 @@ class AnnotationService:
         with translated_errors(), self._sessions() as session:
             wanted = tags.subtree_ids(session, tag_id) if include_descendants else {tag_id}
             return highlights.passages_with_tags(session, wanted)
+
+
+def _path_label(tag_path: str) -> str:
+    """The tag path as undo labels show it ("Diplomatie/Botschaft", not just "Botschaft")."""
+    return "/".join(part.strip() for part in tag_path.split("/") if part.strip())

@@ -103,6 +103,28 @@ class ArticleService:
             articles.update(tx.rec, article_id, values)
         return tx.changes
 
+    def set_fields(self, ids: Iterable[int], *, outlet: str | None = None,
+                   language: str | None = None, published: str | None = None) -> Changes:
+        """Set outlet, language and/or date of many articles in one undo step (fields left
+        None are kept). An invalid date is refused and nothing is stored."""
+        values: dict[str, object] = {}
+        if outlet is not None:
+            values["outlet"] = outlet.strip()
+        if language is not None:
+            values["language"] = language.strip().lower()
+        if published is not None:
+            values["published"] = _published(published)
+        ids = sorted(set(ids))
+        if not values or not ids:
+            return Changes()
+        what = ", ".join(f"{k} '{_short(str(v), 20)}'" for k, v in values.items())
+        with self._writer.edit(f"set {what} on {len(ids)} articles") as tx:
+            for article_id in ids:
+                if not articles.exists(tx.session, article_id):
+                    raise NotFound(f"article {article_id} does not exist")
+                articles.update(tx.rec, article_id, values)
+        return tx.changes
+
     def delete(self, ids: Iterable[int]) -> Changes:
         """Delete articles with their highlights (undoable)."""
         ids = sorted(set(ids))

@@ -62,7 +62,7 @@ def test_tag_passage_creates_tag_and_highlight_in_one_undo_step(notebook, tmp_pa
     aid = _article(notebook, tmp_path, "Trump lädt Tokajew ein.")
     h, _ = notebook.annotations.tag_passage(aid, 11, 18, "Akteure/Tokajew")
     assert h.exact == "Tokajew"
-    assert notebook.history.undo_label == "add tag 'Tokajew'"
+    assert notebook.history.undo_label == "add tag 'Akteure/Tokajew'"  # the path (issue 11)
     assert {t.path for t in notebook.tags.list()} == {"Akteure", "Akteure/Tokajew"}
     notebook.history.undo()
     assert notebook.tags.list() == []
@@ -231,3 +231,27 @@ def test_deletions_are_undone_and_redone_exactly(notebook, web, edit):
     assert _rows(notebook) == before
     notebook.history.redo()
     assert _rows(notebook) == after
+
+
+def test_tag_whole_articles_is_one_undo_step_naming_the_path(tmp_path) -> None:
+    """Two articles tagged whole with a new child tag; the label names the path; undo removes
+    both highlights and the new tag."""
+    from app.services import Notebook
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    texts = ["Erster Text 😀 über Handel.\n", "Zweiter Text über Energie.\n"]
+    for n, text in enumerate(texts):
+        (folder / f"{n}.txt").write_text(text, encoding="utf-8")
+    with Notebook.open(tmp_path / "nb") as nb:
+        ids = [s.id for s in nb.imports.import_paths([folder]).imported]
+        nb.annotations.tag_articles(ids, "Themen/Wirtschaft")
+        assert nb.history.undo_label == "add tag 'Themen/Wirtschaft' to 2 articles"
+        for article_id in ids:
+            [highlight] = nb.annotations.highlights_for(article_id)
+            text = nb.articles.get(article_id).text
+            assert (highlight.start, highlight.end) == (0, len(text))
+            assert [nb.tags.get(t).path for t in highlight.tag_ids] == ["Themen/Wirtschaft"]
+        nb.history.undo()
+        assert all(not nb.annotations.highlights_for(a) for a in ids)
+        assert nb.tags.list() == []

@@ -207,3 +207,40 @@ def test_update_meta_normalises_a_valid_partial_date(notebook, three):
     assert notebook.articles.get(three[0]).summary.published == "2025-01-06"
     notebook.articles.update_meta(three[0], ArticleMeta(title="a", published="  "))
     assert notebook.articles.get(three[0]).summary.published == ""
+
+
+def test_set_fields_on_many_articles_is_one_undo_step(tmp_path) -> None:
+    """Outlet, language and date set on three articles at once; one undo restores all three."""
+    from app.services import Notebook
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"{n}.txt").write_text(f"Artikel {n}\n\nText {n} über Handel.\n", encoding="utf-8")
+    with Notebook.open(tmp_path / "nb") as nb:
+        ids = [s.id for s in nb.imports.import_paths([folder]).imported]
+        before = nb.articles.summaries(ids)
+        changes = nb.articles.set_fields(ids, outlet="Euronews", published="2025-11")
+        assert set(changes.articles) == set(ids)
+        after = nb.articles.summaries(ids)
+        assert {(s.outlet, s.published) for s in after} == {("Euronews", "2025-11")}
+        assert nb.history.undo_label.startswith("set outlet 'Euronews', published '2025-11'")
+        nb.history.undo()
+        assert nb.articles.summaries(ids) == before
+
+
+def test_set_fields_refuses_an_impossible_date_for_all(tmp_path) -> None:
+    """'2025-00' is refused before anything is written."""
+    import pytest
+
+    from app.core.errors import ValidationError
+    from app.services import Notebook
+
+    path = tmp_path / "a.txt"
+    path.write_text("Titel\n\nText.\n", encoding="utf-8")
+    with Notebook.open(tmp_path / "nb") as nb:
+        [summary] = nb.imports.import_paths([path]).imported
+        with pytest.raises(ValidationError):
+            nb.articles.set_fields([summary.id], outlet="X", published="2025-00")
+        assert nb.articles.summaries([summary.id])[0].outlet == summary.outlet
+        assert not nb.history.can_undo
