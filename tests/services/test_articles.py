@@ -216,7 +216,8 @@ def test_set_fields_on_many_articles_is_one_undo_step(tmp_path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     for n in range(3):
-        (folder / f"{n}.txt").write_text(f"Artikel {n}\n\nText {n} über Handel.\n", encoding="utf-8")
+        text = f"Artikel {n}\n\nText {n} über Handel.\n"
+        (folder / f"{n}.txt").write_text(text, encoding="utf-8")
     with Notebook.open(tmp_path / "nb") as nb:
         ids = [s.id for s in nb.imports.import_paths([folder]).imported]
         before = nb.articles.summaries(ids)
