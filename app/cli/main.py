@@ -154,7 +154,8 @@ def cmd_reindex(nb: Notebook, args: argparse.Namespace) -> int:
             sys.stderr.write("reindex stopped; it resumes the next time the notebook opens\n")
             return CANCELLED
     bar.finish()
-    print(f"indexed {count:,} articles")
+    notes = min(count, len(nb.notes.list()))  # one index holds both kinds
+    print(f"indexed {count - notes:,} articles" + (f" and {notes:,} notes" if notes else ""))
     return OK
 
 
