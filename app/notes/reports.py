@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from app.core.actor_records import Actor, Agreement, Evidence, Mention, PartyRole
+from app.core.ids import AgreementId
 from app.notes.links import LinkRef, Resolved, find_links
 from app.notes.render import render_markdown, short_quote
 
@@ -106,7 +107,7 @@ def _with_notes(markdown: str, notes: Footnotes) -> str:
 
 
 def actor_dossier(actor: Actor, mentions: Sequence[Mention], roles: Sequence[PartyRole],
-                  agreements: Mapping[int, Agreement]) -> str:
+                  agreements: Mapping[AgreementId, Agreement]) -> str:
     """An actor: its facts, aliases, mentions in context and agreements with evidence."""
     notes = Footnotes()
     lines = [f"# {_inline(actor.name)}", "", f"- Kind: {_inline(actor.kind)}"]
