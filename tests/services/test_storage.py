@@ -490,3 +490,27 @@ def test_check_finds_and_removes_documents_indexed_twice(tmp_path):
         assert nb.search.check(repair=True).repaired
         assert nb.search.check(repair=False).is_ok
         assert nb.search.search("Tokajew").total == 1
+
+
+def test_upgrade_failing_half_way_leaves_the_database_as_it_was(tmp_path):
+    """Two migrations to run, the second fails: the first one's change is rolled back
+    too (one transaction), so the database still matches its stamp and its backup."""
+    from app.core.errors import MigrationError
+
+    Notebook.open(tmp_path / "nb").close()
+    db = tmp_path / "nb" / "notebook.db"
+    with sqlite3.connect(db) as conn:  # as at 0004 except that 0006's table exists
+        conn.execute("DROP INDEX ix_article_filter_text")
+        conn.execute("UPDATE alembic_version SET version_num = '0004'")
+    conn.close()
+    try:
+        Notebook.open(tmp_path / "nb")
+    except MigrationError as exc:
+        assert "search_outbox already exists" in str(exc)
+    else:
+        raise AssertionError("the upgrade succeeded")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0004",)]
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    conn.close()
+    assert "ix_article_filter_text" not in names  # 0005 ran, then was rolled back
