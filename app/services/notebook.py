@@ -23,6 +23,7 @@ from app.services.history import History
 from app.services.imports import ImportService
 from app.services.indexing import Indexer
 from app.services.notes import NoteService
+from app.services.revisions import RevisionService
 from app.services.search import SearchService
 from app.services.tags import TagService
 from app.services.unit import Writer
@@ -75,6 +76,7 @@ class Notebook:
         self._writer = Writer(sessions, self.history.record, self._indexer.wake)
         self.tags = TagService(sessions, self._writer)
         self.articles = ArticleService(sessions, self._writer)
+        self.revisions = RevisionService(sessions, self._writer, _author())
         self.annotations = AnnotationService(sessions, self._writer, self.tags, _author())
         self.actors = ActorService(sessions, self._writer, self.annotations)
         self.agreements = AgreementService(sessions, self._writer, self.annotations)
