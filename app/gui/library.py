@@ -16,8 +16,10 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
+    QSignalBlocker,
     QSize,
     Qt,
     QTimer,
@@ -224,7 +226,8 @@ class LibraryTableView(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Shift/Ctrl+click select many articles for bulk edits (library_actions.py).
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setSortingEnabled(True)
         self.setWordWrap(False)
         self.setAlternatingRowColors(True)
@@ -274,9 +277,12 @@ class LibraryPanel(QWidget):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(self.DEBOUNCE_MS)
         self._debounce.timeout.connect(self.apply_filter)
+        self._kept_selection: list[tuple[int, int]] = []  # (row, article id) across reloads
         self._build_filter_bar()
         self._build_table()
         self._build_layout()
+        self.model.modelAboutToBeReset.connect(self._remember_selection)
+        self.model.modelReset.connect(self._restore_selection)
         self.reload_choices()
         controller.changed.connect(self._on_changed)
         controller.notebookOpened.connect(self._on_notebook_opened)
@@ -319,8 +325,15 @@ class LibraryPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        self._sized_by_user: set[int] = set()  # columns the user (or saved state) sized
+        self._is_fitting = False
+        header.sectionResized.connect(self._on_section_resized)
         self.model.modelReset.connect(self._fit_columns)
         self._fit_columns()
+
+    def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
+        if not self._is_fitting and column > 0:
+            self._sized_by_user.add(column)
 
     def _fit_columns(self) -> None:
         """Size every column but Title to its header and the rows shown; Title takes the rest.
@@ -328,19 +341,25 @@ class LibraryPanel(QWidget):
         Measured here on at most :data:`FIT_ROWS` rows from the top of the view (one
         page): ``resizeColumnToContents`` would read every row of a hidden table, and
         ``ResizeToContents`` re-measures on every data change. Done once per reset, so
-        the user can still drag the borders.
+        the user can still drag the borders; a column the user sized keeps its width.
         """
         table, model = self.table, self.model
         first = max(table.rowAt(0), 0)
         last = min(model.rowCount(), first + FIT_ROWS) - 1
         metrics = table.fontMetrics()
         header_metrics = table.horizontalHeader().fontMetrics()
-        for column in range(1, len(COLUMNS)):
-            widths = [header_metrics.horizontalAdvance(COLUMNS[column][0]) + 24]
-            for row in range(first, last + 1):
-                value = model.data(model.index(row, column))
-                widths.append(metrics.horizontalAdvance(str(value or "")) + 14)
-            table.setColumnWidth(column, min(max(widths), MAX_COLUMN_WIDTH))
+        self._is_fitting = True
+        try:
+            for column in range(1, len(COLUMNS)):
+                if column in self._sized_by_user:  # a width the user chose stays
+                    continue
+                widths = [header_metrics.horizontalAdvance(COLUMNS[column][0]) + 24]
+                for row in range(first, last + 1):
+                    value = model.data(model.index(row, column))
+                    widths.append(metrics.horizontalAdvance(str(value or "")) + 14)
+                table.setColumnWidth(column, min(max(widths), MAX_COLUMN_WIDTH))
+        finally:
+            self._is_fitting = False
 
     def _build_layout(self) -> None:
         row1 = QHBoxLayout()
@@ -423,6 +442,63 @@ class LibraryPanel(QWidget):
     def selected_article_id(self) -> int:
         """Id of the current article in the table, or 0."""
         return self.table.current_article_id()
+
+    def selected_article_ids(self) -> list[int]:
+        """Ids of every selected row, top to bottom (the current row if none is selected)."""
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        ids = [self.model.article_id_at(row) for row in rows]
+        if not ids and self.selected_article_id():
+            ids = [self.selected_article_id()]
+        return [i for i in ids if i]
+
+    def _remember_selection(self) -> None:
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        current = self.table.currentIndex().row()
+        if current >= 0 and current not in rows:
+            rows.insert(0, current)
+        self._kept_selection = [(row, self.model.article_id_at(row)) for row in rows]
+
+    def _restore_selection(self) -> None:
+        """A bulk edit reloads the model: keep its articles selected (at their old rows,
+        or wherever a loaded page now shows them) so the next bulk edit applies to them."""
+        kept, self._kept_selection = self._kept_selection, []
+        rows = []
+        for row, article_id in kept:
+            found = row if self.model.article_id_at(row) == article_id else \
+                self.model.row_of(article_id)
+            if found >= 0:
+                rows.append(found)
+        if not rows:
+            return
+        selection = self.table.selectionModel()
+        selection.setCurrentIndex(self.model.index(rows[0], 0),
+                                  QItemSelectionModel.SelectionFlag.NoUpdate)
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for row in rows:
+            selection.select(self.model.index(row, 0), flags)
+
+    def filter_values(self) -> dict[str, str]:
+        """The filter bar as text, for saving between sessions."""
+        return {"text": self.text_edit.text(), "from": self.date_from_edit.text(),
+                "to": self.date_to_edit.text(),
+                "outlet": str(self.outlet_box.currentData() or ""),
+                "language": str(self.language_box.currentData() or ""),
+                "tag": str(self.tag_box.currentData() or "")}
+
+    def set_filter_values(self, values: dict[str, str]) -> None:
+        """Fill the filter bar from :meth:`filter_values` and apply it."""
+        for edit, key in ((self.text_edit, "text"), (self.date_from_edit, "from"),
+                          (self.date_to_edit, "to")):
+            with QSignalBlocker(edit):
+                edit.setText(values.get(key, ""))
+        for box, key in ((self.outlet_box, "outlet"), (self.language_box, "language"),
+                         (self.tag_box, "tag")):
+            wanted = values.get(key, "")
+            found = next((i for i in range(box.count())
+                          if str(box.itemData(i) or "") == wanted), 0)
+            with QSignalBlocker(box):
+                box.setCurrentIndex(found)
+        self.apply_filter()
 
     # --- refresh --------------------------------------------------------------------------
     def _on_changed(self, changes: Changes) -> None:

@@ -43,6 +43,11 @@ from app.gui.help import HelpDialog
 from app.gui.import_dialog import ImportDialog
 from app.gui.inspector import InspectorPanel
 from app.gui.library import LibraryPanel
+from app.gui.library_actions import (
+    LibraryActions,
+    restore_library_state,
+    save_library_state,
+)
 from app.gui.metadata_dialog import MetadataDialog
 from app.gui.notes_view import mount_notes
 from app.gui.reader_area import ReaderArea
@@ -198,6 +203,7 @@ class MainWindow(QMainWindow):
         self.library = LibraryPanel(self.controller, self)
         self.inspector = InspectorPanel(self.controller, self)
         self.search_panel = SearchPanel(self.controller, self)
+        self.library_actions = LibraryActions(self.library, self.controller, self.open_article)
         area = Qt.DockWidgetArea
         self.library_dock = self.add_dock(
             "Library", "LibraryDock", self.library, area.LeftDockWidgetArea, shortcut="Ctrl+Shift+1"
@@ -567,7 +573,11 @@ class MainWindow(QMainWindow):
             MetadataDialog(self.controller, article_id, self).exec()
 
     def delete_article(self) -> None:
-        """Edit > Delete Article, after confirmation (undoable)."""
+        """Edit > Delete Article, after confirmation (undoable). With several articles
+        selected in the focused library, all of them (one undo step)."""
+        if self.library.table.hasFocus() and len(self.library.selected_article_ids()) > 1:
+            self.library_actions.ask_and_apply("delete")
+            return
         article_id = self.current_article_id()
         if not article_id:
             return
@@ -652,6 +662,7 @@ class MainWindow(QMainWindow):
         """Save geometry, docks and panes to the settings."""
         self.settings.setValue(KEY_GEOMETRY, self.saveGeometry())
         self.settings.setValue(KEY_STATE, self.saveState())
+        save_library_state(self.library, self.settings)
         self.save_panes()
         self.settings.sync()
 
@@ -663,6 +674,7 @@ class MainWindow(QMainWindow):
         state = self.settings.value(KEY_STATE)
         if state is not None:
             self.restoreState(state)
+        restore_library_state(self.library, self.settings)
         self.restore_panes()
 
     def closeEvent(self, event: QCloseEvent) -> None:
