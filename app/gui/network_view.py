@@ -1,68 +1,60 @@
-"""The network view: actors (circles, coloured by kind) and agreements (squares), with
-an edge from each party to its agreement labelled by its role.
+"""The network view: actors (circles, coloured by kind) and agreements (squares), an edge
+from each party to its agreement.
 
-The layout is deterministic: agreements on an inner circle, actors on an outer one,
-each actor placed next to the agreements it is a party to (actors without agreements
-fill the rest of the ring), so the picture is the same every time it is drawn.
-Clicking a node emits ``actorClicked`` or ``agreementClicked``; the wheel zooms.
+Positions come from a force-directed layout (:mod:`app.gui.graph_layout`) computed on the
+task runner's thread, never on the GUI thread. Every position is kept per notebook
+(:class:`~app.gui.network_data.NetworkPositions`): a node the user drags stays where it
+was dropped, a new node is laid out among the others, which do not move. Labels never overlap
+(:func:`~app.gui.network_items.place_labels` shows those that fit at the current zoom; a
+hovered node shows its own). Filters hide nodes without a new layout; a click emits
+``actorClicked`` or ``agreementClicked``; the wheel zooms; the picture exports as PNG or SVG.
+The filter bar and buttons live in :mod:`app.gui.network_panel`.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
-import math
-from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPen, QWheelEvent
-from PySide6.QtWidgets import (
-    QGraphicsEllipseItem,
-    QGraphicsItem,
-    QGraphicsLineItem,
-    QGraphicsRectItem,
-    QGraphicsScene,
-    QGraphicsSimpleTextItem,
-    QGraphicsView,
-    QWidget,
-)
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
+from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView, QWidget
 
 from app.core.changes import Changes
 from app.gui.controller import NotebookController
+from app.gui.network_data import (
+    NetworkData,
+    NetworkFilter,
+    NetworkPositions,
+    SceneBuilder,
+    load_network,
+    notebook_key,
+)
+from app.gui.network_items import (
+    ActorNode,
+    AgreementNode,
+    EdgeItem,
+    NodeItem,
+    NodeKey,
+    place_labels,
+)
+from app.gui.tasks import Task, TaskRunner
 from app.services.actor_records import Actor, Agreement
+
+if TYPE_CHECKING:
+    from app.services import Notebook
 
 log = logging.getLogger(__name__)
 
-KIND_COLOURS = {
-    "person": "#4e79a7", "state": "#e15759", "government body": "#f28e2b",
-    "company": "#59a14f", "international organisation": "#b07aa1", "NGO": "#76b7b2",
-    "party": "#edc948", "other": "#9c9c9c",
-}
-AGREEMENT_COLOUR = "#444444"
-NODE_SIZE = 22.0
-ACTOR_RADIUS_MIN, AGREEMENT_RADIUS_MIN = 260.0, 120.0
-NODE_KIND = 0  # QGraphicsItem data keys
-NODE_ID = 1
 ZOOM_STEP = 1.15
-ZOOM_LIMITS = (0.1, 10.0)
+ZOOM_LIMITS = (0.05, 10.0)
+LABEL_DELAY_MS = 40
 
-
-def ring(count: int, radius: float, offset: float = 0.0) -> list[QPointF]:
-    """``count`` points evenly on a circle, the first at the top."""
-    return [QPointF(radius * math.cos(offset - math.pi / 2 + 2 * math.pi * i / count),
-                    radius * math.sin(offset - math.pi / 2 + 2 * math.pi * i / count))
-            for i in range(count)]
-
-
-def actor_order(actors: Sequence[Actor], agreements: Sequence[Agreement]) -> list[Actor]:
-    """Actors grouped by the first agreement (in ``agreements`` order) they are party to;
-    actors without agreements last, by name."""
-    first: dict[int, int] = {}
-    for number, agreement in enumerate(agreements):
-        for party in agreement.parties:
-            first.setdefault(party.actor_id, number)
-    return sorted(actors, key=lambda a: (first.get(a.id, len(agreements)), a.name.casefold(),
-                                         a.id))
+#: Seconds of item making per event-loop turn: 700 nodes and 700 edges take ~150 ms of
+#: the GUI thread on a busy machine, so the scene is made in slices and shown when done.
+BUILD_SLICE_S = 0.015
 
 
 class NetworkView(QGraphicsView):
@@ -70,117 +62,222 @@ class NetworkView(QGraphicsView):
 
     actorClicked = Signal(int)
     agreementClicked = Signal(int)
+    layoutStarted = Signal()
+    layoutFinished = Signal()
 
-    def __init__(self, controller: NotebookController, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: NotebookController, parent: QWidget | None = None, *,
+                 runner: TaskRunner | None = None, settings: QSettings | None = None) -> None:
         super().__init__(parent)
         self._controller = controller
+        # An own runner has no Qt parent: it must outlive a view deleted before the
+        # runner's deferred start has run (widget tests close views at once).
+        self._runner = runner or TaskRunner()
+        self._settings = settings
         self.setScene(QGraphicsScene(self))
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.nodes: dict[tuple[str, int], QGraphicsItem] = {}
+        self.setBackgroundBrush(QColor("#fbfbfb"))
+        self.nodes: dict[NodeKey, NodeItem] = {}
         self.edges: list[tuple[int, int, str]] = []  # actor id, agreement id, role
-        self._selected: tuple[str, int] | None = None
+        self.edge_items: list[EdgeItem] = []
+        self.filter = NetworkFilter()
+        self.actors: dict[int, Actor] = {}
+        self.agreements: dict[int, Agreement] = {}
+        self.positions = NetworkPositions(settings, notebook_key(controller.nb))
+        self.task: Task | None = None
+        self._building: SceneBuilder | None = None
+        self._needs_fit = True  # until the first picture was fitted to a visible view
+        self._generation = 0
+        self._selected: NodeKey | None = None
+        self._hovered: NodeKey | None = None
+        self._press: tuple[NodeKey, QPoint, QPointF] | None = None
+        self._labels_timer = QTimer(self, singleShot=True, interval=LABEL_DELAY_MS)
+        self._labels_timer.timeout.connect(self.update_labels)
+        self.horizontalScrollBar().valueChanged.connect(self._labels_later)
+        self.verticalScrollBar().valueChanged.connect(self._labels_later)
         controller.changed.connect(self._on_changed)
-        controller.notebookOpened.connect(self.rebuild)
+        controller.notebookOpened.connect(self._on_notebook_opened)
         self.rebuild()
 
-    # -- drawing ----------------------------------------------------------------------------
+    # -- building -----------------------------------------------------------------------
+    @property
+    def is_laying_out(self) -> bool:
+        """True from a rebuild until its nodes are shown at their positions."""
+        return self.task is not None or self._building is not None
+
     def rebuild(self, *_args: Any) -> None:
-        """Redraw every node and edge from the notebook."""
-        nb = self._controller.nb
-        agreements = list(nb.agreements.list(sort="date"))
-        actors = actor_order(nb.actors.list(), agreements)
-        scene = self.scene()
-        scene.clear()
-        self.nodes.clear()
-        self.edges = []
-        spacing = NODE_SIZE * 2.2
-        agreement_ring = max(AGREEMENT_RADIUS_MIN, len(agreements) * spacing / (2 * math.pi))
-        actor_ring = max(ACTOR_RADIUS_MIN, agreement_ring * 2,
-                         len(actors) * spacing / (2 * math.pi))
-        places = {("agreement", a.id): p for a, p in zip(
-            agreements, ring(len(agreements), agreement_ring) if agreements else [], strict=True)}
-        places.update({("actor", a.id): p for a, p in zip(
-            actors, ring(len(actors), actor_ring) if actors else [], strict=True)})
-        for agreement in agreements:
-            for party in agreement.parties:
-                self._edge(places[("actor", party.actor_id)],
-                           places[("agreement", agreement.id)], party.role)
-                self.edges.append((party.actor_id, agreement.id, party.role))
-        for agreement in agreements:
-            self._node("agreement", agreement.id, agreement.title, AGREEMENT_COLOUR,
-                       places[("agreement", agreement.id)])
-        for actor in actors:
-            self._node("actor", actor.id, actor.name, KIND_COLOURS.get(actor.kind, "#9c9c9c"),
-                       places[("actor", actor.id)])
-        scene.setSceneRect(scene.itemsBoundingRect().adjusted(-40, -40, 40, 40))
+        """Read the notebook and lay out the nodes without a kept position, on the task
+        runner's thread; the picture is replaced when that is done."""
+        self._generation += 1
+        if self.task is not None:
+            self.task.cancel()
+        task = self._runner.submit("network layout", functools.partial(
+            load_network, self._controller.nb, dict(self.positions.positions)))
+        task.setProperty("generation", self._generation)
+        task.succeeded.connect(self._on_loaded)
+        task.finished.connect(self._on_task_finished)
+        self.task = task
+        self.layoutStarted.emit()
+
+    def _on_loaded(self, data: NetworkData) -> None:
+        if self.sender() is not self.task:
+            return  # a newer rebuild has asked for another layout
+        for key in data.laid_out - self.positions.pinned:  # dragged while it ran: keep
+            self.positions.positions[key] = data.positions[key]
+        if data.laid_out:
+            self.positions.save()
+        self._building = SceneBuilder(data, self.positions.positions, self._on_hover, self)
+        self._build_step()
+
+    def _on_task_finished(self) -> None:
+        if self.sender() is self.task:
+            self.task = None
+            if self._building is None:
+                self.layoutFinished.emit()
+
+    def _build_step(self) -> None:
+        """Make items for a few milliseconds, then let the event loop run (see SceneBuilder)."""
+        builder = self._building
+        if builder is None:
+            return
+        if not builder.step(BUILD_SLICE_S):
+            QTimer.singleShot(0, self._build_step)
+            return
+        self._building = None
+        self._show_built(builder)
+
+    def _show_built(self, builder: SceneBuilder) -> None:
+        old = self.scene()
+        self.actors = {a.id: a for a in builder.data.actors}
+        self.agreements = {a.id: a for a in builder.data.agreements}
+        self.edges = [(e.actor.key[1], e.agreement.key[1], e.role) for e in builder.edges]
+        self.nodes, self.edge_items = builder.nodes, builder.edges
+        self._hovered = None
+        centre = self.mapToScene(self.viewport().rect().center())
+        self.setScene(builder.scene)
+        old.deleteLater()
+        self.apply_filter(self.filter)
         if self._selected in self.nodes:
-            self._mark(self._selected)
-
-    def _edge(self, start: QPointF, end: QPointF, role: str) -> None:
-        line = QGraphicsLineItem(start.x(), start.y(), end.x(), end.y())
-        line.setPen(QPen(QColor("#b0b0b0"), 1.2))
-        line.setZValue(0)
-        self.scene().addItem(line)
-        label = QGraphicsSimpleTextItem(role)
-        label.setBrush(QBrush(QColor("#707070")))
-        middle = (start + end) / 2
-        label.setPos(middle.x(), middle.y())
-        label.setZValue(1)
-        self.scene().addItem(label)
-
-    def _node(self, kind: str, node_id: int, text: str, colour: str, at: QPointF) -> None:
-        half = NODE_SIZE / 2
-        item: QGraphicsItem
-        if kind == "actor":
-            item = QGraphicsEllipseItem(-half, -half, NODE_SIZE, NODE_SIZE)
+            self.nodes[self._selected].set_selected_look(True)
+        self._fit_scene()
+        if self._needs_fit:
+            self.fit_all()
         else:
-            item = QGraphicsRectItem(-half, -half, NODE_SIZE, NODE_SIZE)
-        item.setBrush(QBrush(QColor(colour)))
-        item.setPen(QPen(QColor("#202020"), 1))
-        item.setPos(at)
-        item.setZValue(2)
-        item.setData(NODE_KIND, kind)
-        item.setData(NODE_ID, node_id)
-        item.setToolTip(text)
-        item.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.scene().addItem(item)
-        label = QGraphicsSimpleTextItem(text, item)
-        label.setPos(half + 3, -half)
-        self.nodes[(kind, node_id)] = item
+            self.centerOn(centre)
+        if self.task is None:
+            self.layoutFinished.emit()
+
+    def _fit_scene(self) -> None:
+        rect = self.scene().itemsBoundingRect()
+        self.scene().setSceneRect(rect.adjusted(-200, -120, 200, 120))
+        self._labels_timer.start()
+
+    def relayout(self, keep_pinned: bool = True) -> None:
+        """Lay out again (keeping the nodes the user dragged unless ``keep_pinned`` is False)."""
+        self.positions.forget(keep_pinned)
+        self._needs_fit = True
+        self.rebuild()
+
+    # -- filters and labels ---------------------------------------------------------------
+    def apply_filter(self, network_filter: NetworkFilter) -> None:
+        """Hide the nodes (and their edges) the filter leaves out; no new layout."""
+        self.filter = network_filter
+        shown_agreements = {i for i, a in self.agreements.items()
+                            if network_filter.keeps_agreement(a)}
+        linked = {actor for actor, agreement, _ in self.edges if agreement in shown_agreements}
+        for (kind, node_id), node in self.nodes.items():
+            if kind == "agreement":
+                node.setVisible(node_id in shown_agreements)
+            else:
+                actor = self.actors[node_id]
+                node.setVisible((not network_filter.kind or actor.kind == network_filter.kind)
+                                and (not network_filter.filters_agreements or node_id in linked))
+        for edge in self.edge_items:
+            edge.setVisible(edge.actor.isVisible() and edge.agreement.isVisible())
+        self._labels_timer.start()
+
+    def visible_nodes(self) -> set[NodeKey]:
+        return {k for k, n in self.nodes.items() if n.isVisible()}
+
+    def _labels_later(self, *_args: Any) -> None:
+        self._labels_timer.start()
+
+    def update_labels(self) -> int:
+        """Show the labels that fit on screen without overlapping (see place_labels)."""
+        viewport = QRectF(self.viewport().rect())
+        transform = self.viewportTransform()  # scale and translation only
+        shown = place_labels(self.nodes.values(), transform.m11(),
+                             (transform.dx(), transform.dy()), viewport, self._selected)
+        if self._hovered in self.nodes:
+            self.nodes[self._hovered].label.setVisible(True)
+        return shown
+
+    def _on_hover(self, node: NodeItem, inside: bool) -> None:
+        self._hovered = node.key if inside else None
+        node.label.setZValue(10 if inside else 5)
+        node.setZValue(4 if inside else 3)
+        if inside:
+            node.label.setVisible(True)
+        else:
+            self._labels_timer.start()
 
     # -- interaction ------------------------------------------------------------------------
-    def node_at(self, pos: Any) -> tuple[str, int] | None:
-        """(kind, id) of the node under a viewport position, or None."""
+    def node_at(self, pos: Any) -> NodeKey | None:
+        """(kind, id) of the node under a viewport position, or None.
+
+        Labels and edges take no clicks (a label over a node must not steal it)."""
         for item in self.items(pos):
-            while item is not None and item.data(NODE_KIND) is None:
-                item = item.parentItem()
-            if item is not None:
-                return str(item.data(NODE_KIND)), int(item.data(NODE_ID))
+            if isinstance(item, ActorNode | AgreementNode):
+                return item.key
         return None
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         node = self.node_at(event.position().toPoint())
-        if node is None or event.button() != Qt.MouseButton.LeftButton:
-            super().mousePressEvent(event)
+        self._press = None
+        if node is not None and event.button() == Qt.MouseButton.LeftButton:
+            self._press = (node, event.position().toPoint(), self.nodes[node].pos())
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        if self._press is not None and self._press[0] in self.nodes:
+            self.nodes[self._press[0]].node_moved()  # edges follow the dragged node
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        press, self._press = self._press, None
+        if press is None or event.button() != Qt.MouseButton.LeftButton:
             return
-        self.select_node(*node)
-        (self.actorClicked if node[0] == "actor" else self.agreementClicked).emit(node[1])
-        event.accept()
+        key, where, start = press
+        moved = (event.position().toPoint() - where).manhattanLength()
+        node = self.nodes.get(key)
+        if node is None:
+            return
+        if moved < QApplication.startDragDistance() and node.pos() == start:
+            self.select_node(*key)
+            (self.actorClicked if key[0] == "actor" else self.agreementClicked).emit(key[1])
+        elif node.pos() != start:
+            self.pin(key, node.pos())
+
+    def pin(self, key: NodeKey, at: QPointF) -> None:
+        """Keep ``key`` at ``at`` (a dragged node), in this session and the next."""
+        self.nodes[key].setPos(at)
+        self.positions.positions[key] = (at.x(), at.y())
+        self.positions.pinned.add(key)
+        self.positions.save()
+        self._labels_timer.start()
 
     def select_node(self, kind: str, node_id: int) -> bool:
-        """Outline one node (from a click or from the other views)."""
+        """Outline one node and its edges (from a click or from the other views)."""
         if (kind, node_id) not in self.nodes:
             return False
         if self._selected in self.nodes:
-            self.nodes[self._selected].setPen(QPen(QColor("#202020"), 1))  # type: ignore
+            self.nodes[self._selected].set_selected_look(False)
         self._selected = (kind, node_id)
-        self._mark(self._selected)
+        self.nodes[self._selected].set_selected_look(True)
+        self._labels_timer.start()
         return True
-
-    def _mark(self, key: tuple[str, int]) -> None:
-        self.nodes[key].setPen(QPen(QColor("#ff7f0e"), 4))  # type: ignore[attr-defined]
 
     def viewport_point(self, kind: str, node_id: int) -> Any:
         """Where a node's centre is on screen (for clicks in tests and tours)."""
@@ -191,16 +288,98 @@ class NetworkView(QGraphicsView):
         if not steps:
             super().wheelEvent(event)
             return
-        factor = ZOOM_STEP ** steps
+        self.zoom_by(ZOOM_STEP ** steps)
+        event.accept()
+
+    def zoom_by(self, factor: float) -> None:
         scale = self.transform().m11() * factor
         if ZOOM_LIMITS[0] <= scale <= ZOOM_LIMITS[1]:
             self.scale(factor, factor)
-        event.accept()
+            self._labels_timer.start()
 
     def zoom(self) -> float:
         return float(self.transform().m11())
 
+    def fit_all(self) -> None:
+        """Zoom so that every shown node fits the view (no closer than 1:1)."""
+        rect = self._shown_rect(labels=False)
+        if rect.isEmpty():
+            return
+        self.fitInView(rect.adjusted(-30, -30, 30, 30), Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom() > 1.0:
+            self.zoom_by(1.0 / self.zoom())
+        self._needs_fit = not self.isVisible()  # a hidden dock fits again when shown
+        self._labels_timer.start()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._needs_fit and self.isVisible() and self.nodes and self._building is None:
+            self.fit_all()
+        self._labels_timer.start()
+
+    def _shown_rect(self, labels: bool) -> QRectF:
+        rect = QRectF()
+        for node in self.nodes.values():
+            if node.isVisible():
+                rect = rect.united(node.sceneBoundingRect())
+                if labels and node.label.isVisible():
+                    rect = rect.united(node.label.sceneBoundingRect())
+        return rect
+
+    # -- export ---------------------------------------------------------------------------
+    def _export_rect(self) -> QRectF:
+        """The shown nodes at 1:1 with the labels that fit at that zoom."""
+        place_labels(self.nodes.values(), 1.0, (0.0, 0.0), QRectF(-1e7, -1e7, 2e7, 2e7),
+                     self._selected, limit=len(self.nodes))
+        return self._shown_rect(labels=True).adjusted(-20, -20, 20, 20)
+
+    def _render_to(self, painter: QPainter, rect: QRectF) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(QRectF(0, 0, rect.width(), rect.height()), QColor("white"))
+        self.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+
+    def export_png(self, path: Path) -> Path:
+        """Write the shown network at 1:1 (labels that fit) as a PNG."""
+        rect = self._export_rect()
+        image = QImage(QSize(max(1, int(rect.width())), max(1, int(rect.height()))),
+                       QImage.Format.Format_ARGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        try:
+            self._render_to(painter, rect)
+        finally:
+            painter.end()
+            self.update_labels()
+        if not image.save(str(path)):  # the format follows the .png suffix
+            raise OSError(f"could not write {path}")
+        return Path(path)
+
+    def export_svg(self, path: Path) -> Path:
+        """Write the shown network as an SVG (vector shapes and text)."""
+        from PySide6.QtSvg import QSvgGenerator  # only when exporting
+
+        rect = self._export_rect()
+        generator = QSvgGenerator()
+        generator.setFileName(str(path))
+        generator.setSize(QSize(int(rect.width()), int(rect.height())))
+        generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
+        generator.setTitle("Dossier network")
+        painter = QPainter(generator)
+        try:
+            self._render_to(painter, rect)
+        finally:
+            painter.end()
+            self.update_labels()
+        return Path(path)
+
+    # -- notebook -------------------------------------------------------------------------
     def _on_changed(self, changes: Changes) -> None:
         if (changes.actors or changes.deleted_actors or changes.agreements or
                 changes.deleted_agreements):
             self.rebuild()
+
+    def _on_notebook_opened(self, nb: Notebook) -> None:
+        self.positions = NetworkPositions(self._settings, notebook_key(nb))
+        self._selected = None
+        self._needs_fit = True
+        self.rebuild()

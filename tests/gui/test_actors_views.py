@@ -311,12 +311,14 @@ def test_network_has_one_node_per_actor_and_agreement(qtbot, demo_notebook):
     """The demo's 22 actors and 8 agreements are nodes; every party role is an edge."""
     view = NetworkView(NotebookController(demo_notebook))
     qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: not view.is_laying_out, timeout=10_000)  # read and laid out
     agreements = demo_notebook.agreements.list()
     assert sum(1 for k, _ in view.nodes if k == "actor") == 22
     assert sum(1 for k, _ in view.nodes if k == "agreement") == len(agreements) == 8
     assert len(view.edges) == sum(len(a.parties) for a in agreements)
     first = [(k, i, view.nodes[(k, i)].pos()) for k, i in sorted(view.nodes)]
     view.rebuild()
+    qtbot.waitUntil(lambda: not view.is_laying_out, timeout=10_000)
     assert [(k, i, view.nodes[(k, i)].pos()) for k, i in sorted(view.nodes)] == first
 
 
@@ -327,6 +329,7 @@ def test_clicking_network_nodes_selects_actor_and_agreement(qtbot, demo_notebook
     views.network_dock.show()
     views.network_dock.raise_()
     network = views.network_view
+    qtbot.waitUntil(lambda: not network.is_laying_out, timeout=10_000)
     network.resize(900, 900)
     tokayev = demo_notebook.actors.find("Tokayev")
     agreement = demo_notebook.agreements.list()[0]
