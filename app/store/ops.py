@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 from app.core.errors import ConflictError
 from app.store.references import (
     Reference,
-    is_bookkeeping,
+    is_unchecked,
     references_from,
     references_to,
     table,
@@ -58,10 +58,10 @@ def primary_key(tbl: Table, row: Row) -> Row:
 
 
 def _where(tbl: Table, values: Row) -> ColumnElement[bool]:
-    """Rows whose columns hold exactly ``values`` (None matches NULL); bookkeeping
+    """Rows whose columns hold exactly ``values`` (None matches NULL); unchecked
     columns are not compared."""
     return and_(*(tbl.c[k].is_not_distinct_from(v) for k, v in values.items()
-                  if not is_bookkeeping(tbl.c[k])))
+                  if not is_unchecked(tbl.c[k])))
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +120,7 @@ def _what_changed(session: Session, tbl: Table, pk: Row, expected: Row) -> str:
     if found is None:
         return "the row no longer exists"
     diffs = [f"{k} is {_short(found[k])}, expected {_short(v)}"
-             for k, v in expected.items() if found[k] != v and not is_bookkeeping(tbl.c[k])]
+             for k, v in expected.items() if found[k] != v and not is_unchecked(tbl.c[k])]
     return "; ".join(diffs) or "the row changed"
 
 

@@ -93,7 +93,8 @@ def table(name: str) -> Table:
     return schema.Base.metadata.tables[name]
 
 
-def is_bookkeeping(column: Column[object]) -> bool:
-    """A column the system maintains (``article.rev``): undo neither restores it nor
-    expects it to hold its old value."""
-    return bool(column.info.get("bookkeeping"))
+def is_unchecked(column: Column[object]) -> bool:
+    """A column that writes outside the undo history maintain (``article.rev``, the
+    resolved ``note_link.target_id``): applying an op does not require it to hold the
+    value the op expects (``info={"unchecked": True}``)."""
+    return bool(column.info.get("unchecked"))

@@ -58,8 +58,8 @@ class ArticleRow(Base):
     char_count: Mapped[int] = mapped_column(Integer, default=0)
     extra: Mapped[str] = mapped_column(Text, default="{}")  # JSON object of strings
     # Revision of the article's search document, bumped by every write that changes it
-    # (undo included): bookkeeping that undo neither restores nor checks.
-    rev: Mapped[int] = mapped_column(Integer, default=1, info={"bookkeeping": True})
+    # (undo included): bookkeeping that undo does not expect to find at its old value.
+    rev: Mapped[int] = mapped_column(Integer, default=1, info={"unchecked": True})
 
 
 class TagRow(Base):

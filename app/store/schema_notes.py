@@ -47,8 +47,11 @@ class NoteLinkRow(Base):
     note_id: Mapped[int] = mapped_column(ForeignKey("note.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     target_text: Mapped[str] = mapped_column(String(500))
+    # A cache of what the link resolves to, which refreshing links rewrites outside the
+    # undo history: undo restores it but does not refuse when it finds another value.
     target_id: Mapped[int | None] = mapped_column(Integer, nullable=True, info={
-        "soft_reference": SoftReference(by="kind", targets=LINK_TARGETS, ondelete="SET NULL")})
+        "soft_reference": SoftReference(by="kind", targets=LINK_TARGETS, ondelete="SET NULL"),
+        "unchecked": True})
 
 
 note = NoteRow.__table__

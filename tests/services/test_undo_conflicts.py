@@ -121,3 +121,21 @@ def test_undo_highlight_delete_restores_mentions_and_evidence(
     nb.history.undo()
     assert [m.id for m in nb.actors.mentions(mention.actor_id)] == [mention.id]
     assert [e.id for e in nb.agreements.get(deal.id).evidence] == [evidence.id]
+
+
+def test_undo_after_links_refreshed_by_a_read_restores_them(
+        two: tuple[Notebook, Notebook]) -> None:
+    """A read (backlinks) that re-resolves a broken link outside the history does not make
+    undoing the edits before it fail, and undo restores the original link."""
+    nb, _other = two
+    first, _ = nb.actors.create("Tokayev")
+    nb.actors.create("Rubio")
+    nb.notes.create("Overview", "[[Tokayev]] met [[Rubio]]")
+    before = _links(nb)
+    nb.actors.delete(first.id, force=True)
+    second, _ = nb.actors.create("Tokayev")
+    nb.notes.backlinks("actor", second.id)  # re-resolves the broken link to the new actor
+    assert ("actor", "Tokayev", second.id) in _links(nb)
+    nb.history.undo()
+    nb.history.undo()
+    assert _links(nb) == before
