@@ -60,8 +60,11 @@ from app.gui.actor_dialogs import (
 )
 from app.gui.agreements_view import AgreementsView
 from app.gui.controller import NotebookController
+from app.gui.network_panel import NetworkPanel
 from app.gui.network_view import NetworkView
 from app.gui.record_model import RecordTableModel
+from app.gui.timeline_panel import TimelinePanel
+from app.gui.timeline_view import TimelineView
 from app.services.actor_exports import ActorExports
 from app.services.actor_records import ACTOR_KINDS, Actor, Mention, SuggestionReport
 from app.services.actors import clean_actor_name, clean_country, clean_external_id
@@ -470,17 +473,25 @@ class ActorViews(QObject):
         w, area = self.window, Qt.DockWidgetArea
         self.actors_view = ActorsView(self._controller, w)
         self.agreements_view = AgreementsView(self._controller, w)
-        self.network_view = NetworkView(self._controller, w)
+        self.network_view = NetworkView(self._controller, w, runner=w.runner,
+                                        settings=w.settings)
+        self.timeline_view = TimelineView(self._controller, w)
+        self.timeline_panel = TimelinePanel(self._controller, self.timeline_view, w)
         self.actors_dock = w.add_dock("Actors", "ActorsDock", self.actors_view,
                                       area.RightDockWidgetArea, tab_with=w.inspector_dock,
                                       shortcut="Ctrl+Shift+6")
         self.agreements_dock = w.add_dock("Agreements", "AgreementsDock", self.agreements_view,
                                           area.RightDockWidgetArea, tab_with=self.actors_dock,
                                           shortcut="Ctrl+Shift+7")
-        self.network_dock = w.add_dock("Network", "NetworkDock", self.network_view,
+        self.network_dock = w.add_dock("Network", "NetworkDock",
+                                       NetworkPanel(self.network_view, w),
                                        area.BottomDockWidgetArea, tab_with=w.search_dock,
                                        shortcut="Ctrl+Shift+8")
-        self.docks = [self.actors_dock, self.agreements_dock, self.network_dock]
+        self.timeline_dock = w.add_dock("Timeline", "TimelineDock", self.timeline_panel,
+                                        area.BottomDockWidgetArea, tab_with=self.network_dock,
+                                        shortcut="Ctrl+Shift+9")
+        self.docks = [self.actors_dock, self.agreements_dock, self.network_dock,
+                      self.timeline_dock]
         w.inspector_dock.raise_()
         w.search_dock.raise_()
 
@@ -509,6 +520,8 @@ class ActorViews(QObject):
         self.agreements_view.agreementSelected.connect(self._on_agreement_selected)
         self.network_view.actorClicked.connect(self.show_actor)
         self.network_view.agreementClicked.connect(self.show_agreement)
+        self.timeline_view.passageClicked.connect(w.open_passage)
+        self.timeline_view.agreementClicked.connect(self.show_agreement)
 
     # -- showing ----------------------------------------------------------------------------
     def show_actor(self, actor_id: int) -> bool:
