@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator, Sequence
 from types import FrameType
 
 from app.cli import actors as actors_cli
+from app.cli import edit as edit_cli
 from app.cli import notes as notes_cli
-from app.cli import query_args
-from app.cli import render
+from app.cli import query_args, render
 from app.cli import transfer as transfer_cli
 from app.cli.progress import TerminalProgress
 from app.core.errors import (
@@ -28,6 +28,7 @@ from app.core.errors import (
     QuerySyntaxError,
     ValidationError,
 )
+from app.core.ids import TagId
 from app.core.progress import CancelToken
 from app.core.records import ArticleFilter
 from app.services import Notebook
@@ -88,13 +89,14 @@ def cmd_import(nb: Notebook, args: argparse.Namespace) -> int:
         report = nb.imports.import_paths(args.paths, progress=bar, cancel=token)
         bar.finish()
         render.import_report(report, verbose=args.verbose)
+        failed_updates = edit_cli.newer_versions(nb, report.newer, update=args.update)
         try:
             _flush_index(nb)
         except Cancelled:
             sys.stderr.write("indexing stopped; it resumes the next time the notebook opens\n")
     if report.cancelled:
         return CANCELLED
-    return FAILED_ITEMS if report.failures else OK
+    return FAILED_ITEMS if report.failures or failed_updates else OK
 
 
 def cmd_search(nb: Notebook, args: argparse.Namespace) -> int:
@@ -110,7 +112,7 @@ def cmd_search(nb: Notebook, args: argparse.Namespace) -> int:
 
 
 def cmd_list(nb: Notebook, args: argparse.Namespace) -> int:
-    tag_ids: tuple[int, ...] = ()
+    tag_ids: tuple[TagId, ...] = ()
     if args.tag:
         tag = nb.tags.find(args.tag)
         if tag is None:
@@ -203,6 +205,9 @@ def build_parser() -> argparse.ArgumentParser:
             "(.txt .md .html .pdf .docx), or a notebook file (.json, from 'export --json') "
             "into a new notebook; Ctrl+C stops cleanly")
     p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--update", action="store_true", help="a newer version of a stored "
+                   "article (same URL, or same file name and title) replaces its text as "
+                   "a new revision; highlights follow")
     p = add("search", cmd_search, 'search: words, "phrases", AND/OR/NOT, Flücht*, '
             "Tokajew~, title: source: lang: tag: actor: date:2025-11..2026-01")
     p.add_argument("query", nargs="+")
@@ -236,6 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-repair", action="store_true", help="only report")
     actors_cli.add_commands(add)
     notes_cli.add_commands(add)
+    edit_cli.add_commands(add)
     return parser
 
 

@@ -16,6 +16,7 @@ from typing import Literal, NewType
 
 from app.core.changes import Changes
 from app.core.ids import ArticleId, HighlightId
+from app.core.records import ArticleSummary
 
 RevisionId = NewType("RevisionId", int)
 
@@ -121,3 +122,15 @@ class EditReport:
     def is_noop(self) -> bool:
         """True when the new text equals the stored one (nothing was written)."""
         return self.revision is None
+
+
+@dataclass(frozen=True, slots=True)
+class NewerVersion:
+    """An imported file or page that is a newer version of a stored article (same URL,
+    or same file name and title, different text): not added as a new article.
+    ``text`` (normalised) replaces the article's text through an edit when the user
+    says so (``import --update``; the GUI asks)."""
+
+    source: str
+    article: ArticleSummary
+    text: str

@@ -21,6 +21,7 @@ from app.core.ids import ArticleId
 from app.core.import_notes import SkippedEntry, TrimSuggestion
 from app.core.progress import CancelToken, ProgressFn, no_progress
 from app.core.records import ArticleSummary
+from app.core.revisions import NewerVersion
 from app.core.text import content_key, text_sha256
 from app.store import imports
 from app.store.engine import translated_errors
@@ -42,7 +43,9 @@ class ImportReport:
     type, named pipe, link to a folder, unreadable folder); ``notes`` are remarks on
     imported articles (source, note): an assumed encoding, a refused metadata date,
     a file name that is not UTF-8, page furniture that could be trimmed. ``trims``
-    holds those trim suggestions by the new article's id.
+    holds those trim suggestions by the new article's id. ``newer`` are newer versions
+    of stored articles (same URL, or same file name and title, another text): they are
+    not added; ``nb.revisions.edit_text`` replaces the stored text with one, if wanted.
     """
 
     imported: list[ArticleSummary] = field(default_factory=list)
@@ -51,6 +54,7 @@ class ImportReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
     trims: list[tuple[ArticleId, TrimSuggestion]] = field(default_factory=list)
+    newer: list[NewerVersion] = field(default_factory=list)
     cancelled: bool = False
     changes: Changes = field(default_factory=Changes)
 
@@ -134,6 +138,11 @@ class ImportService:
                 key = str(row["content_key"])
                 if key in existing:
                     report.duplicates.append((parsed.source, existing[key]))
+                    continue
+                origin = imports.same_origin(session, parsed.url, parsed.original_name,
+                                             str(row["title"]))
+                if origin is not None:
+                    report.newer.append(NewerVersion(parsed.source, origin, parsed.text))
                     continue
                 existing[key] = summary = imports.insert_article(session, row)
                 report.imported.append(summary)

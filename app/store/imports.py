@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, insert, select
+from sqlalchemy import CursorResult, and_, insert, select
 from sqlalchemy.orm import Session
 
 from app.core.ids import ArticleId
@@ -36,3 +36,23 @@ def insert_article(session: Session, row: Mapping[str, object]) -> ArticleSummar
     new_id = ArticleId(int(primary_key[0]))
     outbox.enqueue(session, outbox.ARTICLE, [new_id])
     return summary({**row, "id": new_id})
+
+
+def same_origin(session: Session, url: str, original_name: str,
+                title: str) -> ArticleSummary | None:
+    """The newest stored article that an imported one is a version of: the same URL, or
+    (files) the same original file name and title. None if there is none.
+
+    A file name alone is not enough: folders of pages all called ``index.html`` hold
+    different articles.
+    """
+    columns = [A.c[name] for name in SUMMARY_COLUMNS]
+    if url:
+        where = A.c.url == url
+    elif original_name:
+        where = and_(A.c.original_name == original_name, A.c.title == title)
+    else:
+        return None
+    row = session.execute(select(*columns).where(where).order_by(A.c.id.desc())
+                          .limit(1)).mappings().first()
+    return None if row is None else summary(row)

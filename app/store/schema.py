@@ -41,6 +41,9 @@ class ArticleRow(Base):
         Index("ix_article_title_lower", func.lower(text("title"))),
         Index("ix_article_outlet_lower", func.lower(text("outlet"))),
         Index("ix_article_filter_text", "title", "outlet", "author", "original_name"),
+        # a re-imported page or file is recognised by its URL or file name (issue 12)
+        Index("ix_article_url", "url"),
+        Index("ix_article_original_name", "original_name"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -2,7 +2,9 @@
 
 An article's text can now be corrected or replaced by a newer version (issue 12); each
 earlier text is kept in ``article_revision`` with who, when and why. Highlights already
-carry ``is_orphaned`` (since 0001) for those an edit leaves without their words.
+carry ``is_orphaned`` (since 0001) for those an edit leaves without their words. A newer
+version of an article is recognised on import by its URL or file name: both get an index
+(the lookup would otherwise read every article row, texts included).
 
 Revision ID: 0008
 Revises: 0007
@@ -38,9 +40,13 @@ def upgrade() -> None:
     with op.batch_alter_table("article_revision", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_article_revision_article_id"), ["article_id"],
                               unique=False)
+    op.create_index("ix_article_url", "article", ["url"])
+    op.create_index("ix_article_original_name", "article", ["original_name"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_article_original_name", table_name="article")
+    op.drop_index("ix_article_url", table_name="article")
     with op.batch_alter_table("article_revision", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_article_revision_article_id"))
     op.drop_table("article_revision")
