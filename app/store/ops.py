@@ -177,11 +177,16 @@ class Recorder:
             self.ops.append(op)
 
     def _detach_dependents(self, tbl: Table, keys: list[Row]) -> None:
+        """Do, recorded, what each reference to ``tbl`` does when these rows go:
+        delete the rows pointing at them (CASCADE, recursively) or clear the column
+        (SET NULL). Other references are left to the database (which refuses)."""
         for ref in references_to(tbl.name):
             if ref.ondelete not in ("CASCADE", "SET NULL"):
                 continue
-            targets = sorted({k[ref.target_column] for k in keys if ref.target_column in k}
-                             or self._column_values(tbl, keys, ref.target_column))
+            if all(ref.target_column in k for k in keys):
+                targets = sorted({k[ref.target_column] for k in keys})
+            else:
+                targets = sorted(self._column_values(tbl, keys, ref.target_column))
             for chunk in _chunks(targets):
                 children = self.rows(ref.table, *_pointing(ref, chunk))
                 if ref.ondelete == "CASCADE":
