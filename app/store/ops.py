@@ -104,6 +104,14 @@ class Op:
             raise ConflictError(self.table, pk, _what_changed(session, tbl, pk, self.expected))
 
     @property
+    def changed(self) -> frozenset[str]:
+        """Columns an update changes (``old`` also carries unchanged reference columns,
+        to name what the row points at); every column for an insert or delete."""
+        if self.kind != "update":
+            return frozenset(self.row)
+        return frozenset(k for k, v in self.old.items() if self.row.get(k) != v)
+
+    @property
     def expected(self) -> Row:
         """The values the row must hold for the op to apply (empty for an insert)."""
         return self.row if self.kind == "delete" else self.old if self.kind == "update" else {}

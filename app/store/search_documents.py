@@ -70,9 +70,9 @@ def affected_documents(session: Session, ops: list[Op]) -> StaleDocuments:
 def _affected_articles(session: Session, ops: list[Op], renamed: set[int]) -> set[ArticleId]:
     out: set[int] = set()
     for op in ops:
-        if op.table == "article" and (op.kind != "update" or ARTICLE_FIELDS & set(op.old)):
+        if op.table == "article" and (op.kind != "update" or ARTICLE_FIELDS & op.changed):
             out.add(op.row["id"])
-        elif op.table == "tag" and op.kind == "update" and TAG_FIELDS & set(op.old):
+        elif op.table == "tag" and op.kind == "update" and TAG_FIELDS & op.changed:
             out |= tags.articles_with(session, tags.subtree_ids(session, op.row["id"]))
     out.update(_owners(session, ops, _tagged_or_mentioned(ops)).values())
     if renamed:
@@ -103,7 +103,7 @@ def _renamed_actors(ops: list[Op]) -> set[int]:
     """Actors whose spellings (name or aliases) these ops change."""
     out: set[int] = set()
     for op in ops:
-        if op.table == "actor" and op.kind == "update" and "name" in op.old:
+        if op.table == "actor" and op.kind == "update" and "name" in op.changed:
             out.add(op.row["id"])
         elif op.table == "actor_alias":
             # An alias moved to another actor (merge) changes both actors' spellings.
