@@ -7,7 +7,8 @@ edited, so undo takes back a burst of typing, not one second of it.
 
 Rows are read and written by :mod:`app.store.notes` and :mod:`app.store.note_links`;
 link resolution is :mod:`app.services.note_links`, reports
-:mod:`app.services.note_reports` and search :mod:`app.services.note_search`.
+:mod:`app.services.note_reports`; search is the notebook's one
+:class:`~app.services.search.SearchService`, restricted to notes or not.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ from app.notes.render import render_markdown, short_quote
 from app.services import note_links as links
 from app.services.history import History
 from app.services.note_reports import NoteReports
-from app.services.note_search import NoteSearch
 from app.services.unit import Transaction, Writer
 from app.store import note_links as link_rows
 from app.store import notes as note_rows
@@ -56,6 +56,8 @@ COALESCE_SECONDS = 10.0
 """Autosaves of one note's body less than this apart share one undo step."""
 MAX_TITLE = 500
 QUOTE_LABEL = 400
+NOTE_KINDS = ("note",)
+"""The search document kinds of notes (``SearchService`` kinds)."""
 ARTICLE_COMPLETIONS = 50
 """Article titles looked at per completion request (the library may hold 100,000)."""
 
@@ -124,7 +126,7 @@ class NoteService:
         self._history = history
         self._annotations = annotations
         self._clock = clock
-        self._search = NoteSearch(search)
+        self._search = search
         self._reports = NoteReports(self.get, self.list, self.resolve_text, actors, agreements)
 
     # -- reading ------------------------------------------------------------------------
@@ -300,28 +302,32 @@ class NoteService:
         return self._reports.agreement_dossier(agreement_id, fmt)
 
     # -- search -------------------------------------------------------------------------
+    # Notes live in the notebook's one index beside the articles (one ranking, one score
+    # scale). Queued notes are indexed before each search, so a note just typed is found;
+    # queued articles are left to the indexer thread, so a search during a big import
+    # does not wait for it.
     def search(self, query: str, offset: int = 0, limit: int = 20) -> SearchResults:
         """Notes matching ``query`` (the article query syntax); hits have kind "note"."""
-        self.refresh_stale_links()
-        return self._search.search(query, offset, limit)
+        return self.search_all(query, offset, limit, kinds=NOTE_KINDS)
 
     def search_all(self, query: str, offset: int = 0, limit: int = 20,
                    kinds: Sequence[str] = ("article", "note")) -> SearchResults:
-        """Articles and notes in one ranked list, filtered by ``kinds``."""
+        """Articles and notes in one ranking, filtered by ``kinds``."""
         self.refresh_stale_links()
-        return self._search.search_all(query, offset, limit, kinds)
+        self._search.flush(kinds=NOTE_KINDS)
+        return self._search.search(query, offset, limit, kinds=kinds)
 
     def flush_index(self) -> int:
         """Index every queued note now; returns how many were written or removed."""
-        return self._search.flush()
+        return self._search.flush(kinds=NOTE_KINDS)
 
     def reindex(self) -> int:
-        """Rebuild the notes' index from the database."""
-        return self._search.reindex()
+        """Rewrite every note's search document from the database; returns how many."""
+        return self._search.reindex(kinds=NOTE_KINDS)
 
     def close(self) -> None:
-        self._search.close()
-
+        """Nothing to release: the index belongs to the notebook (kept for callers that
+        close what they open)."""
 
 def _catalog(session: Session, kind: str, target: str) -> list[tuple[str, Iterable[str]]]:
     """Link targets to complete from, per kind (articles only for 2+ typed characters)."""
