@@ -58,7 +58,7 @@ NEW_ACTOR = -1
 
 
 def button_row(parent: QWidget,
-               specs: Sequence[tuple[str, str, Callable[[], None]]]) -> QHBoxLayout:
+               specs: Sequence[tuple[str, str, Callable[[], object]]]) -> QHBoxLayout:
     """A row of push buttons (object name, text, slot), left-aligned."""
     row = QHBoxLayout()
     for name, text, slot in specs:
@@ -230,7 +230,7 @@ class NewActorDialog(QDialog):
             return str(exc)
         return ""
 
-    def create(self) -> None:
+    def create(self) -> None:  # type: ignore[override]  # the dialog's OK action; Qt's native create() is never called from Python
         """Create the actor when every field is valid; otherwise say what is wrong."""
         message = self.problem()
         _show_error(self.error, message)
@@ -274,7 +274,7 @@ class NewAgreementDialog(QDialog):
         form.addRow(self.error)
         form.addRow(buttons)
 
-    def create(self) -> None:
+    def create(self) -> None:  # type: ignore[override]  # the dialog's OK action; Qt's native create() is never called from Python
         """Create the agreement (and set its value) in one go; say why if refused."""
         title = " ".join(self.title.text().split())
         if not title:

@@ -330,7 +330,7 @@ class AgreementsView(QWidget):
         if not self.agreement_id:
             return None
         try:
-            return self.nb.agreements.get(self.agreement_id)  # type: ignore[no-any-return]
+            return self.nb.agreements.get(self.agreement_id)
         except NotFound:
             return None
 

@@ -238,7 +238,7 @@ class InspectorPanel(QWidget):
         for i in range(self.chips.count()):
             widget = self.chips.itemAt(i).widget()
             if isinstance(widget, TagChip):
-                ids.append(widget.tag_id)
+                ids.append(int(widget.tag_id))
         return ids
 
     # -- memo --------------------------------------------------------------------

@@ -409,7 +409,7 @@ class MainWindow(QMainWindow):
         value = self.settings.value(KEY_RECENT, [])
         if isinstance(value, str):  # QSettings gives a str for a one-element list
             value = [value]
-        return [str(v) for v in value or []]
+        return [str(v) for v in value] if isinstance(value, list) else []
 
     def _remember_recent(self, path: str) -> None:
         recent = [p for p in self.recent_notebooks() if p != path]

@@ -618,6 +618,8 @@ def _walk(tree: QTreeWidget) -> list[QTreeWidgetItem]:
     stack = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount() - 1, -1, -1)]
     while stack:
         item = stack.pop()
+        if item is None:  # never: indices are in range (the stubs say Optional)
+            continue
         out.append(item)
         stack.extend(item.child(i) for i in range(item.childCount() - 1, -1, -1))
     return out

@@ -144,7 +144,8 @@ class QuickTagPopup(QFrame):
 
     def _refresh(self, text: str) -> None:
         rows, current = choose_rows(text, self._tags)
-        colours = {t.id: valid_colour(t.colour or palette_colour(t.id)) for t in self._tags}
+        colours: dict[int, QColor] = {
+            t.id: valid_colour(t.colour or palette_colour(t.id)) for t in self._tags}
         self.list.clear()
         for cand in rows:
             label = cand.path if cand.tag_id else f"New tag \u201c{cand.path}\u201d"
@@ -187,10 +188,10 @@ class QuickTagPopup(QFrame):
 
     def complete_current(self) -> None:
         """Tab: put the highlighted existing tag's path into the edit (then Enter takes it)."""
-        item = self.list.currentItem()
+        item: QListWidgetItem | None = self.list.currentItem()
         if item is None or not int(item.data(ID_ROLE)):
-            item = next((self.list.item(i) for i in range(self.list.count())
-                         if int(self.list.item(i).data(ID_ROLE))), None)
+            items = [self.list.item(i) for i in range(self.list.count())]
+            item = next((i for i in items if int(i.data(ID_ROLE))), None)
         if item is None:
             return
         self.edit.setText(str(item.data(PATH_ROLE)))

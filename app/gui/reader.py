@@ -38,6 +38,7 @@ from PySide6.QtGui import (
     QTextBlock,
     QTextCharFormat,
     QTextCursor,
+    QTextLine,
 )
 from PySide6.QtWidgets import QTextEdit, QToolTip, QWidget
 
@@ -581,7 +582,7 @@ class ReaderView(QTextEdit):
 
     # -- find in article (extra selections) ---------------------------------------
 
-    def find(self, query: str, *, backward: bool = False) -> bool:
+    def find(self, query: str, *, backward: bool = False) -> bool:  # type: ignore[override]  # find in the stored text (code points, wraps), not QTextEdit.find
         """Select the next (or previous) case-insensitive match of ``query``; wraps.
 
         Matching runs on the stored text in code points (``QTextDocument.find`` would
@@ -658,8 +659,7 @@ class ReaderView(QTextEdit):
                 lo, hi = line.textStart(), line.textStart() + line.textLength()
                 if (hi <= a or lo >= b) and not (a == b == lo):
                     continue
-                x1 = line.cursorToX(max(a, lo))[0]
-                x2 = line.cursorToX(min(b, hi))[0]
+                x1, x2 = _x_at(line, max(a, lo)), _x_at(line, min(b, hi))
                 rects.append(
                     QRectF(origin.x() + min(x1, x2), origin.y() + line.y(),
                            max(abs(x2 - x1), 2.0), line.height())
@@ -773,3 +773,10 @@ class ReaderView(QTextEdit):
         bar = self.verticalScrollBar()
         return {"article_id": self._article_id,
                 "scroll": bar.value() / bar.maximum() if bar.maximum() else 0.0}
+
+
+def _x_at(line: QTextLine, position: int) -> float:
+    """The x of a cursor at ``position`` in ``line`` (PySide6 returns ``(x, position)``;
+    its stubs say ``object``)."""
+    result: Any = line.cursorToX(position)
+    return float(result[0])

@@ -557,9 +557,10 @@ class ReaderArea(QWidget):
         for action in self._selection_actions[:1]:
             menu.addAction(action)
         span = self.selected_span()
-        for path in self._recent_tags if span else ():
-            item = menu.addAction(f"Tag “{path}”")
-            item.triggered.connect(functools.partial(self._tag_recent, span, path))
+        if span is not None:
+            for path in self._recent_tags:
+                item = menu.addAction(f"Tag “{path}”")
+                item.triggered.connect(functools.partial(self._tag_recent, span, path))
         menu.addSeparator()
         menu.addActions(self._selection_actions[1:])
         menu.addSeparator()
