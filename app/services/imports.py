@@ -25,13 +25,17 @@ from app.core.revisions import NewerVersion
 from app.core.text import content_key, text_sha256
 from app.store import imports
 from app.store.engine import translated_errors
-from app.store.sessions import Sessions
+from app.store.sessions import Session, Sessions
 
 if TYPE_CHECKING:  # app.ingest loads trafilatura, lingua, pypdf: only when importing
     from app.ingest import ParsedArticle
 
 log = logging.getLogger(__name__)
 BATCH = 100
+SAME_TEXT = 60.0
+"""Similarity (rapidfuzz ratio) above which a file of the same name is a newer version."""
+SIMILAR_HEAD = 20_000
+"""Code points of each text compared (bounded time for long texts)."""
 
 
 @dataclass
@@ -84,6 +88,23 @@ def _row(parsed: ParsedArticle, now: dt.datetime) -> dict[str, object]:
         "extra": json.dumps(parsed.extra, ensure_ascii=False),
         "rev": 1,
     }
+
+
+def _older_version(session: Session, parsed: ParsedArticle,
+                   title: str) -> ArticleSummary | None:
+    """The stored article ``parsed`` is a newer version of: the same URL, or the same
+    file name with the same title or a similar text (:data:`SAME_TEXT`). A file name
+    alone is not enough: folders of pages called ``index.html`` hold different articles.
+    """
+    from rapidfuzz import fuzz
+
+    for found, text in imports.same_origin(session, parsed.url, parsed.original_name):
+        if parsed.url or found.title == title:
+            return found
+        head = slice(0, SIMILAR_HEAD)
+        if fuzz.ratio(text[head], parsed.text[head]) >= SAME_TEXT:
+            return found
+    return None
 
 
 class ImportService:
@@ -139,8 +160,7 @@ class ImportService:
                 if key in existing:
                     report.duplicates.append((parsed.source, existing[key]))
                     continue
-                origin = imports.same_origin(session, parsed.url, parsed.original_name,
-                                             str(row["title"]))
+                origin = _older_version(session, parsed, str(row["title"]))
                 if origin is not None:
                     report.newer.append(NewerVersion(parsed.source, origin, parsed.text))
                     continue

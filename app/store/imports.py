@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, insert, select
+from sqlalchemy import CursorResult, insert, select
 from sqlalchemy.orm import Session
 
 from app.core.ids import ArticleId
@@ -38,21 +38,18 @@ def insert_article(session: Session, row: Mapping[str, object]) -> ArticleSummar
     return summary({**row, "id": new_id})
 
 
-def same_origin(session: Session, url: str, original_name: str,
-                title: str) -> ArticleSummary | None:
-    """The newest stored article that an imported one is a version of: the same URL, or
-    (files) the same original file name and title. None if there is none.
 
-    A file name alone is not enough: folders of pages all called ``index.html`` hold
-    different articles.
-    """
-    columns = [A.c[name] for name in SUMMARY_COLUMNS]
+def same_origin(session: Session, url: str, original_name: str,
+                limit: int = 5) -> list[tuple[ArticleSummary, str]]:
+    """Stored articles (newest first, with their texts) that an imported one may be a
+    version of: the same URL or, without a URL, the same original file name."""
     if url:
         where = A.c.url == url
     elif original_name:
-        where = and_(A.c.original_name == original_name, A.c.title == title)
+        where = A.c.original_name == original_name
     else:
-        return None
-    row = session.execute(select(*columns).where(where).order_by(A.c.id.desc())
-                          .limit(1)).mappings().first()
-    return None if row is None else summary(row)
+        return []
+    columns = [A.c[name] for name in SUMMARY_COLUMNS]
+    rows = session.execute(select(*columns, A.c.text).where(where).order_by(A.c.id.desc())
+                           .limit(limit)).mappings()
+    return [(summary(row), str(row["text"])) for row in rows]
