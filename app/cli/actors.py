@@ -11,18 +11,17 @@ from collections.abc import Callable
 from typing import Any
 
 from app.cli.progress import TerminalProgress
-from app.core.errors import ValidationError
-from app.core.progress import CancelToken
-from app.services import Notebook
-from app.services.actor_exports import ActorExports
-from app.services.actor_records import (
+from app.core.actor_records import (
     ACTOR_KINDS,
     AGREEMENT_TYPES,
     STATUSES,
     Actor,
     Agreement,
 )
-from app.services.agreements import SORTS
+from app.core.errors import ValidationError
+from app.core.progress import CancelToken
+from app.services import AGREEMENT_SORTS as SORTS
+from app.services import ActorExports, Notebook
 
 OK, CANCELLED = 0, 130
 Adder = Callable[[str, Callable[[Notebook, argparse.Namespace], int], str],

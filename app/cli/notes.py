@@ -20,8 +20,7 @@ from typing import Any
 
 from app.cli import render
 from app.core.errors import NotFound, ValidationError
-from app.notes.links import normalise
-from app.services.notes import NoteService
+from app.services import NoteService, normalise
 
 Add = Callable[[str, Callable[[Any, argparse.Namespace], int], str], argparse.ArgumentParser]
 

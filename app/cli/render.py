@@ -7,8 +7,7 @@ import sys
 from collections.abc import Mapping, Sequence
 
 from app.core.records import Article, ArticleSummary, Highlight, Page, SearchResults, Tag
-from app.export.tabular import record_dict
-from app.services import CheckReport, ImportReport
+from app.services import CheckReport, ImportReport, record_dict
 
 
 def _out(line: str = "") -> None:

@@ -32,10 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.errors import DossierError
-from app.gui.controller import NotebookController
-from app.gui.record_model import RecordTableModel
-from app.services.actor_records import (
+from app.core.actor_records import (
     ACTOR_KINDS,
     AGREEMENT_TYPES,
     EVIDENCE_FIELDS,
@@ -43,7 +40,10 @@ from app.services.actor_records import (
     Agreement,
     Suggestion,
 )
-from app.services.actors import (
+from app.core.errors import DossierError
+from app.gui.controller import NotebookController
+from app.gui.record_model import RecordTableModel
+from app.services import (
     clean_actor_name,
     clean_country,
     clean_external_id,

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.actor_records import ACTOR_KINDS, Actor, Mention, SuggestionReport
 from app.core.changes import Changes
 from app.core.errors import DossierError, NotFound
 from app.core.progress import ProgressEvent
@@ -65,9 +66,7 @@ from app.gui.network_view import NetworkView
 from app.gui.record_model import RecordTableModel
 from app.gui.timeline_panel import TimelinePanel
 from app.gui.timeline_view import TimelineView
-from app.services.actor_exports import ActorExports
-from app.services.actor_records import ACTOR_KINDS, Actor, Mention, SuggestionReport
-from app.services.actors import clean_actor_name, clean_country, clean_external_id
+from app.services import ActorExports, clean_actor_name, clean_country, clean_external_id
 
 if TYPE_CHECKING:  # the window imports this module: a cycle only for the type checker
     from app.gui.main_window import MainWindow

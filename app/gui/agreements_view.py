@@ -43,20 +43,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.changes import Changes
-from app.core.dates import parse_partial_date
-from app.core.errors import DossierError, NotFound
-from app.gui.actor_dialogs import NewAgreementDialog, _error_label, _show_error, button_row
-from app.gui.controller import NotebookController
-from app.gui.record_model import RecordTableModel
-from app.notes.render import render_markdown
-from app.services.actor_records import (
+from app.core.actor_records import (
     AGREEMENT_TYPES,
     PARTY_ROLES,
     STATUSES,
     Agreement,
     Evidence,
 )
+from app.core.changes import Changes
+from app.core.dates import parse_partial_date
+from app.core.errors import DossierError, NotFound
+from app.gui.actor_dialogs import NewAgreementDialog, _error_label, _show_error, button_row
+from app.gui.controller import NotebookController
+from app.gui.record_model import RecordTableModel
+from app.services import render_markdown
 
 if TYPE_CHECKING:
     from app.services import Notebook

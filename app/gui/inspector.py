@@ -35,14 +35,14 @@ from PySide6.QtWidgets import (
 
 from app.core.changes import Changes
 from app.core.errors import DossierError, NotFound
+from app.core.notes import Backlink
 from app.core.records import Highlight, Tag
 from app.gui.colours import palette_colour, readable_text_colour, valid_colour
 from app.gui.controller import NotebookController
 from app.gui.elided import ElidedLabel
 from app.gui.notes_view import PREVIEW_CSS
 from app.gui.quicktag import QuickTagPopup
-from app.notes.links import parse_url
-from app.notes.model import Backlink
+from app.services import parse_url
 
 log = logging.getLogger(__name__)
 

@@ -42,10 +42,9 @@ from PySide6.QtWidgets import (
 
 from app.core.changes import Changes
 from app.core.errors import DossierError, NotFound, QuerySyntaxError
+from app.core.notes import NoteSummary
 from app.gui.controller import NotebookController
-from app.notes.links import Resolved, find_links, parse_url
-from app.notes.model import NoteSummary
-from app.notes.render import render_markdown
+from app.services import Resolved, find_links, parse_url, render_markdown
 
 if TYPE_CHECKING:  # the window imports this module: a cycle only for the type checker
     from app.gui.main_window import MainWindow

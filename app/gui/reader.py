@@ -42,6 +42,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextEdit, QToolTip, QWidget
 
+from app.core.actor_records import Evidence
 from app.core.changes import Changes
 from app.core.errors import NotFound
 from app.core.records import ArticleSummary, Highlight, HighlightSpan, Tag
@@ -50,7 +51,6 @@ from app.gui.controller import NotebookController
 from app.gui.highlighter import IS_EVIDENCE, IS_MENTION, HighlightRenderer, Mark
 from app.gui.notes_view import PASSAGE_MIME
 from app.gui.textpos import TextPositions
-from app.services.actor_records import Evidence
 
 log = logging.getLogger(__name__)
 

@@ -1,10 +1,44 @@
 """The application API: one method = one use case = one transaction.
 
-Front ends (CLI, GUI, tests) use only this package and ``app.core``.
+Front ends (CLI, GUI, tests) use only this package's public surface below and
+``app.core`` (records, ids, errors, dates); an import-linter contract forbids them the
+submodules of ``app.services`` and the layers underneath (store, search, ingest, notes,
+export). What a front end needs from those layers is re-exported here, so the surface is
+one list that can be read and reviewed.
 """
 
+from app.export.tabular import record_dict
+from app.notes.links import Resolved, find_links, normalise, parse_url
+from app.notes.render import render_markdown
+from app.services.actor_exports import ActorExports
+from app.services.actors import (
+    clean_actor_name,
+    clean_country,
+    clean_external_id,
+    clean_kind,
+)
+from app.services.agreements import SORTS as AGREEMENT_SORTS
 from app.services.imports import ImportReport
 from app.services.notebook import Notebook, default_notebook_dir
+from app.services.notes import NoteService
 from app.services.search import CheckReport
 
-__all__ = ["CheckReport", "ImportReport", "Notebook", "default_notebook_dir"]
+__all__ = [
+    "AGREEMENT_SORTS",
+    "ActorExports",
+    "CheckReport",
+    "ImportReport",
+    "NoteService",
+    "Notebook",
+    "Resolved",
+    "clean_actor_name",
+    "clean_country",
+    "clean_external_id",
+    "clean_kind",
+    "default_notebook_dir",
+    "find_links",
+    "normalise",
+    "parse_url",
+    "record_dict",
+    "render_markdown",
+]
