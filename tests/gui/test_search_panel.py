@@ -120,7 +120,8 @@ def test_filter_narrows_results_to_notes_or_articles(panel, demo_notebook):
     articles = [panel.hit_at(i) for i in range(panel.results.count())]
     assert articles and {h.kind for h in articles} == {"article"}
     assert len(articles) == min(SearchPanel.PAGE_SIZE,
-                                demo_notebook.search.search("Tokajew OR Wolfram").total)
+                                demo_notebook.search.search("Tokajew OR Wolfram",
+                                                            kinds=("article",)).total)
 
 
 def test_activating_note_hit_emits_open_note_not_open_hit(panel, qtbot):
