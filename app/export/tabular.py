@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
+from app.core.ids import TagId
 from app.core.records import ArticleSummary, Highlight, Tag
 
 ARTICLE_COLUMNS = ("id", "title", "outlet", "published", "language", "author", "url",
@@ -43,7 +44,7 @@ def write_articles_csv(handle: IO[str], articles: Iterable[ArticleSummary]) -> N
 
 
 def write_highlights_csv(handle: IO[str], rows: Iterable[tuple[Highlight, ArticleSummary]],
-                         tags: Mapping[int, Tag]) -> None:
+                         tags: Mapping[TagId, Tag]) -> None:
     """One row per highlight, with its article's title/outlet/date and tag paths."""
     writer = csv.writer(handle)
     writer.writerow(HIGHLIGHT_COLUMNS)

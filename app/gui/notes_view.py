@@ -48,6 +48,7 @@ from app.services import Resolved, find_links, parse_url, render_markdown
 
 if TYPE_CHECKING:  # the window imports this module: a cycle only for the type checker
     from app.gui.main_window import MainWindow
+    from app.services import Notebook, NoteService
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ _LINK_PREFIX = re.compile(r"\[\[([^\[\]\n|]*)$")
 SORTS = (("Title", "title", False), ("Last change", "modified", True))
 
 
-def note_service(nb: Any) -> Any:
+def note_service(nb: Notebook) -> NoteService:
     """The notebook's note service."""
     return nb.notes
 
