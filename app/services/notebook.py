@@ -10,6 +10,7 @@ from pathlib import Path
 
 import platformdirs
 
+from app.core.changes import Changes
 from app.core.errors import NotebookError
 from app.search import SearchIndex
 from app.search.index_files import is_dossier_folder
@@ -28,6 +29,8 @@ from app.services.search import SearchService
 from app.services.tags import TagService
 from app.services.unit import Writer
 from app.store.engine import make_engine, make_sessions, translated_errors, upgrade
+from app.store.ops import Op
+from app.store.sessions import Sessions
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +96,7 @@ class Notebook:
         if background and repair_index:
             self._indexer.start()
 
-    def _replay(self, ops, label):  # type: ignore[no-untyped-def]
+    def _replay(self, ops: list[Op], label: str) -> Changes:
         return self._writer.replay(ops, label)
 
     @classmethod
@@ -137,7 +140,7 @@ class Notebook:
         return nb
 
     @property
-    def sessions(self):  # type: ignore[no-untyped-def]
+    def sessions(self) -> Sessions:
         """The session factory, for services and exports inside the core."""
         return self._sessions
 
