@@ -70,6 +70,22 @@ class History:
             self._redo.clear()
             return False
 
+    def absorb(self, ops: list[Op]) -> None:
+        """Fold writes that follow from the current state rather than from a user's edit
+        (note links re-resolved on a read) into the newest undo step.
+
+        Undoing that step then takes them back too, so undo stays exact: the state it
+        returns to is the one before the step, not one with links pointing at records
+        the undo removes. With nothing to undo there is nothing to return to, and the
+        writes need no record.
+        """
+        if not ops:
+            return
+        with self._lock:
+            if self._undo:
+                last = self._undo[-1]
+                self._undo[-1] = Entry(last.label, (*last.ops, *ops), last.key, last.at)
+
     @property
     def can_undo(self) -> bool:
         return bool(self._undo)

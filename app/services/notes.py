@@ -206,6 +206,7 @@ class NoteService:
         """Re-resolve every note's links (after targets were renamed or deleted)."""
         with self._writer.edit("refresh note links", undoable=False) as tx:
             links.sync_notes(tx, note_rows.ids(tx.session))
+        self._history.absorb(tx.rec.ops)
         return tx.changes
 
     def refresh_stale_links(self) -> Changes:
@@ -220,6 +221,8 @@ class NoteService:
             return Changes()
         with self._writer.edit("refresh note links", undoable=False) as tx:
             links.sync_notes(tx, stale)
+        # Part of the newest undo step: undoing it must take the re-resolution back.
+        self._history.absorb(tx.rec.ops)
         return tx.changes
 
     def _sync_broken(self, tx: Transaction, kinds: Sequence[str]) -> None:

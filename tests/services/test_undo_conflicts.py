@@ -139,3 +139,20 @@ def test_undo_after_links_refreshed_by_a_read_restores_them(
     nb.history.undo()
     nb.history.undo()
     assert _links(nb) == before
+
+
+def test_undo_takes_back_links_a_read_re_resolved_after_the_step(
+        two: tuple[Notebook, Notebook]) -> None:
+    """A read that re-resolves a note's links to a record created by the last step is
+    part of that step: undoing it leaves no link pointing at the removed record."""
+    nb, _other = two
+    old, _ = nb.agreements.create("Boeing purchase")
+    nb.notes.create("Deals", "[[agreement:Boeing purchase]] and [[Nobody]]")
+    before = _links(nb)
+    nb.agreements.update(old.id, title="Boeing purchase II")
+    nb.agreements.create("Boeing purchase")
+    fresh, _ = nb.actors.create("Nobody")  # the broken link resolves now: the note is stale
+    nb.notes.backlinks("actor", fresh.id)  # re-resolves the whole note, outside the history
+    for _step in range(3):  # create actor, create agreement, retitle
+        nb.history.undo()
+    assert _links(nb) == before

@@ -16,11 +16,9 @@ Excluded from the dumps, because undo must not and does not roll them back:
   changes the document bumps it (undo and redo included) so the indexer can tell a stale
   document from a fresh one; it only ever grows.
 
-Reads (backlinks, search) re-resolve note links whose target appeared or went away, outside
-the undo history: ``note_link.target_id`` is a cache of what a link's text names. The state
-machine does such reads too, so undo must still apply after them and restore the start
-exactly; redoing restores the edits, and the end state is compared as a read leaves it
-(after a refresh of stale links on both sides).
+Reads (backlinks, search) re-resolve note links whose target appeared or went away; those
+writes join the newest undo step (``History.absorb``). The state machine reads too, so undo
+must still apply after them and restore the start exactly, and redo the end.
 """
 
 from __future__ import annotations
@@ -438,9 +436,6 @@ class UndoEverything(RuleBasedStateMachine):
             shutil.rmtree(self.root, ignore_errors=True)
 
     def _check_undo_redo(self) -> None:
-        # Links re-resolved by a read are a cache outside the history (see the docstring):
-        # the end state is taken as every read would leave it, and so is the redone one.
-        self.nb.notes.refresh_stale_links()
         end = dump(self.db)
         steps = 0
         while self.nb.history.can_undo:
@@ -450,7 +445,6 @@ class UndoEverything(RuleBasedStateMachine):
             f"undoing {steps} steps did not restore the start:\n{problems}")
         while self.nb.history.can_redo:
             self.nb.history.redo()
-        self.nb.notes.refresh_stale_links()
         assert not (problems := diff(end, dump(self.db))), (
             f"redoing {steps} steps did not restore the end:\n{problems}")
 
