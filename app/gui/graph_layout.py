@@ -30,6 +30,10 @@ Point = tuple[float, float]
 #: Ideal distance between two connected nodes, in scene pixels.
 SPACING = 80.0
 
+#: Width over height of the picture: a weaker pull towards the centre sideways makes it
+#: wider than high, like the docks it is shown in and the labels that run to the right.
+ASPECT = 1.8
+
 #: Iterations for a full layout, and for placing a few new nodes among fixed ones.
 FULL_ITERATIONS = 100
 INCREMENTAL_ITERATIONS = 50
@@ -93,7 +97,8 @@ def _initial(nodes: Sequence[Hashable], links: list[tuple[int, int]],
             xs[i] = sum(xs[j] for j in near) / len(near) + rng.uniform(-1, 1) * spacing / 2
             ys[i] = sum(ys[j] for j in near) / len(near) + rng.uniform(-1, 1) * spacing / 2
         else:
-            xs[i], ys[i] = cx + rng.uniform(-half, half), cy + rng.uniform(-half, half)
+            xs[i] = cx + rng.uniform(-half, half) * ASPECT
+            ys[i] = cy + rng.uniform(-half, half)
         placed[i] = True
     return xs, ys
 
@@ -122,7 +127,8 @@ def _simulate(xs: list[float], ys: list[float], links: list[tuple[int, int]], fr
         heat = start * (1 - step / iterations) + k * 0.02
         cx, cy = sum(xs) / count, sum(ys) / count
         for i in free:
-            fx, fy = dx[i] - (xs[i] - cx) * gravity, dy[i] - (ys[i] - cy) * gravity
+            fx = dx[i] - (xs[i] - cx) * gravity / (ASPECT * ASPECT)
+            fy = dy[i] - (ys[i] - cy) * gravity
             length = math.hypot(fx, fy)
             if length > 0:
                 move = min(length, heat) / length

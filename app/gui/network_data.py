@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QSettings
 from PySide6.QtWidgets import QGraphicsScene
 
+from app.core.actor_records import Actor, Agreement
 from app.core.dates import overlaps
 from app.gui.graph_layout import force_layout
 from app.gui.network_items import (
@@ -30,7 +31,6 @@ from app.gui.network_items import (
     NodeItem,
     NodeKey,
 )
-from app.services.actor_records import Actor, Agreement
 
 if TYPE_CHECKING:
     from app.services import Notebook

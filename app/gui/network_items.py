@@ -43,38 +43,51 @@ SELECTED = QColor("#ff7f0e")
 EDGE = QColor("#a8a8a8")
 EDGE_HOT = QColor("#ff7f0e")
 LABEL_GAP = 4.0
+LABEL_CHARS = 34  # longer names are elided on the picture (agreement titles run to 500)
 
 
 class NodeLabel(QGraphicsRectItem):
     """A name on a light background, at the same size whatever the zoom."""
 
-    def __init__(self, text: str, parent: QGraphicsItem) -> None:
+    def __init__(self, text: str, size: tuple[float, float], parent: QGraphicsItem) -> None:
+        """``size`` is the one place_labels reserved (from the font's metrics), so the
+        drawn background covers exactly the reserved box."""
         super().__init__(parent)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setAcceptHoverEvents(False)
         self.setPen(QPen(Qt.PenStyle.NoPen))
         self.setBrush(QBrush(QColor(255, 255, 255, 215)))
-        self.text = QGraphicsSimpleTextItem(text, self)
-        box = self.text.boundingRect()
-        self.setRect(QRectF(-2, -1, box.width() + 4, box.height() + 2))
+        self.text = QGraphicsSimpleTextItem(elide(text), self)
+        self.text.setPos(2, 1)
+        self.setRect(QRectF(0, 0, *size))
         self.setZValue(5)
-        self.place(1, 1.0)
+        self.place("right", 1.0)
 
-    def place(self, side: int, zoom: float) -> None:
-        """Beside the node, right (``side`` 1) or left (-1), vertically centred.
+    def place(self, side: str, zoom: float) -> None:
+        """Beside the node ("right", "left": vertically centred) or "above"/"below" it.
 
         The label's position is in its node's (zoomed) coordinates, its size in device
         pixels: hence the division by ``zoom``.
         """
-        width, height = self.size()
-        x = NODE_SIZE / 2 + LABEL_GAP if side > 0 else \
-            -NODE_SIZE / 2 - LABEL_GAP - width / zoom
-        self.setPos(x, -height / 2 / zoom)
+        width, height = (v / zoom for v in self.size())
+        near = NODE_SIZE / 2 + LABEL_GAP / zoom
+        x, y = {"right": (near, -height / 2), "left": (-near - width, -height / 2),
+                "above": (-width / 2, -NODE_SIZE / 2 - height),
+                "below": (-width / 2, NODE_SIZE / 2)}[side]
+        self.setPos(x, y)
 
     def size(self) -> tuple[float, float]:
         """Width and height in device pixels (the label ignores the zoom)."""
         return self.rect().width(), self.rect().height()
+
+
+def elide(text: str, limit: int = LABEL_CHARS) -> str:
+    """A long title cut at a word boundary with "…" (the full one is in the tooltip)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return (cut if len(cut) > limit // 2 else text[:limit]).rstrip(" ,;:/(-") + "…"
 
 
 @functools.cache
@@ -114,7 +127,7 @@ class _Node:
     def label(self) -> NodeLabel:
         """The name beside the node (made on first use)."""
         if self._label is None:
-            self._label = NodeLabel(self.name, self)  # type: ignore[arg-type]
+            self._label = NodeLabel(self.name, self.label_size(), self)  # type: ignore[arg-type]
             self._label.setVisible(False)
         return self._label
 
@@ -126,7 +139,8 @@ class _Node:
         """The label's size in device pixels, without making it."""
         if self._label_size is None:
             metrics = _metrics()
-            self._label_size = (metrics.horizontalAdvance(self.name) + 4, metrics.height() + 2)
+            self._label_size = (metrics.horizontalAdvance(elide(self.name)) + 4,
+                                metrics.height() + 2)
         return self._label_size
 
     def hide_label(self) -> None:
@@ -256,15 +270,14 @@ def place_labels(nodes: Iterable[NodeItem], scale: float, offset: tuple[float, f
         else:
             node.hide_label()
     inside.sort(key=lambda entry: label_priority(entry[0], selected))
-    half = (NODE_SIZE / 2 + LABEL_GAP) * scale
+    half = NODE_SIZE / 2 * scale + LABEL_GAP
     shown = 0
     for node, x, y in inside:
         if shown >= limit:
             node.hide_label()
             continue
         width, height = node.label_size()
-        for side, box in ((1, (x + half, y - height / 2, x + half + width, y + height / 2)),
-                          (-1, (x - half - width, y - height / 2, x - half, y + height / 2))):
+        for side, box in _spots(x, y, half, radius, width, height):
             if not _collides(box, taken, cell):
                 _take(box, taken, cell)
                 node.label.place(side, scale)
@@ -274,6 +287,15 @@ def place_labels(nodes: Iterable[NodeItem], scale: float, offset: tuple[float, f
         else:
             node.hide_label()
     return shown
+
+
+def _spots(x: float, y: float, half: float, radius: float, width: float,
+           height: float) -> tuple[tuple[str, Box], ...]:
+    """Where a label may go, best first: right, left, above, below the node."""
+    return (("right", (x + half, y - height / 2, x + half + width, y + height / 2)),
+            ("left", (x - half - width, y - height / 2, x - half, y + height / 2)),
+            ("above", (x - width / 2, y - radius - height, x + width / 2, y - radius)),
+            ("below", (x - width / 2, y + radius, x + width / 2, y + radius + height)))
 
 
 def _cells(box: Box, cell: float) -> Iterator[tuple[int, int]]:

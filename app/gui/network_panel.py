@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.actor_records import ACTOR_KINDS, AGREEMENT_TYPES, STATUSES
 from app.core.dates import parse_partial_date
 from app.core.errors import ValidationError
 from app.gui.network_view import NetworkFilter, NetworkView
-from app.services.actor_records import ACTOR_KINDS, AGREEMENT_TYPES, STATUSES
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +81,7 @@ class NetworkPanel(QWidget):
             row.addWidget(widget)
         row.addStretch(1)
         row.addWidget(self.busy)
-        fit = self._button("networkFit", "Fit", "Show every node (also: double-click)",
-                           self.view.fit_all)
+        fit = self._button("networkFit", "Fit", "Show every node", self.view.refit)
         relayout = self._button("networkLayout", "Layout", "Lay out the network again", None)
         menu = QMenu(relayout)
         menu.addAction("Lay Out Again, Keep Moved Nodes", self.view.relayout)

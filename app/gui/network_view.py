@@ -22,6 +22,7 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView, QWidget
 
+from app.core.actor_records import Actor, Agreement
 from app.core.changes import Changes
 from app.gui.controller import NotebookController
 from app.gui.network_data import (
@@ -41,7 +42,6 @@ from app.gui.network_items import (
     place_labels,
 )
 from app.gui.tasks import Task, TaskRunner
-from app.services.actor_records import Actor, Agreement
 
 if TYPE_CHECKING:
     from app.services import Notebook
@@ -87,7 +87,8 @@ class NetworkView(QGraphicsView):
         self.positions = NetworkPositions(settings, notebook_key(controller.nb))
         self.task: Task | None = None
         self._building: SceneBuilder | None = None
-        self._needs_fit = True  # until the first picture was fitted to a visible view
+        # Fit the picture to the view until the user zooms: a dock opens small and grows.
+        self._auto_fit = True
         self._generation = 0
         self._selected: NodeKey | None = None
         self._hovered: NodeKey | None = None
@@ -161,7 +162,7 @@ class NetworkView(QGraphicsView):
         if self._selected in self.nodes:
             self.nodes[self._selected].set_selected_look(True)
         self._fit_scene()
-        if self._needs_fit:
+        if self._auto_fit:
             self.fit_all()
         else:
             self.centerOn(centre)
@@ -170,13 +171,13 @@ class NetworkView(QGraphicsView):
 
     def _fit_scene(self) -> None:
         rect = self.scene().itemsBoundingRect()
-        self.scene().setSceneRect(rect.adjusted(-200, -120, 200, 120))
+        self.scene().setSceneRect(rect.adjusted(-40, -40, 40, 40))
         self._labels_timer.start()
 
     def relayout(self, keep_pinned: bool = True) -> None:
         """Lay out again (keeping the nodes the user dragged unless ``keep_pinned`` is False)."""
         self.positions.forget(keep_pinned)
-        self._needs_fit = True
+        self._auto_fit = True
         self.rebuild()
 
     # -- filters and labels ---------------------------------------------------------------
@@ -266,7 +267,7 @@ class NetworkView(QGraphicsView):
         self.positions.positions[key] = (at.x(), at.y())
         self.positions.pinned.add(key)
         self.positions.save()
-        self._labels_timer.start()
+        self._fit_scene()  # the scroll range grows with a node dropped outside it
 
     def select_node(self, kind: str, node_id: int) -> bool:
         """Outline one node and its edges (from a click or from the other views)."""
@@ -289,6 +290,7 @@ class NetworkView(QGraphicsView):
             super().wheelEvent(event)
             return
         self.zoom_by(ZOOM_STEP ** steps)
+        self._auto_fit = False
         event.accept()
 
     def zoom_by(self, factor: float) -> None:
@@ -300,20 +302,24 @@ class NetworkView(QGraphicsView):
     def zoom(self) -> float:
         return float(self.transform().m11())
 
+    def refit(self) -> None:
+        """Fit every shown node, and keep fitting when the view is resized (until a zoom)."""
+        self._auto_fit = True
+        self.fit_all()
+
     def fit_all(self) -> None:
         """Zoom so that every shown node fits the view (no closer than 1:1)."""
         rect = self._shown_rect(labels=False)
         if rect.isEmpty():
             return
-        self.fitInView(rect.adjusted(-30, -30, 30, 30), Qt.AspectRatioMode.KeepAspectRatio)
+        self.fitInView(rect.adjusted(-50, -50, 50, 50), Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom() > 1.0:
             self.zoom_by(1.0 / self.zoom())
-        self._needs_fit = not self.isVisible()  # a hidden dock fits again when shown
         self._labels_timer.start()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self._needs_fit and self.isVisible() and self.nodes and self._building is None:
+        if self._auto_fit and self.nodes and self._building is None:
             self.fit_all()
         self._labels_timer.start()
 
@@ -381,5 +387,5 @@ class NetworkView(QGraphicsView):
     def _on_notebook_opened(self, nb: Notebook) -> None:
         self.positions = NetworkPositions(self._settings, notebook_key(nb))
         self._selected = None
-        self._needs_fit = True
+        self._auto_fit = True
         self.rebuild()

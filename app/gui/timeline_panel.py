@@ -54,7 +54,7 @@ class TimelinePanel(QWidget):
         fit.setText("Fit")
         fit.setToolTip("Fit the whole time span to the width (Ctrl+wheel zooms)")
         fit.setAutoRaise(True)
-        fit.clicked.connect(view.fit_width)
+        fit.clicked.connect(view.refit)
         row = QHBoxLayout()
         row.setContentsMargins(4, 2, 4, 0)
         row.addWidget(QLabel("Actor:", self))

@@ -28,12 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.actor_records import Agreement, Event, Evidence
 from app.core.agreement_status import ordered_events
 from app.core.changes import Changes
 from app.core.dates import period
 from app.core.errors import ValidationError
 from app.gui.controller import NotebookController
-from app.services.actor_records import Agreement, Event, Evidence
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ class TimelineView(QGraphicsView):
         self.menu: QMenu | None = None
         self.px_per_day = 1.0
         self.origin = dt.date(2000, 1, 1)
-        self._fitted = False
+        self._auto_fit = True  # fit the span to the width until the user zooms
         controller.changed.connect(self._on_changed)
         controller.notebookOpened.connect(self.refresh)
         self.refresh()
@@ -121,17 +121,21 @@ class TimelineView(QGraphicsView):
             month=1, day=1)
         self._end = dt.date(max(dates).year + 1, 1, 1) if dates else self.origin.replace(
             year=self.origin.year + 1)
-        if not self._fitted and self.viewport().width() > 100:
+        if self._auto_fit:
             self.fit_width()
             return
         self.redraw()
+
+    def refit(self) -> None:
+        """Fit the time span to the width, and keep doing so on resize (until a zoom)."""
+        self._auto_fit = True
+        self.fit_width()
 
     def fit_width(self) -> None:
         """Zoom so that the whole time span fits the view's width."""
         span = max((self._end - self.origin).days, 1)
         room = max(self.viewport().width() - UNDATED_WIDTH - 60, 200)
         self.px_per_day = min(max(room / span, PX_PER_DAY_LIMITS[0]), PX_PER_DAY_LIMITS[1])
-        self._fitted = self.viewport().width() > 100
         self.redraw()
 
     def x_of(self, day: dt.date) -> float:
@@ -146,9 +150,9 @@ class TimelineView(QGraphicsView):
         self.titles.clear()
         for row, agreement in enumerate(self.agreements):
             self._draw_row(agreement, AXIS_HEIGHT + row * ROW_HEIGHT)
-        right = max(self.x_of(self._end), 400.0)
+        right = max(self.x_of(self._end), scene.itemsBoundingRect().right(), 400.0)
         height = AXIS_HEIGHT + max(len(self.agreements), 1) * ROW_HEIGHT + 10
-        scene.setSceneRect(QRectF(-UNDATED_WIDTH - 20, 0, right + UNDATED_WIDTH + 60, height))
+        scene.setSceneRect(QRectF(-UNDATED_WIDTH - 20, 0, right + UNDATED_WIDTH + 40, height))
         if not self.agreements:
             hint = scene.addSimpleText("No agreement with a status history"
                                        + (" for this actor" if self.actor_id else ""))
@@ -159,8 +163,11 @@ class TimelineView(QGraphicsView):
         bars = [event_bar(e) for e in ordered_events(list(agreement.events))]
         dated = [b for b in bars if b.first]
         title = QGraphicsSimpleTextItem(agreement.title)
-        title.setPos(self.x_of(dated[0].first) if dated and dated[0].first else
-                     -UNDATED_WIDTH, top + 1)
+        start = self.x_of(dated[0].first) if dated and dated[0].first else -UNDATED_WIDTH
+        # A title that would run past the end of the axis ends there instead.
+        end = self.x_of(self._end)
+        title.setPos(max(min(start, end - title.boundingRect().width()), -UNDATED_WIDTH),
+                     top + 1)
         title.setData(ITEM_KIND, "agreement")
         title.setData(ITEM_ID, agreement.id)
         title.setToolTip(f"{agreement.title} — {agreement.type}; click to show the agreement")
@@ -210,6 +217,19 @@ class TimelineView(QGraphicsView):
                         + (f"\n{event.note}" if event.note else "") + f"\n{reports}")
         self.scene().addItem(item)
         self.bars[event.id] = (bar, item)
+        self._caption(item, f"{event.status} {event.date}".strip(), rect)
+
+    @staticmethod
+    def _caption(item: QGraphicsRectItem, text: str, rect: QRectF) -> None:
+        """The status and date inside the bar, when the bar is wide enough for them."""
+        caption = QGraphicsSimpleTextItem(text, item)
+        box = caption.boundingRect()
+        if box.width() + 8 > rect.width():
+            caption.setParentItem(None)
+            return
+        caption.setBrush(QColor("white"))
+        caption.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        caption.setPos(rect.left() + 4, rect.top() + (rect.height() - box.height()) / 2)
 
     def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         """The time axis, pinned to the top of the view."""
@@ -253,7 +273,7 @@ class TimelineView(QGraphicsView):
                 ticks.append((dt.date(year, 1, 1), str(year), True))
             if months:
                 ticks.extend((dt.date(year, m, 1), MONTHS[m - 1], False) for m in range(2, 13))
-        return [t for t in ticks if left - 200 <= self.x_of(t[0]) <= right + 10]
+        return [t for t in ticks if max(left - 200, 0) <= self.x_of(t[0]) <= right + 10]
 
     # -- clicking -------------------------------------------------------------------------
     @staticmethod
@@ -338,16 +358,21 @@ class TimelineView(QGraphicsView):
     def zoom_to(self, px_per_day: float, anchor_x: float | None = None) -> None:
         """Change the time scale, keeping the day under ``anchor_x`` (viewport x) in place."""
         px_per_day = min(max(px_per_day, PX_PER_DAY_LIMITS[0]), PX_PER_DAY_LIMITS[1])
+        self._auto_fit = False
         anchor = self.viewport().width() / 2 if anchor_x is None else anchor_x
         days = self.mapToScene(int(anchor), 0).x() / self.px_per_day
+        middle_y = self.mapToScene(self.viewport().rect().center()).y()
         self.px_per_day = px_per_day
         self.redraw()
-        bar = self.horizontalScrollBar()
-        bar.setValue(bar.value() + int(days * px_per_day - self.mapToScene(int(anchor), 0).x()))
+        # The scroll range follows the new scene rect only later: centre on the point that
+        # puts the same day under the anchor instead of moving the scroll bar.
+        self.setSceneRect(self.scene().sceneRect())
+        self.centerOn(QPointF(days * px_per_day - anchor + self.viewport().width() / 2,
+                              middle_y))
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
-        if not self._fitted and self.viewport().width() > 100:
+        if self._auto_fit:
             self.fit_width()
 
     def _on_changed(self, changes: Changes) -> None:

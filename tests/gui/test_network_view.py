@@ -215,7 +215,8 @@ def test_shown_labels_never_overlap(qtbot, demo):
     for factor in (1.0, 0.5, 3.0):
         view.zoom_by(factor)
         count = view.update_labels()
-        boxes = [view.mapFromScene(n.label.sceneBoundingRect()).boundingRect()
+        # a label ignores the zoom: its screen box comes from its device transform
+        boxes = [n.label.deviceTransform(view.viewportTransform()).mapRect(n.label.rect())
                  for n in view.nodes.values() if n.has_label and n.label.isVisible()]
         assert len(boxes) == count > 0
         for n, box in enumerate(boxes):
