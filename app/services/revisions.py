@@ -156,23 +156,27 @@ class RevisionService:
                                  reason=reason, created_at=now)
         revisions.replace_text(tx.rec, article_id, new)
         outcomes = reanchor(old, new, revisions.anchors(tx.session, article_id))
-        for outcome in outcomes:
-            revisions.place_highlight(tx.rec, outcome.id, _outcome_values(new, outcome))
+        digest = text_sha256(new)
+        revisions.place_highlights(tx.rec, {o.id: _outcome_values(new, digest, o)
+                                            for o in outcomes})
         return outcomes, revision
 
 
-def _outcome_values(new: str, outcome: Outcome) -> dict[str, object]:
+def _outcome_values(new: str, digest: str, outcome: Outcome) -> dict[str, object]:
     """Columns of a highlight after re-anchoring. An orphan keeps its old quote, context
     and text hash (what a reviewer needs) and a zero-width place where its words were."""
     if outcome.state == "orphaned":
         return {"start": outcome.start, "end": outcome.end, "is_orphaned": 1}
-    return _placed(new, outcome.start, outcome.end)
+    return _placed(new, outcome.start, outcome.end, digest)
 
 
-def _placed(text: str, start: int, end: int) -> dict[str, object]:
+def _placed(text: str, start: int, end: int, digest: str = "") -> dict[str, object]:
+    """Columns of a highlight on ``text[start:end]`` (``digest``: the text's sha256, if
+    already computed)."""
     selector = quote(text, start, end)
     return {"start": start, "end": end, "exact": selector.exact, "prefix": selector.prefix,
-            "suffix": selector.suffix, "text_sha256": text_sha256(text), "is_orphaned": 0}
+            "suffix": selector.suffix, "text_sha256": digest or text_sha256(text),
+            "is_orphaned": 0}
 
 
 def _check_cut(text: str, cp: int) -> None:

@@ -13,18 +13,19 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from app.core.ids import ArticleId, HighlightId
 from app.core.revisions import Anchor, Orphan, Revision, RevisionId
 from app.core.text import content_key, text_sha256
 from app.store import schema
-from app.store.ops import Recorder
+from app.store.ops import Op, Recorder
 
 # The metadata holds the tables typed as ``Table``.
 _TABLES = schema.Base.metadata.tables
 A, H, R = _TABLES["article"], _TABLES["highlight"], _TABLES["article_revision"]
+CHUNK = 500
 _LISTED = (R.c.id, R.c.article_id, R.c.number, R.c.created_at, R.c.author, R.c.reason,
            R.c.sha256, func.length(R.c.text).label("char_count"))
 
@@ -125,5 +126,35 @@ def replace_text(rec: Recorder, article_id: int, text: str) -> None:
 
 
 def place_highlight(rec: Recorder, highlight_id: int, values: Mapping[str, object]) -> None:
-    """Set a highlight's span, selectors and orphan flag (as re-anchoring decided)."""
+    """Set a highlight's span, selectors and orphan flag (re-attaching one)."""
     rec.update(H, {"id": highlight_id}, dict(values))
+
+
+def place_highlights(rec: Recorder, placed: Mapping[int, Mapping[str, object]]) -> None:
+    """Set the span, selectors and orphan flag of many highlights (as re-anchoring
+    decided), recorded as one update op per changed highlight, like
+    :meth:`Recorder.update` would record them (the changed columns, plus the article id
+    the row points at, old and new).
+
+    One read and one executemany per set of changed columns instead of a read and a
+    write per highlight: ``Recorder.update`` took 4.7 ms a row, 4.7 s for 1,000.
+    """
+    ids = sorted(placed)
+    old: dict[int, dict[str, Any]] = {}
+    for chunk in (ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)):
+        for row in rec.session.execute(select(H).where(H.c.id.in_(chunk))).mappings():
+            old[row["id"]] = dict(row)
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for hid in ids:
+        before = old[hid]
+        changed = {k: v for k, v in placed[hid].items() if before[k] != v}
+        if not changed:
+            continue
+        kept = {"article_id": before["article_id"]}
+        rec.ops.append(Op("update", "highlight", {"id": hid, **changed, **kept},
+                          {**{k: before[k] for k in changed}, **kept}))
+        groups.setdefault(tuple(sorted(changed)), []).append({"_id": hid, **changed})
+    for columns, rows in groups.items():
+        statement = (update(H).where(H.c.id == bindparam("_id"))
+                     .values({c: bindparam(c) for c in columns}))
+        rec.session.connection().execute(statement, rows)
