@@ -17,7 +17,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QMouseEvent, QPainter, QPen, QWheelEvent
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QMouseEvent,
+    QPainter,
+    QPen,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QGraphicsLineItem,
     QGraphicsRectItem,
@@ -222,11 +232,11 @@ class TimelineView(QGraphicsView):
     @staticmethod
     def _caption(item: QGraphicsRectItem, text: str, rect: QRectF) -> None:
         """The status and date inside the bar, when the bar is wide enough for them."""
+        metrics = QFontMetricsF(item.scene().font() if item.scene() else QFont())
+        if metrics.horizontalAdvance(text) + 8 > rect.width():
+            return
         caption = QGraphicsSimpleTextItem(text, item)
         box = caption.boundingRect()
-        if box.width() + 8 > rect.width():
-            caption.setParentItem(None)
-            return
         caption.setBrush(QColor("white"))
         caption.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         caption.setPos(rect.left() + 4, rect.top() + (rect.height() - box.height()) / 2)
