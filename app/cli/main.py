@@ -43,7 +43,7 @@ def _open(args: argparse.Namespace) -> Notebook:
     repair = not getattr(args, "no_repair", False)
     if args.notebook:
         return Notebook.open(args.notebook, index_dir=args.index_dir, repair_index=repair)
-    return Notebook.open_demo()
+    return Notebook.open_demo(repair_index=repair)
 
 
 @contextlib.contextmanager

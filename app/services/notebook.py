@@ -131,11 +131,13 @@ class Notebook:
                    background=background, repair_index=repair_index)
 
     @classmethod
-    def open_demo(cls, location: str | Path | None = None, *, background: bool = False) -> Notebook:
+    def open_demo(cls, location: str | Path | None = None, *, background: bool = False,
+                  repair_index: bool = True) -> Notebook:
         """Open the demo notebook, creating it from the bundled seeds on first use."""
         from app.services.demo import seed_demo
 
-        nb = cls.open(location or default_notebook_dir(), background=background)
+        nb = cls.open(location or default_notebook_dir(), background=background,
+                      repair_index=repair_index)
         seed_demo(nb)
         return nb
 
