@@ -26,6 +26,8 @@ def _enrich(nb: Notebook, tmp: Path) -> None:
     tag, _ = nb.tags.create("Später angelegt", colour="#aabbcc", description="*neu*")
     nb.annotations.add(article.id, start, start + len("Zusammenarbeit"), [tag.id],
                        memo="nach 👩🏽‍💼 und **Markdown**")
+    # a corrected text keeps its earlier revision (article_revision) and the highlight follows
+    nb.revisions.edit_text(article.id, text + "Nachtrag: korrigiert.\n", reason="Nachtrag")
     oldest = min(t.id for t in nb.tags.list())
     nb.tags.set_parent(oldest, tag.id)
     folder, _ = nb.notes.create("Sammelmappe", "Siehe [[Tokajew]] und [[note:Nirgendwo]].")
