@@ -239,7 +239,8 @@ Grid = dict[tuple[int, int], list[Box]]
 
 def place_labels(nodes: Iterable[NodeItem], scale: float, offset: tuple[float, float],
                  region: QRectF, selected: NodeKey | None = None,
-                 limit: int = MAX_LABELS, cell: float = 64.0) -> int:
+                 limit: int = MAX_LABELS, new_labels: int | None = None,
+                 cell: float = 64.0) -> tuple[int, bool]:
     """Show the labels that fit without overlapping each other or a node; hide the rest.
 
     Args:
@@ -249,10 +250,12 @@ def place_labels(nodes: Iterable[NodeItem], scale: float, offset: tuple[float, f
         region: the device rectangle that counts (labels outside it are hidden).
         selected: a node whose label always wins.
         limit: the most labels shown at once.
+        new_labels: the most label items to make in this call (None: no limit); a label
+            that wins its place beyond that keeps the place and is made by the next call.
         cell: the size of the buckets used to find overlaps quickly.
 
     Returns:
-        How many labels are shown.
+        How many labels are shown, and whether some that won a place are not made yet.
     """
     ox, oy = offset
     left, top, right, bottom = region.left(), region.top(), region.right(), region.bottom()
@@ -271,7 +274,7 @@ def place_labels(nodes: Iterable[NodeItem], scale: float, offset: tuple[float, f
             node.hide_label()
     inside.sort(key=lambda entry: label_priority(entry[0], selected))
     half = NODE_SIZE / 2 * scale + LABEL_GAP
-    shown = 0
+    shown, budget, pending = 0, new_labels, False
     for node, x, y in inside:
         if shown >= limit:
             node.hide_label()
@@ -280,13 +283,18 @@ def place_labels(nodes: Iterable[NodeItem], scale: float, offset: tuple[float, f
         for side, box in _spots(x, y, half, radius, width, height):
             if not _collides(box, taken, cell):
                 _take(box, taken, cell)
+                if not node.has_label and budget is not None:
+                    if budget <= 0:
+                        pending = True
+                        break
+                    budget -= 1
                 node.label.place(side, scale)
                 node.label.setVisible(True)
                 shown += 1
                 break
         else:
             node.hide_label()
-    return shown
+    return shown, pending
 
 
 def _spots(x: float, y: float, half: float, radius: float, width: float,

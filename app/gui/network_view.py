@@ -55,6 +55,7 @@ LABEL_DELAY_MS = 40
 #: Seconds of item making per event-loop turn: 700 nodes and 700 edges take ~150 ms of
 #: the GUI thread on a busy machine, so the scene is made in slices and shown when done.
 BUILD_SLICE_S = 0.015
+LABELS_PER_PASS = 40
 
 
 class NetworkView(QGraphicsView):
@@ -205,13 +206,19 @@ class NetworkView(QGraphicsView):
         self._labels_timer.start()
 
     def update_labels(self) -> int:
-        """Show the labels that fit on screen without overlapping (see place_labels)."""
+        """Show the labels that fit on screen without overlapping (see place_labels).
+
+        Making a label item costs ~0.3 ms of the GUI thread on a busy machine: at most
+        LABELS_PER_PASS are made per call, the rest in the next ones, a frame apart."""
         viewport = QRectF(self.viewport().rect())
         transform = self.viewportTransform()  # scale and translation only
-        shown = place_labels(self.nodes.values(), transform.m11(),
-                             (transform.dx(), transform.dy()), viewport, self._selected)
+        shown, pending = place_labels(self.nodes.values(), transform.m11(),
+                                      (transform.dx(), transform.dy()), viewport,
+                                      self._selected, new_labels=LABELS_PER_PASS)
         if self._hovered in self.nodes:
             self.nodes[self._hovered].label.setVisible(True)
+        if pending:
+            QTimer.singleShot(0, self._labels_later)
         return shown
 
     def _on_hover(self, node: NodeItem, inside: bool) -> None:
@@ -336,7 +343,7 @@ class NetworkView(QGraphicsView):
     def _export_rect(self) -> QRectF:
         """The shown nodes at 1:1 with the labels that fit at that zoom."""
         place_labels(self.nodes.values(), 1.0, (0.0, 0.0), QRectF(-1e7, -1e7, 2e7, 2e7),
-                     self._selected, limit=len(self.nodes))
+                     self._selected, limit=len(self.nodes))  # no frame to keep: all at once
         return self._shown_rect(labels=True).adjusted(-20, -20, 20, 20)
 
     def _render_to(self, painter: QPainter, rect: QRectF) -> None:
