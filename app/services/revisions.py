@@ -46,14 +46,17 @@ class RevisionService:
         ValidationError for an empty text or the text of another article.
         """
         new = normalise_text(new_text)
-        title, old, _ = self._article(article_id)
-        if new == old:
-            return EditReport(ArticleId(article_id), None)
         if not new.strip():
             raise ValidationError(f"the new text of article {article_id} is empty")
+        title = self._article(article_id)[0]
         with self._writer.edit(f"edit text of '{_short(title)}'") as tx:
+            # read inside the transaction: the diff must start from the stored text
+            _, old, imported_at = self._article(article_id, tx)
+            if new == old:
+                return EditReport(ArticleId(article_id), None)
             self._check_unique(tx, article_id, new)
-            outcomes, revision = self._replace(tx, article_id, old, new, reason.strip())
+            outcomes, revision = self._replace(tx, article_id, old, new, reason.strip(),
+                                               imported_at)
         report = EditReport(ArticleId(article_id), revision, tuple(outcomes), tx.changes)
         log.info("article %s: %d unchanged, %d moved, %d orphaned", article_id,
                  report.unchanged, report.moved, report.orphaned)
@@ -141,14 +144,13 @@ class RevisionService:
             raise ValidationError(f"article {other} already has this text; "
                                   f"article {article_id} was not changed")
 
-    def _replace(self, tx: Transaction, article_id: int, old: str, new: str,
-                 reason: str) -> tuple[list[Outcome], RevisionId]:
+    def _replace(self, tx: Transaction, article_id: int, old: str, new: str, reason: str,
+                 imported_at: dt.datetime) -> tuple[list[Outcome], RevisionId]:
         """Write the new text, its revision (and the imported text as revision 1 on the
         first edit) and every highlight's new place."""
         now = dt.datetime.now().replace(microsecond=0)
         number = revisions.latest_number(tx.session, article_id)
         if number == 0:
-            imported_at = self._article(article_id, tx)[2]
             revisions.add(tx.rec, article_id, 1, old, author="", reason="imported",
                           created_at=imported_at)
             number = 1
