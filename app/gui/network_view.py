@@ -297,10 +297,11 @@ class NetworkView(QGraphicsView):
             super().wheelEvent(event)
             return
         self.zoom_by(ZOOM_STEP ** steps)
-        self._auto_fit = False
         event.accept()
 
     def zoom_by(self, factor: float) -> None:
+        """Zoom in (factor > 1) or out; the view stops fitting itself to its size."""
+        self._auto_fit = False  # before scaling: scroll bars appearing resize the view
         scale = self.transform().m11() * factor
         if ZOOM_LIMITS[0] <= scale <= ZOOM_LIMITS[1]:
             self.scale(factor, factor)
@@ -321,7 +322,8 @@ class NetworkView(QGraphicsView):
             return
         self.fitInView(rect.adjusted(-50, -50, 50, 50), Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom() > 1.0:
-            self.zoom_by(1.0 / self.zoom())
+            self.resetTransform()  # never closer than 1:1
+            self.centerOn(rect.center())
         self._labels_timer.start()
 
     def resizeEvent(self, event: QResizeEvent) -> None:

@@ -209,6 +209,17 @@ def test_clicks_emit_actor_and_agreement(qtbot, demo):
     assert view._selected == agreement
 
 
+def test_zoom_stays_when_scroll_bars_appear(qtbot, demo):
+    """Zooming in stops the view from fitting itself again when its size changes."""
+    view = _view(qtbot, demo)
+    fitted = view.zoom()
+    view.zoom_by(3.0)
+    qtbot.wait(100)  # scroll bars appear: the viewport is resized
+    assert view.zoom() == pytest.approx(fitted * 3.0)
+    view.refit()
+    assert view.zoom() == pytest.approx(fitted, rel=0.05)
+
+
 def test_shown_labels_never_overlap(qtbot, demo):
     """At any zoom, the labels shown do not overlap each other."""
     view = _view(qtbot, demo)
