@@ -15,10 +15,10 @@ from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
+    QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -45,15 +45,15 @@ class NetworkPanel(QWidget):
         self.status = self._combo("networkStatus", "Any status", STATUSES)
         self.date_from = self._date("networkFrom", "From (2024, 2024-05)")
         self.date_to = self._date("networkTo", "To (2025-11)")
-        self.busy = QLabel("Laying out…", self)
-        self.busy.setVisible(view.is_laying_out)
-        view.layoutStarted.connect(self._on_layout_started)
-        view.layoutFinished.connect(self._on_layout_finished)
+        self.busy = QLabel("  Laying out…", self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addLayout(self._filter_row())
+        layout.setSpacing(0)
+        layout.addWidget(self._toolbar())
         layout.addWidget(view, 1)
+        self._busy_action.setVisible(view.is_laying_out)
+        view.layoutStarted.connect(self._on_layout_started)
+        view.layoutFinished.connect(self._on_layout_finished)
 
     def _combo(self, name: str, any_text: str, values: tuple[str, ...]) -> QComboBox:
         combo = QComboBox(self)
@@ -74,13 +74,20 @@ class NetworkPanel(QWidget):
         field.textChanged.connect(self._on_date_typed)
         return field
 
-    def _filter_row(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.setContentsMargins(4, 2, 4, 0)
+    def _toolbar(self) -> QToolBar:
+        """Buttons, then filters; what does not fit a narrow dock goes into the toolbar's
+        ">>" menu instead of widening the window."""
+        bar = QToolBar(self)
+        bar.setObjectName("networkToolBar")
+        for button in self._buttons():
+            bar.addWidget(button)
+        bar.addSeparator()
         for widget in (self.kind, self.type, self.status, self.date_from, self.date_to):
-            row.addWidget(widget)
-        row.addStretch(1)
-        row.addWidget(self.busy)
+            bar.addWidget(widget)
+        self._busy_action = bar.addWidget(self.busy)
+        return bar
+
+    def _buttons(self) -> tuple[QToolButton, ...]:
         fit = self._button("networkFit", "Fit", "Show every node", self.view.refit)
         relayout = self._button("networkLayout", "Layout", "Lay out the network again", None)
         menu = QMenu(relayout)
@@ -90,9 +97,7 @@ class NetworkPanel(QWidget):
         relayout.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         export = self._button("networkExport", "Export…", "Save the picture as PNG or SVG",
                               self.choose_export)
-        for button in (fit, relayout, export):
-            row.addWidget(button)
-        return row
+        return fit, relayout, export
 
     def _button(self, name: str, text: str, tip: str, slot: object) -> QToolButton:
         button = QToolButton(self)
@@ -127,10 +132,10 @@ class NetworkPanel(QWidget):
             self.apply()
 
     def _on_layout_started(self) -> None:
-        self.busy.setVisible(True)
+        self._busy_action.setVisible(True)
 
     def _on_layout_finished(self) -> None:
-        self.busy.setVisible(False)
+        self._busy_action.setVisible(False)
 
     def _reset_positions(self) -> None:
         self.view.relayout(keep_pinned=False)

@@ -274,7 +274,12 @@ class NetworkView(QGraphicsView):
         self.positions.positions[key] = (at.x(), at.y())
         self.positions.pinned.add(key)
         self.positions.save()
-        self._fit_scene()  # the scroll range grows with a node dropped outside it
+        # The scroll range grows with a node dropped outside it, and never shrinks here:
+        # a smaller scene would be re-centred and the whole picture would jump.
+        grown = self.scene().sceneRect().united(
+            self.nodes[key].sceneBoundingRect().adjusted(-40, -40, 40, 40))
+        self.scene().setSceneRect(grown)
+        self._labels_timer.start()
 
     def select_node(self, kind: str, node_id: int) -> bool:
         """Outline one node and its edges (from a click or from the other views)."""

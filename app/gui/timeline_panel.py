@@ -7,12 +7,11 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QHBoxLayout,
     QLabel,
+    QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -23,12 +22,6 @@ from app.gui.controller import NotebookController
 from app.gui.timeline_view import STATUS_COLOURS, TimelineView
 
 log = logging.getLogger(__name__)
-
-
-def _swatch(colour: str) -> QIcon:
-    pixmap = QPixmap(10, 10)
-    pixmap.fill(QColor(colour))
-    return QIcon(pixmap)
 
 
 class TimelinePanel(QWidget):
@@ -55,23 +48,21 @@ class TimelinePanel(QWidget):
         fit.setToolTip("Fit the whole time span to the width (Ctrl+wheel zooms)")
         fit.setAutoRaise(True)
         fit.clicked.connect(view.refit)
-        row = QHBoxLayout()
-        row.setContentsMargins(4, 2, 4, 0)
-        row.addWidget(QLabel("Actor:", self))
-        row.addWidget(self.actor)
-        row.addWidget(fit)
-        row.addSpacing(12)
+        # A toolbar: the legend's tail goes into its ">>" menu when the dock is narrow.
+        bar = QToolBar(self)
+        bar.setObjectName("timelineToolBar")
+        bar.addWidget(QLabel(" Actor: ", self))
+        bar.addWidget(self.actor)
+        bar.addWidget(fit)
+        bar.addSeparator()
         for status, colour in STATUS_COLOURS.items():
-            legend = QLabel(self)
-            legend.setPixmap(_swatch(colour).pixmap(10, 10))
-            legend.setToolTip(status)
-            row.addWidget(legend)
-            row.addWidget(QLabel(status, self))
-        row.addStretch(1)
+            legend = QLabel(f'&nbsp;<span style="color:{colour}">■</span>&nbsp;{status}', self)
+            legend.setToolTip(f"Colour of the status “{status}”")
+            bar.addWidget(legend)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addLayout(row)
+        layout.setSpacing(0)
+        layout.addWidget(bar)
         layout.addWidget(view, 1)
         controller.changed.connect(self._on_changed)
         controller.notebookOpened.connect(self.fill_actors)
