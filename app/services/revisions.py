@@ -62,6 +62,17 @@ class RevisionService:
                  report.unchanged, report.moved, report.orphaned)
         return report
 
+    def preview(self, article_id: int, new_text: str) -> tuple[Outcome, ...]:
+        """Where each highlight would go if ``new_text`` were saved (nothing is written):
+        for an editor's "3 highlights will need review" before Save."""
+        new = normalise_text(new_text)
+        with translated_errors(), self._sessions() as session:
+            found = revisions.article_text(session, article_id)
+            if found is None:
+                raise NotFound(f"article {article_id} does not exist")
+            anchors = revisions.anchors(session, article_id)
+        return tuple(reanchor(found[1], new, anchors))
+
     def trim_above(self, article_id: int, cp: int) -> EditReport:
         """Remove the text before code point ``cp`` (page furniture at the top)."""
         text = self._article(article_id)[1]

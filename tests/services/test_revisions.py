@@ -95,6 +95,16 @@ def test_edit_text_orphan_keeps_quote_context_and_memo(notebook: Notebook) -> No
     assert notebook.articles.get(aid).summary.highlight_count == 1
 
 
+def test_preview_says_what_an_edit_would_do_writing_nothing(notebook: Notebook) -> None:
+    """preview reports the outcomes an edit would have and leaves the article alone."""
+    aid = _article(notebook)
+    hid = _mark(notebook, aid, "37 jets")
+    [outcome] = notebook.revisions.preview(aid, TEXT.replace("37 jets", "planes"))
+    assert (outcome.id, outcome.state) == (hid, "orphaned")
+    assert notebook.articles.get(aid).text == normalise_text(TEXT)
+    assert not notebook.annotations.get(hid).is_orphaned
+
+
 def test_edit_undo_restores_text_and_every_position(notebook: Notebook) -> None:
     """One undo restores the text, revisions and every highlight exactly; redo re-applies."""
     aid = _article(notebook)
