@@ -127,7 +127,8 @@ class _Node:
     def label(self) -> NodeLabel:
         """The name beside the node (made on first use)."""
         if self._label is None:
-            self._label = NodeLabel(self.name, self.label_size(), self)  # type: ignore[arg-type]
+            item: Any = self  # the mixin is always a QGraphicsItem too
+            self._label = NodeLabel(self.name, self.label_size(), item)
             self._label.setVisible(False)
         return self._label
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 
 from app.core.actor_records import Event
+from app.core.ids import AgreementId
 from app.gui.controller import NotebookController
 from app.gui.main_window import MainWindow
 from app.gui.timeline_panel import TimelinePanel
@@ -40,7 +41,7 @@ def _view(qtbot, nb) -> TimelineView:
 
 
 def _event(date: str) -> Event:
-    return Event(id=1, agreement_id=1, status="signed", date=date, note="")  # type: ignore
+    return Event(id=1, agreement_id=AgreementId(1), status="signed", date=date, note="")
 
 
 @pytest.mark.parametrize(("date", "first", "days"), [
