@@ -247,3 +247,23 @@ def test_export_writes_png_and_valid_svg(qtbot, demo, tmp_path):
     assert root.tag.endswith("svg")
     text = "".join(root.itertext())
     assert "Tokayev" in text or "Kazakhstan" in text
+
+
+def test_unreadable_saved_positions_are_laid_out_anew(qtbot, demo, settings, caplog):
+    """Garbage under the notebook's settings key gives a warning and a fresh layout."""
+    from app.gui.network_data import notebook_key
+
+    settings.setValue(notebook_key(demo), "{not json")
+    view = _view(qtbot, demo, settings)
+    assert len(view.nodes) == 30
+    assert "unreadable" in caplog.text
+    assert settings.value(notebook_key(demo)).startswith("{")  # replaced by good positions
+
+
+def test_long_titles_are_elided_at_a_word():
+    """Agreement titles run to 500 characters: the picture shows the first words and …"""
+    from app.gui.network_items import elide
+
+    assert elide("Kazakhstan") == "Kazakhstan"
+    assert elide("Kauf von Boeing-Flugzeugen durch zentralasiatische Fluggesellschaften") == \
+        "Kauf von Boeing-Flugzeugen durch…"
