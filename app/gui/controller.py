@@ -41,8 +41,9 @@ class NotebookController(QObject):
     def edit(self, mutation: Callable[[], Any], parent: QWidget | None = None) -> Any:
         """Run ``mutation`` (a service call), emit its Changes and return its result.
 
-        A mutation returns either ``Changes`` or ``(record, Changes)``. A
-        :class:`DossierError` is shown to the user and ``None`` is returned.
+        A mutation returns ``Changes``, ``(record, Changes)`` or a report carrying them
+        in ``.changes`` (an ``EditReport``). A :class:`DossierError` is shown to the
+        user and ``None`` is returned.
         """
         try:
             result = mutation()
@@ -50,7 +51,7 @@ class NotebookController(QObject):
             log.info("edit refused: %s", exc)
             QMessageBox.warning(parent, "Dossier", str(exc))
             return None
-        changes = result[1] if isinstance(result, tuple) else result
+        changes = result[1] if isinstance(result, tuple) else getattr(result, "changes", result)
         if isinstance(changes, Changes) and not changes.is_empty:
             self.changed.emit(changes)
         return result

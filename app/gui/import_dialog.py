@@ -4,11 +4,14 @@ The dialog runs ``nb.imports.import_paths`` through the :class:`TaskRunner`, so 
 GUI stays responsive; when the work ends it shows how many articles were imported,
 which files were duplicates of existing articles, which failed and why, which entries
 of a folder were skipped and why, and the notes on imported articles (an assumed
-encoding, a refused date, page furniture that could be trimmed).
+encoding, a refused date, page furniture that could be trimmed). Files that are newer
+versions of stored articles are not added; "Replace with Newer Versions" makes them the
+articles' new texts (revisions: the highlights follow their words).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,6 +23,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QProgressBar,
+    QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -65,6 +69,7 @@ class ImportDialog(QDialog):
         self.setMinimumWidth(520)
         self._controller = controller
         self.report: Any = None
+        self.replace_button: QPushButton | None = None
         self._build()
         work = _ImportWork(controller.nb.imports, [str(p) for p in paths])
         self.task: Task = runner.submit("import", work)
@@ -141,7 +146,35 @@ class ImportDialog(QDialog):
         close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         close.setDefault(True)
         close.setFocus()
+        if self.report is not None and self.report.newer:
+            self.replace_button = self.buttons.addButton(
+                "Replace with Newer Versions", QDialogButtonBox.ButtonRole.ActionRole)
+            self.replace_button.setToolTip("Replace each stored text with its newer version "
+                                           "(a new revision; highlights follow their words)")
+            self.replace_button.clicked.connect(self.replace_with_newer)
         self.importFinished.emit(self.report)
+
+    def replace_with_newer(self) -> list[Any]:
+        """Make each newer version the new text of its article (one undoable edit each)
+        and say what became of the highlights. Returns the edit reports."""
+        revisions = self._controller.nb.revisions
+        reports = []
+        for version in self.report.newer:
+            report = self._controller.edit(functools.partial(
+                revisions.edit_text, version.article.id, version.text,
+                reason=f"re-imported from {version.source}"), self)
+            if report is not None:
+                reports.append(report)
+        if self.replace_button is not None:
+            self.replace_button.setEnabled(False)
+        moved = sum(r.moved for r in reports)
+        orphaned = sum(r.orphaned for r in reports)
+        review = f", {orphaned} need review (see Needs Review)" if orphaned else ""
+        self.summary_label.setText(
+            f"{summary_text(self.report)}\nReplaced {len(reports)} of "
+            f"{len(self.report.newer)} texts with newer versions: {moved} highlights "
+            f"moved{review}.")
+        return reports
 
     def _show_summary(self, report: Any) -> None:
         cancelled = " (cancelled: the rest was not imported)" if report.cancelled else ""
@@ -156,6 +189,9 @@ class ImportDialog(QDialog):
             self._add_detail(str(path), f"skipped: {reason}")
         for path, note in report.notes:
             self._add_detail(str(path), f"note: {note}")
+        for version in report.newer:
+            self._add_detail(str(version.source),
+                             f"newer version of “{version.article.title}” (not imported)")
         self.details.setVisible(self.details.topLevelItemCount() > 0)
 
     def _add_detail(self, path: str, text: str) -> None:
@@ -178,4 +214,5 @@ def summary_text(report: Any) -> str:
         f"Failed: {len(report.failures)}   "
         f"Skipped: {len(report.skipped)}"
     )
-    return text + (f"   Notes: {len(report.notes)}" if report.notes else "")
+    text += f"   Notes: {len(report.notes)}" if report.notes else ""
+    return text + (f"   Newer versions: {len(report.newer)}" if report.newer else "")

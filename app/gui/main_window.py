@@ -39,6 +39,7 @@ from app.core.records import IndexStatus
 from app.gui.about import APP_NAME, make_about_box
 from app.gui.actors_view import mount_actor_views
 from app.gui.controller import NotebookController
+from app.gui.corrections import mount_corrections
 from app.gui.help import HelpDialog
 from app.gui.import_dialog import ImportDialog
 from app.gui.inspector import InspectorPanel
@@ -134,6 +135,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.notes_view, self.notes_dock = mount_notes(self)
         self.actor_views = mount_actor_views(self)
+        self.review_panel, self.review_dock = mount_corrections(self)
         self.reader_area.set_selection_actions([self.menu_actions[name] for name in (
             "quick_tag", "mark_actor", "new_agreement", "add_evidence", "copy_citation")])
         self._build_status_bar()

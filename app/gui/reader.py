@@ -167,10 +167,12 @@ class ReaderView(QTextEdit):
     Signals:
         highlightActivated(int): a highlight was clicked or chosen with Enter (0: none).
         focusReceived(): the view got keyboard focus (the area tracks the current pane).
+        editingChanged(bool): edit mode (:meth:`set_editing`) was entered or left.
     """
 
     highlightActivated = Signal(int)
     focusReceived = Signal()
+    editingChanged = Signal(bool)  # edit mode entered (True) or left
 
     def __init__(self, controller: NotebookController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -187,6 +189,7 @@ class ReaderView(QTextEdit):
         self._find_matches: list[tuple[int, int]] = []  # code-point spans, sorted
         self._mentions: dict[int, list[int]] = {}  # highlight id -> actor ids
         self._evidence: dict[int, list[Evidence]] = {}  # highlight id -> evidence
+        self._is_editing = False
         self._build_editor()
         self.renderer = HighlightRenderer(self.document())
         self._margin = MarginBar(self)
@@ -229,6 +232,8 @@ class ReaderView(QTextEdit):
         """Show article ``article_id`` with its highlights (raises NotFound)."""
         nb = self._controller.nb
         article = nb.articles.get(article_id)
+        if self._is_editing:  # another article replaces the one being edited
+            self.set_editing(False)
         self._colours = tag_colours(nb.tags.list())
         spans = nb.annotations.spans_for(article_id)
         self._article_id = article_id
@@ -281,6 +286,8 @@ class ReaderView(QTextEdit):
         flags = self._flags
         marks = []
         for h in highlights:
+            if h.start == h.end:  # an orphan: its words are gone (the review panel lists it)
+                continue
             key = (h.colour, h.tag_ids)
             colour = shared.get(key)
             if colour is None:
@@ -309,10 +316,12 @@ class ReaderView(QTextEdit):
 
     def _on_changed(self, changes: Changes) -> None:
         """Redraw only what an edit touched."""
-        if not self._article_id:
+        if not self._article_id or self._is_editing:
             return
         if self._article_id in changes.deleted_articles:
             self.clear_article()
+            return
+        if self._article_id in changes.articles and self._reload_if_text_changed():
             return
         touches_overlays = bool(changes.actors or changes.deleted_actors or changes.agreements
                                 or changes.deleted_agreements)
@@ -331,6 +340,52 @@ class ReaderView(QTextEdit):
             self._refresh_flags()
         if changes.touches_highlights or touches_overlays:
             self._update_margin_width()
+
+    def _reload_if_text_changed(self) -> bool:
+        """Show the stored text again if an edit, trim or undo changed it (keeping the
+        scroll position); True if it did."""
+        try:
+            text = self._controller.nb.articles.get(self._article_id).text
+        except NotFound:
+            return False
+        if text == self._text:
+            return False
+        bar = self.verticalScrollBar()
+        fraction = bar.value() / bar.maximum() if bar.maximum() else 0.0
+        self.load_article(self._article_id)
+        bar.setValue(round(fraction * bar.maximum()))
+        return True
+
+    # -- edit mode -------------------------------------------------------------
+
+    @property
+    def is_editing(self) -> bool:
+        return self._is_editing
+
+    def set_editing(self, on: bool) -> None:
+        """Make the text editable (plain text: highlights, hits and find marks are hidden,
+        their positions would drift while typing) or read-only again. Leaving edit mode
+        does not restore the text: the caller saves or reloads it."""
+        self._is_editing = on
+        if on:
+            self._hits, self._hit_index = [], -1
+            self.clear_find()
+            self.renderer.reset([])
+            self.document().clearUndoRedoStacks()
+        self.setUndoRedoEnabled(on)  # typing is undoable inside edit mode only
+        self.setReadOnly(not on)
+        flags = (Qt.TextInteractionFlag.TextEditorInteraction if on else
+                 Qt.TextInteractionFlag.TextSelectableByMouse
+                 | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setTextInteractionFlags(flags)
+        self._update_margin_width()
+        self.viewport().update()
+        self.editingChanged.emit(on)
+
+    def edited_text(self) -> str:
+        """The text as edited, with NBSP, U+2028 and astral characters intact (toPlainText
+        would turn NBSP into a space; block separators become newlines)."""
+        return self.document().toRawText().replace("\u2029", "\n")
 
     def _refresh_flags(self) -> None:
         """Redraw the marks whose mention or evidence state no longer matches."""
@@ -359,7 +414,9 @@ class ReaderView(QTextEdit):
         except NotFound:
             self.renderer.remove_mark(highlight_id)
             return
-        if highlight.article_id == self._article_id:
+        if highlight.article_id != self._article_id or highlight.start == highlight.end:
+            self.renderer.remove_mark(highlight_id)  # moved away or orphaned
+        else:
             self.renderer.add_mark(self._mark(highlight))
 
     # -- actors and evidence -------------------------------------------------------
@@ -480,7 +537,7 @@ class ReaderView(QTextEdit):
     def selected_span(self) -> tuple[int, int] | None:
         """Code-point span of the current selection, or None."""
         cursor = self.textCursor()
-        if not cursor.hasSelection():
+        if self._is_editing or not cursor.hasSelection():  # edited: positions are stale
             return None
         start, end = self._positions.span_from_qt(cursor.selectionStart(), cursor.selectionEnd())
         return (start, end) if end > start else None
@@ -533,7 +590,7 @@ class ReaderView(QTextEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter activates the highlight at the caret (keyboard-only use)."""
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if not self._is_editing and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             cursor = self.textCursor()
             pos = cursor.selectionStart() if cursor.hasSelection() else cursor.position()
             self.highlightActivated.emit(self.highlight_at_qt(pos))

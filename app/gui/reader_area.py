@@ -38,6 +38,7 @@ from app.core.changes import Changes
 from app.core.errors import NotFound
 from app.core.records import ArticleSummary
 from app.gui.controller import NotebookController
+from app.gui.edit_mode import EditBar
 from app.gui.elided import ElidedLabel
 from app.gui.notes_view import note_service
 from app.gui.quicktag import QuickTagPopup, apply_quick_tag
@@ -118,6 +119,7 @@ class ReaderPane(QFrame):
     def __init__(self, controller: NotebookController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.view = ReaderView(controller, self)
+        self.edit_bar = EditBar(self.view, controller, self)
         self.setMinimumWidth(MIN_READER_WIDTH)
         # A long title must not set the pane's minimum width (the splitter would skew).
         self.title = ElidedLabel("", self)
@@ -143,6 +145,7 @@ class ReaderPane(QFrame):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addLayout(header)
+        layout.addWidget(self.edit_bar)
         layout.addWidget(self.view, 1)
 
     def set_title(self, title: str) -> None:
@@ -227,6 +230,7 @@ class ReaderArea(QWidget):
         self._popup: QuickTagPopup | None = None
         self._pending_span: tuple[int, int, int] | None = None
         self._selection_actions: list[QAction] = []
+        self._text_actions: list[QAction] = []
         self._recent_tags: list[str] = []
         self._build_layout()
         controller.changed.connect(self._on_changed)
@@ -295,7 +299,7 @@ class ReaderArea(QWidget):
             for pane in self._panes:
                 if pane.view.article_id == article_id:
                     return pane
-            if self._current is not None:
+            if self._current is not None and not self._current.view.is_editing:
                 return self._current
         if len(self._panes) >= MAX_PANES and self._current is not None:
             return self._current
@@ -530,6 +534,15 @@ class ReaderArea(QWidget):
         citation), offered first in the reader's right-click menu."""
         self._selection_actions = list(actions)
 
+    def set_text_actions(self, actions: Sequence[QAction]) -> None:
+        """The window's actions on the article's text (edit, trim, revisions), offered
+        in the reader's right-click menu with or without a selection."""
+        self._text_actions = list(actions)
+
+    def current_pane(self) -> ReaderPane | None:
+        """The focused pane (None when no article is open)."""
+        return self._current
+
     def recent_tags(self) -> list[str]:
         """Tag paths applied with quick tag in this window, most recent first."""
         return list(self._recent_tags)
@@ -551,7 +564,10 @@ class ReaderArea(QWidget):
         tags, actor, agreement, evidence, citation), then the reader's standard entries."""
         self._set_current(pane)
         standard = pane.view.createStandardContextMenu(pos)
-        if not pane.view.textCursor().hasSelection():
+        if not pane.view.textCursor().hasSelection() or pane.view.is_editing:
+            if self._text_actions and not pane.view.is_editing:
+                standard.addSeparator()
+                standard.addActions(self._text_actions)
             return standard
         menu = QMenu(pane.view)
         for action in self._selection_actions[:1]:
@@ -564,6 +580,9 @@ class ReaderArea(QWidget):
         menu.addSeparator()
         menu.addActions(self._selection_actions[1:])
         menu.addSeparator()
+        if self._text_actions:
+            menu.addActions(self._text_actions)
+            menu.addSeparator()
         menu.addActions(standard.actions())
         standard.setParent(menu)  # keeps its actions alive as long as the menu
         return menu
