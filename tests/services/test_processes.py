@@ -120,8 +120,11 @@ def test_two_reindex_runs_at_once_index_each_article_once(tmp_path: Path) -> Non
         nb.search.flush()
     results = _finish(_cli_together(tmp_path / "go", ["reindex", "--notebook", str(nb_dir)],
                                     ["reindex", "--notebook", str(nb_dir)]))
+    # Both usually finish; on a loaded machine the second may give up waiting for the
+    # index lock, and then it must say so (never a traceback) while the first completes.
+    assert any(code == 0 for code, _out, _err in results), results
     for code, _out, err in results:
-        assert code == 0, err
+        assert code == 0 or ("another Dossier" in err and "Traceback" not in err), err
     _assert_one_document_per_article(nb_dir, 300)
 
 
