@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from app.core.actor_records import Agreement
 from app.export import actors as out
 from app.export.tabular import write_json
-from app.core.actor_records import Agreement
 from app.services.actors import ActorService
 from app.services.agreements import AgreementService
 
