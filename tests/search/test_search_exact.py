@@ -179,7 +179,7 @@ def _combine(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 QUERIES = st.recursive(_LEAVES, _combine, max_leaves=5)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(query=QUERIES, offset=st.integers(0, 60), limit=st.sampled_from(PAGE_SIZES))
 def test_search_page_and_total_equal_brute_force_for_any_paging(generated, query, offset,
                                                                 limit):
