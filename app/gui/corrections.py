@@ -33,6 +33,9 @@ def mount_corrections(window: MainWindow) -> tuple[ReviewPanel, QDockWidget]:
                            Qt.DockWidgetArea.RightDockWidgetArea,
                            tab_with=window.inspector_dock, shortcut="Ctrl+Shift+6")
     panel.openPassage.connect(window.open_passage)
+    panel.countChanged.connect(
+        lambda count: dock.setWindowTitle(f"Needs Review ({count})" if count else "Needs Review"))
+    panel.refresh()  # the title counts the orphans from the start
     actions = [
         window.add_action("edit_text", "&Edit Text", functools.partial(edit_text, window),
                           "Ctrl+Shift+E"),

@@ -66,6 +66,7 @@ class EditBar(QFrame):
         self.last_message = ""
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
+        self.setStyleSheet("EditBar { background: #fff8e1; border: 1px solid #ffb300; }")
         label = QLabel("Editing the text — highlights follow their words when you save.",
                        self)
         label.setWordWrap(True)

@@ -585,6 +585,7 @@ class ReaderArea(QWidget):
             menu.addSeparator()
         menu.addActions(standard.actions())
         standard.setParent(menu)  # keeps its actions alive as long as the menu
+        standard.hide()  # a reparented, never-hidden menu would show inside the new one
         return menu
 
     def _tag_recent(self, span: tuple[int, int, int], path: str) -> None:

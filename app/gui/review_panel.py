@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import html
 import logging
+import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -47,14 +48,14 @@ def orphan_html(orphan: Orphan) -> str:
     suffix = orphan.suffix[:CONTEXT_CHARS]
 
     def esc(text: str) -> str:
-        return html.escape(" ".join(text.split()))  # line breaks would waste rows
+        return html.escape(re.sub(r"\s+", " ", text))  # line breaks would waste rows
 
     memo = f"<br><i>Memo: {esc(orphan.memo)}</i>" if orphan.memo.strip() else ""
     return (f"<b>{esc(orphan.article_title) or '(untitled)'}</b><br>"
-            f"<span style='color:#666'>…{esc(prefix)}</span> "
+            f"<span style='color:#555'>…{esc(prefix)}</span>"
             f"<span style='background:#ffe0b2;text-decoration:line-through'>"
-            f"<b>{esc(orphan.exact)}</b></span> "
-            f"<span style='color:#666'>{esc(suffix)}…</span>{memo}")
+            f"<b>{esc(orphan.exact)}</b></span>"
+            f"<span style='color:#555'>{esc(suffix)}…</span>{memo}")
 
 
 class ReviewPanel(QWidget):
@@ -62,9 +63,11 @@ class ReviewPanel(QWidget):
 
     Signals:
         openPassage(int, int, int): show the article at the place its words were.
+        countChanged(int): the number of orphans listed (for the dock's title).
     """
 
     openPassage = Signal(int, int, int)
+    countChanged = Signal(int)  # orphans listed, after each refresh
 
     def __init__(self, controller: NotebookController, selected_span: SpanSource,
                  parent: QWidget | None = None) -> None:
@@ -77,6 +80,10 @@ class ReviewPanel(QWidget):
         self.list = QListWidget(self)
         self.list.setWordWrap(True)
         self.list.setAlternatingRowColors(True)
+        # a light selection: the rows are rich-text labels whose grey context and
+        # black title would vanish on the style's saturated selection colour
+        self.list.setStyleSheet("QListWidget::item:selected { background: #d6e6fa; "
+                                "border-left: 3px solid #1565c0; }")
         self.list.currentRowChanged.connect(self._update_buttons)
         self.list.itemActivated.connect(self.show_article)
         self.message = QLabel(self)
@@ -131,6 +138,7 @@ class ReviewPanel(QWidget):
         elif self._orphans:
             self.list.setCurrentRow(0)
         self._update_buttons()
+        self.countChanged.emit(count)
 
     def orphans(self) -> list[Orphan]:
         return list(self._orphans)
@@ -159,6 +167,7 @@ class ReviewPanel(QWidget):
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.touches_highlights or changes.touches_articles:
+            self.message.clear()  # it spoke of the list before this change
             self.refresh()
 
     # -- actions ---------------------------------------------------------------------

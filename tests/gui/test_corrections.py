@@ -11,7 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 from PySide6.QtCore import QPoint, QSettings
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMenu, QMessageBox
 
 from app.core.revisions import DiffSegment
 from app.gui.controller import NotebookController
@@ -187,8 +187,12 @@ def test_context_menu_offers_edit_and_trims(setup):
     names = {a.objectName() for a in area.context_menu(pane, QPoint(5, 5)).actions()}
     assert {"edit_text", "trim_above", "trim_below", "revisions"} <= names
     pane.view.select_span(0, 4)
-    names = {a.objectName() for a in area.context_menu(pane, QPoint(5, 5)).actions()}
+    menu = area.context_menu(pane, QPoint(5, 5))
+    names = {a.objectName() for a in menu.actions()}
     assert {"edit_text", "trim_above", "trim_below", "quick_tag"} <= names
+    menu.popup(pane.view.mapToGlobal(QPoint(5, 5)))
+    assert not [m for m in menu.findChildren(QMenu) if m.isVisible()]  # no menu inside
+    menu.close()
 
 
 def _orphan_sunday(window, nb, aid):
