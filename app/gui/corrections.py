@@ -31,7 +31,7 @@ def mount_corrections(window: MainWindow) -> tuple[ReviewPanel, QDockWidget]:
     panel = ReviewPanel(window.controller, window.reader_area.selected_span, window)
     dock = window.add_dock("Needs Review", "ReviewDock", panel,
                            Qt.DockWidgetArea.RightDockWidgetArea,
-                           tab_with=window.inspector_dock, shortcut="Ctrl+Shift+6")
+                           tab_with=window.inspector_dock, shortcut="Ctrl+Shift+R")
     panel.openPassage.connect(window.open_passage)
     panel.countChanged.connect(
         lambda count: dock.setWindowTitle(f"Needs Review ({count})" if count else "Needs Review"))

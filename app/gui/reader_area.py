@@ -280,9 +280,14 @@ class ReaderArea(QWidget):
         """Show an article, optionally in a new pane, scrolled to a span with hits marked.
 
         Without ``new_pane`` an already open article is focused, else the current pane
-        is reused. A fourth pane replaces the current one.
+        is reused. A fourth pane replaces the current one; a pane whose text is being
+        edited is never replaced (its unsaved edit would be lost).
         """
         pane = self._pane_for(article_id, new_pane)
+        if pane is None:
+            QMessageBox.information(self, "Dossier", "Every pane is editing an article's text: "
+                                    "save or cancel an edit to open another article.")
+            return
         if pane.view.article_id != article_id and not self._load(pane, article_id):
             if not pane.view.article_id:
                 self._remove_pane(pane)
@@ -294,16 +299,18 @@ class ReaderArea(QWidget):
             pane.view.select_span(*scroll_to)
         pane.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _pane_for(self, article_id: int, new_pane: bool) -> ReaderPane:
+    def _pane_for(self, article_id: int, new_pane: bool) -> ReaderPane | None:
+        """The pane to show ``article_id`` in (None: every pane is busy editing)."""
         if not new_pane:
             for pane in self._panes:
                 if pane.view.article_id == article_id:
                     return pane
             if self._current is not None and not self._current.view.is_editing:
                 return self._current
-        if len(self._panes) >= MAX_PANES and self._current is not None:
-            return self._current
-        return self._add_pane()
+        if len(self._panes) < MAX_PANES:
+            return self._add_pane()
+        candidates = [self._current, *self._panes]
+        return next((p for p in candidates if p is not None and not p.view.is_editing), None)
 
     def _load(self, pane: ReaderPane, article_id: int) -> bool:
         try:

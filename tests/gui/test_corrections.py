@@ -323,3 +323,40 @@ def test_import_dialog_without_newer_versions_has_no_replace_button(qtbot, noteb
     assert dialog.replace_button is None
     assert "Newer" not in dialog.summary_label.text()
     assert runner.wait(10_000)
+
+
+def test_a_pane_being_edited_is_never_replaced_by_opening_another(setup, tmp_path,
+                                                                  monkeypatch) -> None:
+    """With three panes open and the focused one editing, opening a fourth article uses
+    another pane; with every pane editing it refuses, and no edit is lost."""
+    window, nb, article_id, _ids = setup
+    folder = tmp_path / "more"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"{n}.txt").write_text(f"Titel {n}\n\nText {n}.\n", encoding="utf-8")
+    others = [s.id for s in nb.imports.import_paths([folder]).imported]
+    area = window.reader_area
+    area.open_article(others[0], new_pane=True)
+    area.open_article(others[1], new_pane=True)
+    for pane in area.panes():  # every pane is editing
+        pane.view.set_editing(True)
+    messages = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: messages.append(a[2]))
+    area.open_article(others[2])
+    assert area.open_article_ids() == [article_id, others[0], others[1]]
+    assert messages and "editing" in messages[0]
+    area.panes()[0].view.set_editing(False)
+    area.open_article(others[2])
+    assert others[2] in area.open_article_ids()
+    assert all(p.view.is_editing for p in area.panes() if p.view.article_id != others[2])
+
+
+def test_no_two_window_actions_share_a_shortcut(setup) -> None:
+    """An ambiguous shortcut fires nothing in Qt: every shortcut names one action."""
+    window, *_ = setup
+    seen: dict[str, str] = {}
+    for action in window.actions():
+        for sequence in action.shortcuts():
+            keys = sequence.toString()
+            assert keys not in seen, f"{keys}: {seen[keys]!r} and {action.text()!r}"
+            seen[keys] = action.text()
