@@ -226,9 +226,9 @@ def convert_value(column: ColumnSpec, value: object) -> Value:
             raise ValidationError(f"{_shown(value)} is not an integer")
         return value
     if column.type == "float":
-        if type(value) not in (int, float):
-            raise ValidationError(f"{_shown(value)} is not a number")
-        return float(value)  # type: ignore[arg-type]
+        if type(value) not in (int, float) or not isinstance(value, (int, float)):
+            raise ValidationError(f"{_shown(value)} is not a number")  # a bool is not one
+        return float(value)
     if not isinstance(value, str):
         raise ValidationError(f"{_shown(value)} is not text")
     if column.type == "datetime":

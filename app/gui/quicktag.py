@@ -165,8 +165,9 @@ class QuickTagPopup(QFrame):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Up/Down move in the list, Enter accepts, Escape cancels (keys of the edit)."""
-        if watched is self.edit and event.type() == QEvent.Type.KeyPress:
-            return self._handle_key(event)  # type: ignore[arg-type]
+        if watched is self.edit and isinstance(event, QKeyEvent) and \
+                event.type() == QEvent.Type.KeyPress:
+            return self._handle_key(event)
         return super().eventFilter(watched, event)
 
     def _handle_key(self, event: QKeyEvent) -> bool:

@@ -96,7 +96,7 @@ class _Expansion:
         return either.matcher(searcher, context)
 
 
-class PrefixWord(_Expansion, wq.Prefix):  # type: ignore[misc]
+class PrefixWord(_Expansion, wq.Prefix):
     """Every index word that starts with ``text`` (a folded prefix)."""
 
     def _expand(self, ixreader: IndexReader) -> list[bytes]:
@@ -108,7 +108,7 @@ class PrefixWord(_Expansion, wq.Prefix):  # type: ignore[misc]
         return found
 
 
-class FuzzyWord(_Expansion, wq.FuzzyTerm):  # type: ignore[misc]
+class FuzzyWord(_Expansion, wq.FuzzyTerm):
     """Every index word within ``maxdist`` edits of ``text`` sharing its first
     ``prefixlength`` letters.
 

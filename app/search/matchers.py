@@ -16,7 +16,7 @@ from whoosh import matching
 from whoosh import query as wq
 
 
-class _AndNotMatcher(matching.AndNotMatcher):  # type: ignore[misc]
+class _AndNotMatcher(matching.AndNotMatcher):
     """``AndNotMatcher`` that also skips ``a``'s first document when ``b`` is behind it."""
 
     def _find_first(self) -> None:
@@ -24,7 +24,7 @@ class _AndNotMatcher(matching.AndNotMatcher):  # type: ignore[misc]
             self._find_next()  # advances b to a's document, then a past b's documents
 
 
-class AndNot(wq.AndNot):  # type: ignore[misc]
+class AndNot(wq.AndNot):
     """Documents matching ``a`` and not ``b``, scored by ``a`` (see the module docstring)."""
 
     def matcher(self, searcher: Any, context: Any = None) -> Any:

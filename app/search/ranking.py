@@ -21,7 +21,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 
-class ExactTopCollector(collectors.TopCollector):  # type: ignore[misc]
+class ExactTopCollector(collectors.TopCollector):
     """The best ``limit`` documents of all matches, which are all scored and counted.
 
     Ties are broken by document number (index order), as Whoosh does, so pages are
