@@ -161,7 +161,14 @@ class SearchPanel(QWidget):
     def _build_query_row(self) -> None:
         self.query_edit = QLineEdit(self)
         self.query_edit.setPlaceholderText(
-            'Search: words, "phrases", AND/OR/NOT, wild*, fuzzy~, tag:, source:, lang:, date:'
+            'Search: words, "phrases", ="exact forms", AND/OR/NOT, wild*, fuzzy~, tag:, '
+            "source:, lang:, date:  (F1: Help)"
+        )
+        self.query_edit.setToolTip(
+            '"kritische Mineralien" finds any inflection ("kritischen Mineralien");\n'
+            '="kritische Mineralien" only these forms; -word excludes; Flücht* and Tokajew~\n'
+            "expand; date:2025-11 finds every article whose date overlaps November 2025.\n"
+            "Help > Search Syntax has the whole language and its limits."
         )
         self.query_edit.setClearButtonEnabled(True)
         self.query_edit.returnPressed.connect(self.run_query)
