@@ -338,6 +338,7 @@ class MainWindow(QMainWindow):
         self.controller.changed.connect(self._on_changed)
         self.library.openArticle.connect(self.open_article)
         self.search_panel.openHit.connect(self.open_hit)
+        self.search_panel.openHitInNewPane.connect(self.open_hit_in_new_pane)
         self.reader_area.highlightActivated.connect(self._on_highlight_activated)
         self.reader_area.currentArticleChanged.connect(self._on_current_article_changed)
         self.inspector.openPassage.connect(self.open_passage)
@@ -484,6 +485,12 @@ class MainWindow(QMainWindow):
         """Open a search result scrolled to its first hit, with every hit marked."""
         spans = tuple(spans)
         self.reader_area.open_article(article_id, scroll_to=spans[0] if spans else None, hits=spans)
+
+    def open_hit_in_new_pane(self, article_id: int, spans: Sequence[tuple[int, int]]) -> None:
+        """A search result beside the open readers (Ctrl+Enter or its context menu)."""
+        spans = tuple(spans)
+        self.reader_area.open_article(article_id, new_pane=True,
+                                      scroll_to=spans[0] if spans else None, hits=spans)
 
     def open_passage(self, article_id: int, start: int, end: int) -> None:
         """Open an article scrolled to one passage (from the inspector or tag manager)."""

@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     QRectF,
     QSize,
     Qt,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QStyle,
     QStyledItemDelegate,
@@ -143,6 +145,7 @@ class SearchPanel(QWidget):
     (an article) or ``openNote`` (a note)."""
 
     openHit = Signal(int, object)  # article id, tuple of (start, end) code-point spans
+    openHitInNewPane = Signal(int, object)  # the same, beside the open readers (Ctrl+Enter)
     openNote = Signal(int)  # note id
     PAGE_SIZE = 20
 
@@ -193,6 +196,9 @@ class SearchPanel(QWidget):
         self.results.setUniformItemSizes(False)
         self.results.setAlternatingRowColors(True)
         self.results.itemActivated.connect(self._on_item_activated)
+        self.results.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.results.customContextMenuRequested.connect(self._on_results_menu)
+        self.results.installEventFilter(self)  # Ctrl+Enter: the list itself takes Enter
         self.more_button = QPushButton("Show more results", self)
         self.more_button.clicked.connect(self.load_more)
         self.more_button.hide()
@@ -210,7 +216,17 @@ class SearchPanel(QWidget):
         layout.addWidget(self.more_button)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Down in the query box moves to the results, for keyboard-only use."""
+        """Down in the query box moves to the results, for keyboard-only use; Ctrl+Enter
+        in the results opens one in a new pane."""
+        if (
+            watched is self.results
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.open_current_in_new_pane()
+            return True
         if (
             watched is self.query_edit
             and event.type() == QEvent.Type.KeyPress
@@ -319,12 +335,38 @@ class SearchPanel(QWidget):
         if item is not None:
             self._on_item_activated(item)
 
-    def _on_item_activated(self, item: QListWidgetItem) -> None:
+    def open_current_in_new_pane(self) -> None:
+        """Open the current article result in a new reader pane (Ctrl+Enter)."""
+        item = self.results.currentItem()
+        if item is not None:
+            self._on_item_activated(item, new_pane=True)
+
+    def results_menu(self) -> QMenu:
+        """Right-click on a result: open it here or beside the open readers."""
+        menu = QMenu(self.results)
+        item = self.results.currentItem()
+        hit: SearchHit | None = item.data(HitRole) if item is not None else None
+        menu.addAction("&Open", self.activate_current).setEnabled(hit is not None)
+        beside = menu.addAction("Open in &New Pane", self.open_current_in_new_pane)
+        beside.setEnabled(hit is not None and hit.kind != "note")
+        return menu
+
+    def _on_results_menu(self, pos: QPoint) -> None:
+        item = self.results.itemAt(pos)
+        if item is not None:
+            self.results.setCurrentItem(item)
+        menu = self.results_menu()
+        menu.exec(self.results.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def _on_item_activated(self, item: QListWidgetItem, new_pane: bool = False) -> None:
         hit: SearchHit | None = item.data(HitRole)
         if hit is None:
             return
         if hit.kind == "note":
             self.openNote.emit(int(hit.note_id or hit.article_id))
+        elif new_pane:
+            self.openHitInNewPane.emit(int(hit.article_id), tuple(hit.hit_spans))
         else:
             self.openHit.emit(int(hit.article_id), tuple(hit.hit_spans))
 

@@ -179,3 +179,33 @@ def test_main_window_opens_note_hit_in_notes_view(qtbot, controller, demo_notebo
     assert window.notes_view.note_id() == hits[0].note_id
     assert window.notes_dock.isVisible()
     assert window.current_article_id() == 0
+
+
+def test_ctrl_enter_opens_an_article_result_in_a_new_pane(qtbot, controller, demo_notebook,
+                                                          tmp_path):
+    """With a reader open, Ctrl+Enter on a result (or its menu's "Open in New Pane") opens
+    it beside, scrolled to the hit; a note result's menu offers no new pane."""
+    from PySide6.QtTest import QTest
+
+    from app.gui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(controller, settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.search_panel.set_filter("Articles")
+    hits = _search(window.search_panel, "Tokajew")
+    assert len(hits) >= 2
+    window.search_panel.activate_current()
+    assert window.reader_area.open_article_ids() == [hits[0].article_id]
+    window.search_panel.results.setCurrentRow(1)
+    window.search_panel.results.setFocus()
+    QTest.keyClick(window.search_panel.results, Qt.Key.Key_Return,
+                   Qt.KeyboardModifier.ControlModifier)
+    assert window.reader_area.open_article_ids() == [hits[0].article_id, hits[1].article_id]
+    menu = window.search_panel.results_menu()
+    assert [a.text() for a in menu.actions()] == ["&Open", "Open in &New Pane"]
+    window.search_panel.set_filter("Notes")
+    _search(window.search_panel, "Wolfram")
+    beside = window.search_panel.results_menu().actions()[1]
+    assert not beside.isEnabled()
