@@ -46,6 +46,10 @@ DERIVED: dict[str, str] = {
     "search_outbox": "articles and notes waiting for the search index; rebuilt by queueing "
                      "everything",
     "alembic_version": "the schema stamp, written by the migrations of the new notebook",
+    "notebook_clock": "the change log's clock, floor and notebook uuid; a new notebook "
+                      "starts its own (its search indexes are rebuilt)",
+    "change_log": "what each write changed, for other clients' indexes and views; a new "
+                  "notebook starts its own",
 }
 """Tables that are not user data, with the reason; never exported."""
 

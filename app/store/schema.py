@@ -137,7 +137,12 @@ outbox = OutboxRow.__table__
 meta = MetaRow.__table__
 # Feature tables live in their own modules on the same Base; importing them here makes
 # every table known to Alembic and to ``Base.metadata``.
-from app.store import schema_actors, schema_notes, schema_revisions  # noqa: E402,F401
+from app.store import (  # noqa: E402,F401
+    schema_actors,
+    schema_changelog,
+    schema_notes,
+    schema_revisions,
+)
 
 RECORD_KINDS: dict[str, str] = {
     "article": "articles",
