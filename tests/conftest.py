@@ -8,10 +8,23 @@ from pathlib import Path
 
 import pytest
 
+from tests import pg
+from tests.pg import pg_notebook, pg_url  # noqa: F401  (fixtures, registered here)
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests using a PostgreSQL fixture carry the ``postgres`` marker."""
+    pg.mark_postgres_users(items)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A ``postgres`` test skips without a server (fails under CI=true)."""
+    pg.check_marked_tests(item)
 
 
 @pytest.fixture(autouse=True)

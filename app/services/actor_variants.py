@@ -17,8 +17,9 @@ expansion (they are variants all the same and find nothing).
 
 What it costs: the matcher is rebuilt only when a name, alias or kind changes (one
 statement compares them, at most every :data:`RECHECK_SECONDS`); the words of the
-articles are read once per three-letter prefix of a name (SQLite's ``instr`` picks the
-articles) and then only for articles added since; each result is cached per word.
+articles are read once per three-letter prefix of a name (the database's ``instr`` or
+``strpos`` picks the articles) and then only for articles added since; each result is
+cached per word.
 ``tests/bench/bench_expand.py`` measures it.
 """
 

@@ -43,16 +43,18 @@ def article_text(session: Session, article_id: int) -> str | None:
 def texts_containing(session: Session, needles: Iterable[str], after_id: int = 0,
                      batch: int = 200) -> Iterator[tuple[int, str]]:
     """(id, text) of articles after ``after_id`` whose text contains one of ``needles``
-    (case-sensitive), in id order. SQLite's ``instr`` does the scanning, so only the
-    articles that can contain a word are read into Python."""
+    (case-sensitive), in id order. The database does the scanning (SQLite's ``instr``,
+    PostgreSQL's ``strpos``: ``LIKE`` would ignore case on SQLite), so only the articles
+    that can contain a word are read into Python."""
     wanted = [n for n in dict.fromkeys(needles) if n]
     if not wanted:
         return
+    position = func.strpos if session.get_bind().dialect.name == "postgresql" else func.instr
     last = after_id
     while True:
         rows = session.execute(
             select(A.c.id, A.c.text)
-            .where(A.c.id > last, or_(*(func.instr(A.c.text, n) > 0 for n in wanted)))
+            .where(A.c.id > last, or_(*(position(A.c.text, n) > 0 for n in wanted)))
             .order_by(A.c.id).limit(batch)).all()
         for article_id, text in rows:
             yield int(article_id), str(text)
