@@ -1,0 +1,32 @@
+"""Stable GUIDs for exported records: the same record gets the same GUID in every export.
+
+A GUID is ``uuid5(notebook uuid, "<kind>:<key>")``: deterministic, so a re-export of a
+notebook keeps every source, code and selection recognisable to the tool that imported
+the previous one, and different notebooks never share GUIDs. Always lower case (one case
+in the whole file: some tools compare GUIDs as strings).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+
+class Guids:
+    """GUIDs in one notebook's namespace.
+
+    Args:
+        notebook_uuid: the notebook's own uuid (stored in the notebook).
+    """
+
+    def __init__(self, notebook_uuid: str) -> None:
+        self._namespace = uuid.UUID(notebook_uuid)
+
+    def of(self, kind: str, *key: object) -> str:
+        """The GUID of record ``kind`` identified by ``key`` (ids, names)."""
+        name = ":".join((kind, *(str(k) for k in key)))
+        return str(uuid.uuid5(self._namespace, name))
+
+
+def new_notebook_uuid() -> str:
+    """A fresh random uuid for a notebook that has none yet."""
+    return str(uuid.uuid4())
