@@ -23,8 +23,8 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.gui.app import make_application  # noqa: E402
-from app.gui.controller import NotebookController  # noqa: E402
-from app.gui.main_window import MainWindow  # noqa: E402
+from app.gui.common.controller import NotebookController  # noqa: E402
+from app.gui.window.main_window import MainWindow  # noqa: E402
 from app.services import Notebook  # noqa: E402
 
 SIZE = (1500, 920)

@@ -3,7 +3,7 @@
 Every stored article text has been through :func:`normalise_text` exactly once, at
 import. Every span in Dossier is ``[start, end)`` counted in **code points** of that
 stored text (Python ``str`` indices). Qt's UTF-16 positions are converted in
-``app/gui/textpos.py`` and nowhere else.
+``app/gui/common/textpos.py`` and nowhere else.
 """
 
 from __future__ import annotations

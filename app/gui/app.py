@@ -21,12 +21,12 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.core.errors import DossierError
-from app.gui.about import APP_NAME
-from app.gui.controller import NotebookController
-from app.gui.system_libs import install_hint, missing_packages, uses_xcb
+from app.gui.common.about import APP_NAME
+from app.gui.common.controller import NotebookController
+from app.gui.common.system_libs import install_hint, missing_packages, uses_xcb
 
 if TYPE_CHECKING:
-    from app.gui.main_window import MainWindow
+    from app.gui.window.main_window import MainWindow
     from app.services import Notebook
 
 log = logging.getLogger(__name__)
@@ -139,7 +139,7 @@ def open_start_notebook(settings: QSettings, path: str | None) -> Notebook:
 def build_main_window(notebook: Notebook, settings: QSettings,
                       parent: QWidget | None = None) -> MainWindow:
     """A main window with its controller over ``notebook``."""
-    from app.gui.main_window import MainWindow  # deferred: imports every widget module
+    from app.gui.window.main_window import MainWindow  # deferred: imports every widget module
 
     controller = NotebookController(notebook)
     window = MainWindow(controller, settings, parent=parent)
@@ -166,7 +166,7 @@ def run(notebook: str | None = None, settings: QSettings | None = None) -> int:
     window = build_main_window(nb, settings)
     window.show()
     code = app.exec()
-    from app.gui.main_window import notebook_location
+    from app.gui.window.session import notebook_location
 
     settings.setValue(KEY_LAST, notebook_location(window.controller.nb))
     window.controller.nb.close()

@@ -56,8 +56,8 @@ if mode == "baseline":
     window.setCentralWidget(view)
 else:
     from app.services import Notebook
-    from app.gui.controller import NotebookController
-    from app.gui.main_window import MainWindow
+    from app.gui.common.controller import NotebookController
+    from app.gui.window.main_window import MainWindow
     nb = Notebook.open(nb_path, background=sys.argv[4] == "1")
     window = MainWindow(NotebookController(nb), QSettings(ini, QSettings.Format.IniFormat))
 window.resize(1400, 900)
@@ -344,9 +344,9 @@ def bench_library_large(nb_path: Path) -> dict[str, float]:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from app.gui.controller import NotebookController
-    from app.gui.library import COLUMNS
-    from app.gui.main_window import MainWindow
+    from app.gui.common.controller import NotebookController
+    from app.gui.library.panel import COLUMNS
+    from app.gui.window.main_window import MainWindow
     from app.services import Notebook
 
     _app = QApplication.instance() or QApplication([])  # keep it alive
@@ -434,8 +434,8 @@ def bench_import_stalls(work: Path, nb_path: Path, count: int) -> None:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from app.gui.controller import NotebookController
-    from app.gui.main_window import MainWindow
+    from app.gui.common.controller import NotebookController
+    from app.gui.window.main_window import MainWindow
     from app.services import Notebook
 
     _app = QApplication.instance() or QApplication([])  # keep it alive

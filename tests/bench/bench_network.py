@@ -51,9 +51,9 @@ def measure(folder: Path) -> float:
     from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from app.gui.controller import NotebookController
-    from app.gui.network_view import NetworkView
-    from app.gui.tasks import TaskRunner, prefer_gui_thread
+    from app.gui.actors.network_view import NetworkView
+    from app.gui.common.controller import NotebookController
+    from app.gui.common.tasks import TaskRunner, prefer_gui_thread
     from app.services import Notebook
 
     app = QApplication.instance() or QApplication(sys.argv)

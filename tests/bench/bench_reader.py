@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from PySide6.QtWidgets import QApplication, QTextEdit
 
-from app.gui.controller import NotebookController
-from app.gui.reader import ReaderView
+from app.gui.common.controller import NotebookController
+from app.gui.reader.view import ReaderView
 from app.services import Notebook
 
 RUNS = 5

@@ -13,12 +13,12 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton
 
 from app.core.errors import NotFound
-from app.gui.actor_dialogs import MarkActorPopup, SuggestionModel, SuggestionReviewDialog
-from app.gui.actors_view import ActorsView, ActorTableModel
-from app.gui.controller import NotebookController
-from app.gui.main_window import MainWindow
-from app.gui.network_view import NetworkView
-from app.gui.tasks import TaskRunner
+from app.gui.actors.actors_view import ActorsView, ActorTableModel
+from app.gui.actors.dialogs import MarkActorPopup, SuggestionModel, SuggestionReviewDialog
+from app.gui.actors.network_view import NetworkView
+from app.gui.common.controller import NotebookController
+from app.gui.common.tasks import TaskRunner
+from app.gui.window.main_window import MainWindow
 
 GERMAN = "Präsident Tokajew sprach mit Mirsijojew über Wolfram. Tokajew lobte Boeing.\n"
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier

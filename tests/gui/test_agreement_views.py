@@ -10,10 +10,10 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 
-from app.gui.actor_dialogs import EvidenceDialog, NewAgreementDialog
-from app.gui.agreements_view import AgreementsView, AgreementTableModel
-from app.gui.controller import NotebookController
-from app.gui.main_window import MainWindow
+from app.gui.actors.agreements_view import AgreementsView, AgreementTableModel
+from app.gui.actors.dialogs import EvidenceDialog, NewAgreementDialog
+from app.gui.common.controller import NotebookController
+from app.gui.window.main_window import MainWindow
 
 TEXT = ("Air Astana kauft bis zu 15 Boeing-Maschinen. Die Regierung dementiert den Kauf.\n"
         "Der Vertrag wurde am 6. November unterzeichnet.\n")

@@ -11,7 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 
 from app.gui import app as gui_app
-from app.gui.about import about_html
+from app.gui.common.about import about_html
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QTextCursor
 
-from app.gui.controller import NotebookController
-from app.gui.main_window import MainWindow
+from app.gui.common.controller import NotebookController
+from app.gui.window.main_window import MainWindow
 
 TEXT = "Kasachstan tritt dem Abraham-Abkommen bei. Boeing liefert 37 Jets 😀.\n"
 

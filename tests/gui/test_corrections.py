@@ -14,12 +14,12 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMenu, QMessageBox
 
 from app.core.revisions import DiffSegment
-from app.gui.controller import NotebookController
-from app.gui.corrections import show_revisions
-from app.gui.import_dialog import ImportDialog
-from app.gui.main_window import MainWindow
-from app.gui.revisions_dialog import diff_html
-from app.gui.tasks import TaskRunner
+from app.gui.common.controller import NotebookController
+from app.gui.common.tasks import TaskRunner
+from app.gui.corrections.mount import show_revisions
+from app.gui.corrections.revisions_dialog import diff_html
+from app.gui.library.import_dialog import ImportDialog
+from app.gui.window.main_window import MainWindow
 
 TEXT = ("back to top\n-2.4 C\nEurope\n"
         "Trump calls Tokayev to the G20 summit\n"

@@ -11,8 +11,8 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QTextBrowser
 
-from app.gui.controller import NotebookController
-from app.gui.main_window import MainWindow
+from app.gui.common.controller import NotebookController
+from app.gui.window.main_window import MainWindow
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
-from app.gui.controller import NotebookController
-from app.gui.import_dialog import ImportDialog
-from app.gui.tasks import TaskRunner
+from app.gui.common.controller import NotebookController
+from app.gui.common.tasks import TaskRunner
+from app.gui.library.import_dialog import ImportDialog
 
 
 def test_import_dialog_lists_skipped_entries_and_notes(qtbot, notebook, tmp_path):

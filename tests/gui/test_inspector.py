@@ -1,4 +1,4 @@
-"""Tests for app.gui.inspector: details, tag chips, memo autosave, delete."""
+"""Tests for app.gui.annotate.inspector: details, tag chips, memo autosave, delete."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from PySide6.QtCore import QEvent, Qt, QUrl
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QApplication
 
-from app.gui.controller import NotebookController
-from app.gui.inspector import InspectorPanel
+from app.gui.annotate.inspector import InspectorPanel
+from app.gui.common.controller import NotebookController
 
 TEXT = "Kasachstan tritt dem Abraham-Abkommen bei 😀. Boeing liefert 37 Jets.\n"
 

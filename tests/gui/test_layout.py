@@ -9,9 +9,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 from PySide6.QtCore import QSettings
 
-from app.gui.controller import NotebookController
-from app.gui.main_window import MainWindow
-from app.gui.reader_area import MIN_READER_WIDTH
+from app.gui.common.controller import NotebookController
+from app.gui.reader.pane import MIN_READER_WIDTH
+from app.gui.window.main_window import MainWindow
 
 LONG_TITLE = "Trump lädt Tokajew und Mirziyoyev " * 12
 

@@ -15,8 +15,8 @@ from PySide6.QtTest import QTest
 from app.core.changes import Changes
 from app.core.ids import ArticleId
 from app.core.records import ArticleFilter, ArticleSummary, Page
-from app.gui.controller import NotebookController
-from app.gui.library import HIGHLIGHTS_COLUMN, LibraryModel, LibraryPanel
+from app.gui.common.controller import NotebookController
+from app.gui.library.panel import HIGHLIGHTS_COLUMN, LibraryModel, LibraryPanel
 
 _NOW = dt.datetime(2025, 11, 6, 12, 0)
 _ALL = ArticleFilter()

@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from app.gui.controller import NotebookController
-from app.gui.main_window import MainWindow
+from app.gui.common.controller import NotebookController
+from app.gui.window.main_window import MainWindow
 
 
 @pytest.fixture

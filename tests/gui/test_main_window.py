@@ -15,9 +15,10 @@ from PySide6.QtTest import QTest
 
 from app.core.progress import CancelToken, ProgressFn
 from app.core.records import IndexStatus
-from app.gui.controller import NotebookController
-from app.gui.main_window import MainWindow, index_status_text
-from app.gui.tasks import TaskRunner
+from app.gui.common.controller import NotebookController
+from app.gui.common.tasks import TaskRunner
+from app.gui.window.main_window import MainWindow
+from app.gui.window.status import index_status_text
 
 GERMAN = (
     "Präsident Tokajew sprach mit Washington über Energie.\n"
@@ -259,7 +260,7 @@ def test_index_status_reaches_status_bar_when_reported_from_thread(
 
 def test_metadata_saved_and_undoable_when_dialog_accepted(qtbot, filled_notebook):
     """The metadata dialog saves through the service as one undoable edit; bad dates stay."""
-    from app.gui.metadata_dialog import MetadataDialog
+    from app.gui.library.metadata_dialog import MetadataDialog
 
     nb = filled_notebook
     article_id = int(nb.articles.list().items[0].id)

@@ -17,12 +17,12 @@ from PySide6.QtTest import QTest
 
 from app.core.errors import Cancelled
 from app.core.progress import CancelToken
-from app.gui.controller import NotebookController
-from app.gui.graph_layout import force_layout
-from app.gui.network_data import NetworkFilter
-from app.gui.network_panel import NetworkPanel
-from app.gui.network_view import NetworkView
-from app.gui.tasks import TaskRunner
+from app.gui.actors.graph_layout import force_layout
+from app.gui.actors.network_data import NetworkFilter
+from app.gui.actors.network_panel import NetworkPanel
+from app.gui.actors.network_view import NetworkView
+from app.gui.common.controller import NotebookController
+from app.gui.common.tasks import TaskRunner
 
 LAYOUT_TIMEOUT = 15_000
 
@@ -251,7 +251,7 @@ def test_export_writes_png_and_valid_svg(qtbot, demo, tmp_path):
 
 def test_unreadable_saved_positions_are_laid_out_anew(qtbot, demo, settings, caplog):
     """Garbage under the notebook's settings key gives a warning and a fresh layout."""
-    from app.gui.network_data import notebook_key
+    from app.gui.actors.network_data import notebook_key
 
     settings.setValue(notebook_key(demo), "{not json")
     view = _view(qtbot, demo, settings)
@@ -262,7 +262,7 @@ def test_unreadable_saved_positions_are_laid_out_anew(qtbot, demo, settings, cap
 
 def test_long_titles_are_elided_at_a_word():
     """Agreement titles run to 500 characters: the picture shows the first words and …"""
-    from app.gui.network_items import elide
+    from app.gui.actors.network_items import elide
 
     assert elide("Kazakhstan") == "Kazakhstan"
     assert elide("Kauf von Boeing-Flugzeugen durch zentralasiatische Fluggesellschaften") == \

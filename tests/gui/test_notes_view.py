@@ -11,9 +11,9 @@ import pytest
 from PySide6.QtCore import QMimeData, QSettings, QUrl
 from PySide6.QtWidgets import QApplication
 
-from app.gui.controller import NotebookController
-from app.gui.notes_view import PASSAGE_MIME, NotesView, note_service
-from app.gui.reader_area import ReaderArea
+from app.gui.common.controller import NotebookController
+from app.gui.notes.view import PASSAGE_MIME, NotesView, note_service
+from app.gui.reader.area import ReaderArea
 
 TEXT = "Präsident Tokajew verkündete den Beitritt zum Abraham-Abkommen. 😀 Boeing liefert Jets.\n"
 
@@ -180,7 +180,7 @@ def test_reader_copy_citation_puts_passage_link_on_clipboard(qtbot, controller, 
 
 def test_main_window_mounts_notes_dock_and_menu(qtbot, controller, notes, tmp_path) -> None:
     """The main window has a Notes dock, a View toggle and a Notes menu with citations."""
-    from app.gui.main_window import MainWindow
+    from app.gui.window.main_window import MainWindow
 
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     window = MainWindow(controller, settings)

@@ -1,4 +1,4 @@
-"""Tests for app.gui.quicktag: ranking, and the Ctrl+T flow on a real notebook."""
+"""Tests for app.gui.annotate.quicktag: ranking, and the Ctrl+T flow on a real notebook."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
 from app.core.records import Tag
-from app.gui.controller import NotebookController
-from app.gui.quicktag import choose_rows, normalise_path, rank_tags
-from app.gui.reader_area import ReaderArea
+from app.gui.annotate.quicktag import choose_rows, normalise_path, rank_tags
+from app.gui.common.controller import NotebookController
+from app.gui.reader.area import ReaderArea
 
 TEXT = (
     "„Grüß Gott“ 😀. Familie 👩\u200d👩\u200d👧 und x\u0301 Energie.\n"

@@ -1,4 +1,4 @@
-"""Tests for app.gui.reader: one pane drawing a real notebook's highlights."""
+"""Tests for app.gui.reader.view: one pane drawing a real notebook's highlights."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCharFormat, QTextCursor
 
-from app.gui.controller import NotebookController
-from app.gui.reader import ReaderView
+from app.gui.common.controller import NotebookController
+from app.gui.reader.view import ReaderView
 
 TEXT = (
     "„Grüß Gott“ 😀. Familie 👩\u200d👩\u200d👧 und x\u0301 Energie.\n"

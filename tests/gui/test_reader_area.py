@@ -1,4 +1,4 @@
-"""Tests for app.gui.reader_area: panes, sync scrolling, find, hits and layout state."""
+"""Tests for app.gui.reader.area: panes, sync scrolling, find, hits and layout state."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 from PySide6.QtCore import Qt
 
-from app.gui.controller import NotebookController
-from app.gui.reader_area import MAX_PANES, ReaderArea
+from app.gui.common.controller import NotebookController
+from app.gui.reader.area import ReaderArea
+from app.gui.reader.panes import MAX_PANES
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from app.gui.controller import NotebookController
-from app.gui.reader_area import ReaderArea
+from app.gui.common.controller import NotebookController
+from app.gui.reader.area import ReaderArea
 
 BODY = "\n".join(f"Absatz {n}: Kasachstan und die USA verhandeln über Wolfram." for n in range(300))
 

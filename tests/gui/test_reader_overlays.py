@@ -12,10 +12,10 @@ from PySide6.QtCore import QEvent, QPoint
 from PySide6.QtGui import QHelpEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QApplication, QToolTip
 
-from app.gui.controller import NotebookController
-from app.gui.highlighter import MENTION_COLOUR
-from app.gui.notes_view import PASSAGE_MIME, NotesView, note_service
-from app.gui.reader import ReaderView
+from app.gui.annotate.highlighter import MENTION_COLOUR
+from app.gui.common.controller import NotebookController
+from app.gui.notes.view import PASSAGE_MIME, NotesView, note_service
+from app.gui.reader.view import ReaderView
 
 TEXT = ("Präsident 😀 Tokajew traf Trump. Kasachstan kauft 37 Boeing-Jets.\n"
         "Zweite Zeile über „Wolfram“ und Abkommen.\n")

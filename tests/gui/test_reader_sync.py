@@ -9,8 +9,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from app.gui.controller import NotebookController
-from app.gui.reader_area import ReaderArea, increasing_chain, map_scroll, sync_points
+from app.gui.common.controller import NotebookController
+from app.gui.reader.area import ReaderArea
+from app.gui.reader.sync import increasing_chain, map_scroll, sync_points
 
 CLAIM_DE = "Kasachstan kauft bis zu 37 Boeing-Jets."
 CLAIM_EN = "Kazakhstan buys up to 37 Boeing jets."

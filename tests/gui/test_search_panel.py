@@ -12,8 +12,8 @@ from PySide6.QtTest import QTest
 
 from app.core.ids import ArticleId
 from app.core.records import SearchHit
-from app.gui.controller import NotebookController
-from app.gui.search_panel import MARK_STYLE, SearchPanel, hit_html, marked_html
+from app.gui.common.controller import NotebookController
+from app.gui.search.panel import MARK_STYLE, SearchPanel, hit_html, marked_html
 
 
 def test_marked_html_escapes_text_when_snippet_has_markup():
@@ -45,8 +45,8 @@ def test_hit_html_escapes_title_when_title_has_markup():
 
 def test_more_results_appended_when_more_clicked(qtbot, demo_notebook, monkeypatch):
     """With more hits than a page, 'Show more results' appends the next page."""
-    from app.gui.controller import NotebookController
-    from app.gui.search_panel import SearchPanel
+    from app.gui.common.controller import NotebookController
+    from app.gui.search.panel import SearchPanel
 
     monkeypatch.setattr(SearchPanel, "PAGE_SIZE", 2)
     panel = SearchPanel(NotebookController(demo_notebook))
@@ -166,7 +166,7 @@ def test_bad_query_shows_inline_error_for_notes_too(panel):
 
 def test_main_window_opens_note_hit_in_notes_view(qtbot, controller, demo_notebook, tmp_path):
     """In the window, a note result opens the notes view on that note, not a reader."""
-    from app.gui.main_window import MainWindow
+    from app.gui.window.main_window import MainWindow
 
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     window = MainWindow(controller, settings)
@@ -187,7 +187,7 @@ def test_ctrl_enter_opens_an_article_result_in_a_new_pane(qtbot, controller, dem
     it beside, scrolled to the hit; a note result's menu offers no new pane."""
     from PySide6.QtTest import QTest
 
-    from app.gui.main_window import MainWindow
+    from app.gui.window.main_window import MainWindow
 
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     window = MainWindow(controller, settings)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.gui.system_libs import XCB_PACKAGES, install_hint, missing_packages, uses_xcb
+from app.gui.common.system_libs import XCB_PACKAGES, install_hint, missing_packages, uses_xcb
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,4 +1,4 @@
-"""Tests for app.gui.tag_manager: the tag tree and its edits on a real notebook."""
+"""Tests for app.gui.annotate.tag_manager: the tag tree and its edits on a real notebook."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 from PySide6.QtCore import Qt
 
-from app.gui.controller import NotebookController
-from app.gui.tag_manager import TOP_LEVEL, TagManagerDialog
+from app.gui.annotate.tag_manager import TOP_LEVEL, TagManagerDialog
+from app.gui.common.controller import NotebookController
 
 TEXT = "Tokajew trifft Trump. Boeing verkauft 37 Jets an Kasachstan. Wolfram-Joint-Venture.\n"
 

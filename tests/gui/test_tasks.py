@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, QThread
 
 from app.core.errors import ValidationError
 from app.core.progress import CancelToken, ProgressEvent, ProgressFn
-from app.gui.tasks import Task, TaskRunner
+from app.gui.common.tasks import Task, TaskRunner
 
 
 class _Recorder(QObject):
@@ -158,7 +158,7 @@ def test_prefer_gui_thread_lowers_switch_interval_only_when_higher() -> None:
     """prefer_gui_thread shortens the GIL switch interval and never lengthens it."""
     import sys
 
-    from app.gui.tasks import prefer_gui_thread
+    from app.gui.common.tasks import prefer_gui_thread
 
     saved = sys.getswitchinterval()
     try:

@@ -1,4 +1,4 @@
-"""Tests for app.gui.textpos: code points <-> Qt UTF-16 positions."""
+"""Tests for app.gui.common.textpos: code points <-> Qt UTF-16 positions."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from PySide6.QtGui import QTextCursor, QTextDocument
 
 from app.core.text import normalise_text
-from app.gui.textpos import TextPositions
+from app.gui.common.textpos import TextPositions
 
 FAMILY = "\U0001f469\u200d\U0001f469\u200d\U0001f467"  # 👩‍👩‍👧: 5 code points, 8 Qt units
 FLAG = "\U0001f1e9\U0001f1ea"  # 🇩🇪: two regional indicators

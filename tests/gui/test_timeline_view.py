@@ -15,10 +15,10 @@ from PySide6.QtTest import QTest
 
 from app.core.actor_records import Event
 from app.core.ids import AgreementId
-from app.gui.controller import NotebookController
-from app.gui.main_window import MainWindow
-from app.gui.timeline_panel import TimelinePanel
-from app.gui.timeline_view import TimelineView, event_bar
+from app.gui.actors.timeline_panel import TimelinePanel
+from app.gui.actors.timeline_view import TimelineView, event_bar
+from app.gui.common.controller import NotebookController
+from app.gui.window.main_window import MainWindow
 
 
 @pytest.fixture(scope="module")

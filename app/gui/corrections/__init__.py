@@ -1,0 +1,1 @@
+"""Correcting article texts: edit mode, trims, revisions and the Needs Review list."""

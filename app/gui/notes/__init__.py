@@ -1,0 +1,1 @@
+"""Notes: the Markdown editor with [[links]], its preview and backlinks."""

@@ -1,0 +1,674 @@
+"""The notes view: a list of notes, a Markdown editor with live preview and backlinks.
+
+The editor autosaves about a second after typing stops (and when another note is opened
+or the view hides), so a crash loses at most the last seconds of typing; the note service
+folds a burst of autosaves into one undo step. Typing ``[[`` offers completion of actors,
+agreements, notes and articles. Links in the preview are ``dossier://`` anchors: clicking
+one emits a signal that the main window turns into opening the actor, agreement or
+article (at the passage). Link targets are resolved once and cached until the notebook
+changes them, so re-rendering while typing costs only the Markdown conversion.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QMimeData, QSignalBlocker, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDockWidget,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QSplitter,
+    QTextBrowser,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.changes import Changes
+from app.core.errors import DossierError, NotFound, QuerySyntaxError
+from app.core.notes import NoteSummary
+from app.gui.common.controller import NotebookController
+from app.services import Resolved, find_links, parse_url, render_markdown
+
+if TYPE_CHECKING:  # the window imports this module: a cycle only for the type checker
+    from app.gui.window.main_window import MainWindow
+    from app.services import Notebook, NoteService
+
+log = logging.getLogger(__name__)
+
+WIDE_NOTES = 640
+"""Width from which the note list, editor and preview sit side by side."""
+
+AUTOSAVE_MS = 1000
+RENDER_MS = 250
+PASSAGE_MIME = "application/x-dossier-passage"
+"""Drag payload of a passage: JSON ``{"article_id": .., "start": .., "end": ..}``."""
+PREVIEW_CSS = (".broken-link { color: #b00020; text-decoration: line-through; }"
+               " .passage { font-style: italic; }")
+_LINK_PREFIX = re.compile(r"\[\[([^\[\]\n|]*)$")
+SORTS = (("Title", "title", False), ("Last change", "modified", True))
+
+
+def note_service(nb: Notebook) -> NoteService:
+    """The notebook's note service."""
+    return nb.notes
+
+
+class NoteEditor(QPlainTextEdit):
+    """Markdown source editor with ``[[`` completion and passage drops.
+
+    Signals:
+        passageDropped(int, int, int): article id, start, end of a dropped passage.
+    """
+
+    passageDropped = Signal(int, int, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.complete_fn: Any = None  # text -> [(display, link)]
+        self._links: dict[str, str] = {}
+        self._model = QStandardItemModel(self)
+        self.completer = QCompleter(self._model, self)  # parented: not garbage-collected
+        self.completer.setWidget(self)
+        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.completer.activated.connect(self.insert_completion)
+        self.textChanged.connect(self._update_completion)
+        self.setTabChangesFocus(False)
+        self.setPlaceholderText("Write Markdown. [[ links actors, agreements, notes, articles.")
+
+    def link_prefix(self) -> str | None:
+        """The text typed after an unclosed ``[[`` before the cursor, or None."""
+        cursor = self.textCursor()
+        before = cursor.block().text()[: cursor.positionInBlock()]
+        match = _LINK_PREFIX.search(before)
+        return match.group(1) if match else None
+
+    def _update_completion(self) -> None:
+        prefix = self.link_prefix()
+        popup = self.completer.popup()
+        if prefix is None or self.complete_fn is None:
+            popup.hide()
+            return
+        options = self.complete_fn(prefix)
+        self._links = dict(options)
+        self._model.clear()
+        for display, _link in options:
+            self._model.appendRow(QStandardItem(display))
+        if not options:
+            popup.hide()
+            return
+        rect = self.cursorRect()
+        rect.setWidth(max(280, popup.sizeHintForColumn(0) + 24))
+        self.completer.complete(rect)
+
+    def insert_completion(self, display: str) -> None:
+        """Replace the typed ``[[prefix`` with the chosen link (ignores a second Enter)."""
+        prefix = self.link_prefix()
+        link = self._links.get(display)
+        if prefix is None or link is None:
+            return
+        cursor = self.textCursor()
+        cursor.movePosition(cursor.MoveOperation.Left, cursor.MoveMode.KeepAnchor,
+                            len(prefix) + 2)
+        cursor.insertText(link)
+        self.setTextCursor(cursor)
+        self.completer.popup().hide()
+
+    def completion_displays(self) -> list[str]:
+        """What the completion popup offers now (for tests)."""
+        return [self._model.item(r).text() for r in range(self._model.rowCount())]
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        keys = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Escape)
+        if self.completer.popup().isVisible() and event.key() in keys:
+            event.ignore()  # the completer's popup handles these
+            return
+        super().keyPressEvent(event)
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return source.hasFormat(PASSAGE_MIME) or super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        if source.hasFormat(PASSAGE_MIME):
+            try:
+                data = json.loads(bytes(source.data(PASSAGE_MIME).data()).decode("utf-8"))
+                self.passageDropped.emit(int(data["article_id"]), int(data["start"]),
+                                         int(data["end"]))
+                return
+            except (ValueError, KeyError, TypeError):
+                log.info("ignored a malformed passage drop")
+        super().insertFromMimeData(source)
+
+
+class NotesView(QWidget):
+    """Notes list, editor, preview and backlinks over the controller's notebook.
+
+    Signals:
+        openArticle(int): an article link was clicked.
+        openPassage(int, int, int): a passage link: article id, start, end (code points).
+        openActor(int), openAgreement(int): an actor or agreement link was clicked.
+    """
+
+    openArticle = Signal(int)
+    openPassage = Signal(int, int, int)
+    openActor = Signal(int)
+    openAgreement = Signal(int)
+
+    def __init__(self, controller: NotebookController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._note_id = 0
+        self._saved_body = ""
+        self._is_loading = False
+        self._is_saving = False
+        self._resolved: dict[tuple[str, str], Resolved | None] = {}
+        self._service: Any = None  # the note service the open note came from
+        self._hits: list[tuple[int, str, str]] | None = None  # search: id, title, snippet
+        self._build_widgets()
+        self._build_layout()
+        self._build_timers()
+        controller.changed.connect(self._on_changed)
+        controller.notebookOpened.connect(self._on_notebook_opened)
+        self.refresh_list()
+
+    # -- building ---------------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        self.sort_box = QComboBox(self)
+        for label, _key, _desc in SORTS:
+            self.sort_box.addItem(f"Sort by {label.lower()}")
+        self.sort_box.currentIndexChanged.connect(self.refresh_list)
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setPlaceholderText('Search notes: words, "phrases", actor:…')
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.returnPressed.connect(self.search_notes)
+        self.search_edit.textChanged.connect(self._on_search_text_changed)
+        self.tree = QTreeWidget(self)
+        self.tree.setHeaderHidden(True)
+        self.tree.currentItemChanged.connect(self._on_current_item_changed)
+        self.buttons = {name: self._button(text, tip, slot) for name, text, tip, slot in (
+            ("new", "+", "New note", self.new_note),
+            ("rename", "\u270e", "Rename note", self.rename_note),
+            ("delete", "\u2212", "Delete note", self.delete_note))}
+        self.title_label = QLabel(self)
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.title_label.font()
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.editor = NoteEditor(self)
+        self.editor.complete_fn = self._complete
+        self.editor.textChanged.connect(self._on_text_changed)
+        self.editor.passageDropped.connect(self.cite_passage)
+        self.preview = QTextBrowser(self)
+        self.preview.setOpenLinks(False)
+        self.preview.setOpenExternalLinks(False)
+        self.preview.document().setDefaultStyleSheet(PREVIEW_CSS)
+        self.preview.anchorClicked.connect(self.open_url)
+        self.backlinks = QListWidget(self)
+        self.backlinks.itemActivated.connect(self._on_backlink_activated)
+        self.status = QLabel(self)
+
+    def _button(self, text: str, tip: str, slot: Any) -> QToolButton:
+        button = QToolButton(self)
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setAutoRaise(True)
+        button.clicked.connect(slot)
+        return button
+
+    def _build_layout(self) -> None:
+        left = QWidget(self)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        for button in self.buttons.values():
+            bar.addWidget(button)
+        bar.addWidget(self.sort_box, 1)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(bar)
+        left_layout.addWidget(self.search_edit)
+        left_layout.addWidget(self.tree, 1)
+        panes = QSplitter(Qt.Orientation.Horizontal, self)
+        panes.addWidget(self.editor)
+        panes.addWidget(self.preview)
+        right = QSplitter(Qt.Orientation.Vertical, self)
+        right.addWidget(panes)
+        back = QWidget(self)
+        back_layout = QVBoxLayout(back)
+        back_layout.setContentsMargins(0, 0, 0, 0)
+        back_layout.addWidget(QLabel("Linked from", self))
+        back_layout.addWidget(self.backlinks, 1)
+        right.addWidget(back)
+        right.setSizes([600, 120])
+        # Stacked while the dock is narrow, side by side when there is room (see resizeEvent).
+        outer = self._outer = QSplitter(Qt.Orientation.Vertical, self)
+        outer.addWidget(left)
+        outer.addWidget(right)
+        outer.setSizes([220, 800])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.title_label)
+        layout.addWidget(outer, 1)
+        layout.addWidget(self.status)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Side by side from WIDE_NOTES px, stacked below: a notes dock tabbed with the
+        inspector must not force the reader column narrower than a line of text."""
+        wide = event.size().width() >= WIDE_NOTES
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self._outer.orientation() != orientation:
+            self._outer.setOrientation(orientation)
+        super().resizeEvent(event)
+
+    def _build_timers(self) -> None:
+        self.save_timer = QTimer(self)
+        self.save_timer.setSingleShot(True)
+        self.save_timer.setInterval(AUTOSAVE_MS)
+        self.save_timer.timeout.connect(self.save_now)
+        self.render_timer = QTimer(self)
+        self.render_timer.setSingleShot(True)
+        self.render_timer.setInterval(RENDER_MS)
+        self.render_timer.timeout.connect(self.render_preview)
+
+    # -- list -------------------------------------------------------------------------
+    @property
+    def notes(self) -> Any:
+        return note_service(self._controller.nb)
+
+    def note_id(self) -> int:
+        """The note in the editor (0: none)."""
+        return self._note_id
+
+    def refresh_list(self) -> None:
+        """Rebuild the tree of notes in the chosen order, keeping the selection."""
+        _label, sort, descending = SORTS[max(0, self.sort_box.currentIndex())]
+        summaries = self.notes.list(sort, descending)
+        with QSignalBlocker(self.tree):
+            self.tree.clear()
+            items = _tree_items(summaries) if self._hits is None else _hit_items(self._hits)
+            for item in items:
+                self.tree.addTopLevelItem(item)
+            self.tree.expandAll()
+            current = self._item_for(self._note_id)
+            if current is not None:
+                self.tree.setCurrentItem(current)
+        for button in ("rename", "delete"):
+            self.buttons[button].setEnabled(bool(self._note_id))
+
+    def search_notes(self) -> None:
+        """List only the notes matching the search box (the article query syntax)."""
+        query = self.search_edit.text().strip()
+        if not query:
+            self._hits = None
+        else:
+            try:
+                found = self.notes.search(query, limit=200)
+            except QuerySyntaxError as exc:
+                self.status.setText(f"Search: {exc}")
+                return
+            except DossierError as exc:
+                self.status.setText(f"Search failed: {exc}")
+                return
+            self._hits = [(h.note_id, h.title, h.snippet) for h in found.hits]
+            self.status.setText(f"{found.total:,} notes found")
+        self.refresh_list()
+
+    def _on_search_text_changed(self, text: str) -> None:
+        if not text.strip() and self._hits is not None:
+            self._hits = None
+            self.status.setText("")
+            self.refresh_list()
+
+    def _item_for(self, note_id: int) -> QTreeWidgetItem | None:
+        for item in _walk(self.tree):
+            if item.data(0, Qt.ItemDataRole.UserRole) == note_id:
+                return item
+        return None
+
+    def note_titles(self) -> list[str]:
+        """Titles in tree order, depth first (for tests and accessibility)."""
+        return [item.text(0) for item in _walk(self.tree)]
+
+    def _on_current_item_changed(self, item: QTreeWidgetItem | None, _old: Any) -> None:
+        if item is not None:
+            self.open_note(int(item.data(0, Qt.ItemDataRole.UserRole)))
+
+    # -- opening and saving -------------------------------------------------------------
+    def open_note(self, note_id: int) -> None:
+        """Show a note in the editor (saving the previous one first)."""
+        self.save_now()
+        try:
+            note = self.notes.get(note_id)
+        except NotFound:
+            self._clear_note()
+            return
+        self._note_id = note.id
+        self._service = self.notes
+        self._load_body(note.body)
+        self.title_label.setText(note.title)
+        self.refresh_backlinks()
+        self.refresh_list()
+
+    def _load_body(self, body: str) -> None:
+        self._is_loading = True
+        try:
+            self.editor.setPlainText(body)
+        finally:
+            self._is_loading = False
+        self._saved_body = body
+        self.editor.setReadOnly(False)
+        self.render_preview()
+
+    def _clear_note(self) -> None:
+        self._note_id = 0
+        self._saved_body = ""
+        self._is_loading = True
+        try:
+            self.editor.clear()
+        finally:
+            self._is_loading = False
+        self.editor.setReadOnly(True)
+        self.title_label.setText("")
+        self.preview.clear()
+        self.backlinks.clear()
+
+    def _on_text_changed(self) -> None:
+        if self._is_loading or not self._note_id:
+            return
+        self.save_timer.start()
+        self.render_timer.start()
+
+    def is_dirty(self) -> bool:
+        """True while typed text is not saved yet."""
+        return bool(self._note_id) and self.editor.toPlainText() != self._saved_body
+
+    def save_now(self) -> None:
+        """Save the editor's text if it changed (the autosave timer calls this)."""
+        self.save_timer.stop()
+        if not self.is_dirty():
+            return
+        body = self.editor.toPlainText()
+        self._is_saving = True
+        try:
+            result = self._controller.edit(
+                functools.partial(self.notes.save_body, self._note_id, body), self)
+        finally:
+            self._is_saving = False
+        if result is not None:
+            self._saved_body = body
+
+    def hideEvent(self, event: Any) -> None:
+        self.save_now()
+        super().hideEvent(event)
+
+    # -- preview ----------------------------------------------------------------------
+    def render_preview(self) -> None:
+        """Render the editor's Markdown with links resolved (new targets only)."""
+        self.render_timer.stop()
+        text = self.editor.toPlainText()
+        refs = find_links(text)
+        unknown = [r for r in refs if r.key not in self._resolved]
+        if unknown:
+            found = self.notes.resolve(unknown, self._note_id or None)
+            for ref in unknown:
+                self._resolved[ref.key] = found.get(ref.key)
+        links = {k: v for k, v in self._resolved.items() if v is not None}
+        bar = self.preview.verticalScrollBar()
+        position = bar.value()
+        self.preview.setHtml(render_markdown(text, links))
+        bar.setValue(position)
+
+    def preview_html(self) -> str:
+        return self.preview.toHtml()
+
+    def open_url(self, url: QUrl) -> None:
+        """Follow a clicked link: notes open here, everything else is signalled."""
+        target = parse_url(url.toString())
+        if target is None:
+            self.status.setText(f"Not opened: {url.toString()[:80]}")
+            return
+        kind, target_id = target
+        if kind == "note":
+            self._select_note(target_id)
+        elif kind == "article":
+            self.openArticle.emit(target_id)
+        elif kind == "actor":
+            self.openActor.emit(target_id)
+        elif kind == "agreement":
+            self.openAgreement.emit(target_id)
+        else:
+            self._open_passage(target_id)
+
+    def _open_passage(self, highlight_id: int) -> None:
+        try:
+            highlight = self._controller.nb.annotations.get(highlight_id)
+        except NotFound:
+            self.status.setText("That passage no longer exists.")
+            return
+        self.openPassage.emit(highlight.article_id, highlight.start, highlight.end)
+
+    def _select_note(self, note_id: int) -> None:
+        self.open_note(note_id)
+
+    # -- backlinks and completion ---------------------------------------------------------
+    def refresh_backlinks(self) -> None:
+        """List the notes that link to the open note."""
+        self.backlinks.clear()
+        if not self._note_id:
+            return
+        for link in self.notes.backlinks("note", self._note_id):
+            item = QListWidgetItem(f"{link.note_title} — {link.context}", self.backlinks)
+            item.setData(Qt.ItemDataRole.UserRole, link.note_id)
+
+    def _on_backlink_activated(self, item: QListWidgetItem) -> None:
+        self._select_note(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def _complete(self, text: str) -> list[tuple[str, str]]:
+        try:
+            return list(self.notes.complete(text))
+        except DossierError as exc:
+            log.info("completion failed: %s", exc)
+            return []
+
+    # -- editing notes ------------------------------------------------------------------
+    def new_note(self, title: str = "") -> int:
+        """Create a note (asking for its title unless given) and open it; returns its id."""
+        if not title:
+            title, ok = QInputDialog.getText(self, "New note", "Title:")
+            if not ok or not title.strip():
+                return 0
+        self.save_now()
+        result = self._controller.edit(functools.partial(self.notes.create, title), self)
+        if result is None:
+            return 0
+        self.open_note(result[0].id)
+        self.editor.setFocus()
+        return int(result[0].id)
+
+    def rename_note(self, title: str = "") -> None:
+        """Rename the open note (asking for the new title unless given)."""
+        if not self._note_id:
+            return
+        if not title:
+            title, ok = QInputDialog.getText(self, "Rename note", "Title:",
+                                             text=self.title_label.text())
+            if not ok or not title.strip():
+                return
+        self._controller.edit(functools.partial(self.notes.rename, self._note_id, title), self)
+
+    def delete_note(self, confirm: bool = True) -> None:
+        """Delete the open note (undoable) after asking."""
+        if not self._note_id:
+            return
+        if confirm and QMessageBox.question(
+                self, "Delete note", f"Delete the note “{self.title_label.text()}”?"
+        ) != QMessageBox.StandardButton.Yes:
+            return
+        self.save_now()
+        self._controller.edit(functools.partial(self.notes.delete, self._note_id), self)
+
+    def insert_text(self, text: str) -> None:
+        """Insert Markdown at the editor's cursor (a citation, a link)."""
+        if self._note_id:
+            self.editor.insertPlainText(text)
+
+    def cite_passage(self, article_id: int, start: int, end: int) -> None:
+        """Insert a citation of a passage (from a drop) into the open note."""
+        if not self._note_id:
+            return
+        result = self._controller.edit(
+            functools.partial(self.notes.cite, article_id, start, end), self)
+        if result is not None:
+            self.insert_text(result[0].markdown)
+
+    # -- notebook changes -----------------------------------------------------------------
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.actors or changes.deleted_actors or changes.agreements or \
+                changes.deleted_agreements or changes.touches_articles or \
+                changes.touches_highlights:
+            self._resolved.clear()
+            self.render_timer.start()
+        if not (changes.notes or changes.deleted_notes):
+            return
+        if self._is_saving:
+            self.refresh_list()
+            return
+        self._resolved = {k: v for k, v in self._resolved.items() if k[0] != "note"}
+        if self._note_id in changes.deleted_notes:
+            self._clear_note()
+        elif self._note_id in changes.notes:
+            self._reload_current()
+        self.refresh_list()
+
+    def _reload_current(self) -> None:
+        """Show the stored text of the open note after undo/redo or a rename."""
+        try:
+            note = self.notes.get(self._note_id)
+        except NotFound:
+            self._clear_note()
+            return
+        self.title_label.setText(note.title)
+        if note.body != self.editor.toPlainText():
+            cursor = self.editor.textCursor().position()
+            self._load_body(note.body)
+            moved = self.editor.textCursor()
+            moved.setPosition(min(cursor, len(note.body)))
+            self.editor.setTextCursor(moved)
+        self.refresh_backlinks()
+
+    def _on_notebook_opened(self, _notebook: object) -> None:
+        """Save pending typing into the notebook it belongs to, then show the new one."""
+        if self.is_dirty() and self._service is not None:
+            try:
+                self._service.save_body(self._note_id, self.editor.toPlainText())
+            except DossierError as exc:
+                log.warning("could not save the note before switching notebooks: %s", exc)
+        self._service = None
+        self._resolved.clear()
+        self._clear_note()
+        self.refresh_list()
+
+
+def _tree_items(summaries: list[NoteSummary]) -> list[QTreeWidgetItem]:
+    """Top-level items with their children, keeping the given order at each level."""
+    items: dict[int, QTreeWidgetItem] = {}
+    for note in summaries:
+        item = QTreeWidgetItem([note.title])
+        item.setData(0, Qt.ItemDataRole.UserRole, note.id)
+        item.setToolTip(0, f"{note.title}\nchanged {note.modified_at:%Y-%m-%d %H:%M}")
+        items[note.id] = item
+    roots = []
+    for note in summaries:
+        parent = items.get(note.parent_id) if note.parent_id is not None else None
+        if parent is not None:
+            parent.addChild(items[note.id])
+        else:
+            roots.append(items[note.id])
+    return roots
+
+
+def _hit_items(hits: list[tuple[int, str, str]]) -> list[QTreeWidgetItem]:
+    """Search results as a flat list in rank order, snippets as tooltips."""
+    items = []
+    for note_id, title, snippet in hits:
+        item = QTreeWidgetItem([title])
+        item.setData(0, Qt.ItemDataRole.UserRole, note_id)
+        item.setToolTip(0, snippet)
+        items.append(item)
+    return items
+
+
+def _walk(tree: QTreeWidget) -> list[QTreeWidgetItem]:
+    out: list[QTreeWidgetItem] = []
+    stack = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount() - 1, -1, -1)]
+    while stack:
+        item = stack.pop()
+        if item is None:  # never: indices are in range (the stubs say Optional)
+            continue
+        out.append(item)
+        stack.extend(item.child(i) for i in range(item.childCount() - 1, -1, -1))
+    return out
+
+
+def mount_notes(window: MainWindow) -> tuple[NotesView, QDockWidget]:
+    """Add the notes dock (tabbed with the inspector), a Notes menu and "Copy as Citation"
+    to the main window, and connect link clicks to the window's readers and views."""
+    view = NotesView(window.controller, window)
+    dock = window.add_dock("Notes", "NotesDock", view, Qt.DockWidgetArea.RightDockWidgetArea,
+                           tab_with=window.inspector_dock, shortcut="Ctrl+Shift+5")
+    _connect_links(window, view)
+    _add_menu(window, view, dock)
+    return view, dock
+
+
+def _connect_links(window: MainWindow, view: NotesView) -> None:
+    view.openArticle.connect(window.open_article)
+    view.openPassage.connect(window.open_passage)
+    view.openActor.connect(window.open_actor)
+    view.openAgreement.connect(window.open_agreement)
+
+
+def _add_menu(window: MainWindow, view: NotesView, dock: QDockWidget) -> None:
+    menu = window.add_menu("notes", "&Notes")
+    actions = (("new_note", "&New Note…", functools.partial(_new_note, view, dock),
+                "Ctrl+Alt+N"),
+               ("copy_citation", "Copy as &Citation", window.reader_area.copy_citation,
+                "Ctrl+Shift+C"),
+               ("insert_citation", "&Insert Selection as Citation",
+                functools.partial(_insert_citation, window, view, dock), "Ctrl+Alt+C"))
+    for name, text, slot, keys in actions:
+        menu.addAction(window.add_action(name, text, slot, keys))
+    menu.addSeparator()
+    menu.addAction(dock.toggleViewAction())
+
+
+def _new_note(view: NotesView, dock: QDockWidget) -> None:
+    dock.show()
+    dock.raise_()
+    view.new_note()
+
+
+def _insert_citation(window: MainWindow, view: NotesView, dock: QDockWidget) -> None:
+    """Cite the reader's selection into the open note."""
+    span = window.reader_area.selected_span()
+    if span is None or not view.note_id():
+        window.statusBar().showMessage("Select a passage and open a note to cite into.", 4000)
+        return
+    dock.show()
+    dock.raise_()
+    view.cite_passage(*span)

@@ -1,0 +1,1 @@
+"""Searching the notebook: the search panel and its result list."""

@@ -1,0 +1,74 @@
+"""What the main window remembers between runs, in the ``QSettings`` it is given: recent
+notebooks, the reader panes open per notebook, window geometry and dock layout.
+
+Tests pass their own settings file, so nothing here touches the user's real settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QSettings
+
+if TYPE_CHECKING:
+    from app.services import Notebook
+
+log = logging.getLogger(__name__)
+
+MAX_RECENT = 8
+KEY_RECENT = "notebooks/recent"
+KEY_GEOMETRY = "window/geometry"
+KEY_STATE = "window/state"
+
+
+def default_opener(path: str) -> Notebook:
+    """Open (or create) the notebook at ``path`` through the services layer."""
+    from app.services import Notebook  # deferred: keeps widget tests free of the store
+
+    return Notebook.open(path, background=True)
+
+
+def notebook_location(nb: Notebook) -> str:
+    """The folder (or database URL) a notebook was opened from, for settings and menus."""
+    return str(nb.path) if getattr(nb, "path", None) else str(getattr(nb, "url", nb.name))
+
+
+def recent_notebooks(settings: QSettings) -> list[str]:
+    """Paths of recently opened notebooks, most recent first."""
+    value = settings.value(KEY_RECENT, [])
+    if isinstance(value, str):  # QSettings gives a str for a one-element list
+        value = [value]
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def remember_recent(settings: QSettings, path: str) -> None:
+    """Put ``path`` first in the recent notebooks (at most :data:`MAX_RECENT`)."""
+    recent = [p for p in recent_notebooks(settings) if p != path]
+    settings.setValue(KEY_RECENT, [path, *recent][:MAX_RECENT])
+
+
+def panes_key(location: str) -> str:
+    """Settings key of the reader panes saved for the notebook at ``location``."""
+    digest = hashlib.sha1(location.encode()).hexdigest()[:16]
+    return f"panes/{digest}"
+
+
+def save_panes(settings: QSettings, location: str, state: dict[str, Any]) -> None:
+    """Remember the reader panes' state for the notebook at ``location``."""
+    settings.setValue(panes_key(location), json.dumps(state))
+
+
+def saved_panes(settings: QSettings, location: str) -> dict[str, Any] | None:
+    """The reader panes' state saved for ``location`` (None if none or unreadable)."""
+    raw = settings.value(panes_key(location), "")
+    if not raw:
+        return None
+    try:
+        state = json.loads(str(raw))
+    except ValueError:
+        log.warning("ignoring unreadable pane state %r", raw)
+        return None
+    return state if isinstance(state, dict) else None
