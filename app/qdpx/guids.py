@@ -30,3 +30,8 @@ class Guids:
 def new_notebook_uuid() -> str:
     """A fresh random uuid for a notebook that has none yet."""
     return str(uuid.uuid4())
+
+
+def name_uuid(name: str) -> str:
+    """A uuid derived from a notebook's location, for a notebook that cannot store one."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "dossier-notebook:" + name))

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import app
-from app.core.errors import ValidationError
+from app.core.errors import NotebookError, ValidationError
 from app.core.progress import CancelToken, ProgressEvent, ProgressFn, no_progress
 from app.core.records import ArticleFilter, ArticleSummary
 from app.qdpx.codebook import write_codebook
 from app.qdpx.from_notebook import code_tree
-from app.qdpx.guids import Guids
+from app.qdpx.guids import Guids, name_uuid, new_notebook_uuid
 from app.qdpx.write import QdpxWriter, atomic_file
 from app.services.qdpx_project import ProjectBuilder, ProjectCounts, count_codes
 from app.store import articles, dump, meta, tags
@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 UUID_KEY = "notebook_uuid"
-"""``notebook_meta`` key of the notebook's own uuid, the namespace of its GUIDs."""
+"""``notebook_meta`` key of the notebook's own uuid, the namespace of its GUIDs (kept in
+``notebook_meta`` because a notebook file carries that table: a restored notebook
+exports with the same GUIDs)."""
 PAGE = 200
 STANDARD = "code points of the text as written (REFI-QDA 1.5, section 10.2)"
 NVIVO = "UTF-16 code units of the text written with CRLF line ends (NVivo)"
@@ -109,6 +111,7 @@ class QdpxExportService:
             progress(ProgressEvent(number, total, summary.title))
             builder.add_article(writer, summary.id)
         builder.read_cases()
+        progress(ProgressEvent(total - 1, total, "project.qde"))
         return builder
 
     def export_codebook(self, path: str | Path) -> QdpxExportReport:
@@ -135,14 +138,18 @@ class QdpxExportService:
             value = meta.get_value(session, UUID_KEY)
         if value:
             return value
-        from app.qdpx.guids import new_notebook_uuid
-
-        with translated_errors(), self._sessions() as session, session.begin():
-            value = meta.get_value(session, UUID_KEY)  # another process may have made it
-            if not value:
-                value = new_notebook_uuid()
-                meta.set_value(session, UUID_KEY, value)
-        return value
+        try:
+            with translated_errors(), self._sessions() as session, session.begin():
+                value = meta.get_value(session, UUID_KEY)  # another process may have made it
+                if not value:
+                    value = new_notebook_uuid()
+                    meta.set_value(session, UUID_KEY, value)
+            return value
+        except NotebookError as exc:
+            # A reader of a shared notebook may not write; its exports still need GUIDs
+            # that stay the same from one export to the next.
+            log.info("cannot store the notebook's uuid (%s); deriving one from its name", exc)
+            return name_uuid(self._nb.url)
 
     @staticmethod
     def _origin() -> str:

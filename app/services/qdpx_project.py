@@ -44,7 +44,7 @@ class ProjectCounts:
         names = ("sources", "selections", "codings", "codes", "notes", "cases", "links",
                  "users", "variables")
         return ", ".join(f"{getattr(self, n):,} {n}" for n in names
-                         if getattr(self, n) or n in ("sources", "codes"))
+                         if getattr(self, n) or n == "codes")
 
 
 class ProjectBuilder:
