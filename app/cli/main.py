@@ -17,6 +17,7 @@ from types import FrameType
 from app.cli import actors as actors_cli
 from app.cli import edit as edit_cli
 from app.cli import notes as notes_cli
+from app.cli import qdpx_export as qdpx_export_cli
 from app.cli import query_args, render
 from app.cli import transfer as transfer_cli
 from app.cli.progress import TerminalProgress
@@ -135,13 +136,24 @@ def cmd_show(nb: Notebook, args: argparse.Namespace) -> int:
 
 
 def cmd_export(nb: Notebook, args: argparse.Namespace) -> int:
-    if not args.json and not args.csv:
-        raise ValidationError("say what to export: --json FILE and/or --csv FOLDER")
+    if not (args.json or args.csv or args.qdpx or args.qdc):
+        raise ValidationError("say what to export: --json FILE, --csv FOLDER, --qdpx FILE "
+                              "and/or --qdc FILE")
     if args.json:
         transfer_cli.export_notebook(nb, args.json)
     if args.csv:
         for path in nb.exports.to_csv(args.csv):
             print(f"wrote {path}")
+    if args.qdc:
+        qdpx_export_cli.export_codebook(nb, args.qdc)
+    if args.qdpx:
+        token = CancelToken()
+        with _ctrl_c_cancels(token):
+            try:
+                qdpx_export_cli.export_project(nb, args.qdpx, args.nvivo_offsets, token)
+            except Cancelled:
+                sys.stderr.write("export stopped; no file was written\n")
+                return CANCELLED
     return OK
 
 
@@ -231,10 +243,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("show", cmd_show, "show one article with its highlights")
     p.add_argument("id", type=int)
     p.add_argument("--json", action="store_true", help="print JSON")
-    p = add("export", cmd_export, "export the notebook as JSON and/or CSV")
+    p = add("export", cmd_export, "export the notebook as JSON, CSV or REFI-QDA")
     p.add_argument("--json", metavar="FILE", help="the whole notebook as one JSON file "
                    "(a backup: 'import FILE' restores it into a new notebook)")
     p.add_argument("--csv", metavar="FOLDER", help="articles.csv and highlights.csv")
+    p.add_argument("--qdpx", metavar="FILE", help="a REFI-QDA project (.qdpx) for NVivo, "
+                   "MAXQDA, ATLAS.ti, QualCoder: articles, tags, highlights, notes, actors "
+                   "and agreements (docs/refi-qda.md)")
+    p.add_argument("--nvivo-offsets", action="store_true", help="with --qdpx: count "
+                   "selections in UTF-16 units of CRLF texts, as NVivo for Windows does")
+    p.add_argument("--qdc", metavar="FILE", help="the tags alone as a REFI-QDA code book")
     add("reindex", cmd_reindex, "rebuild the search index from the database")
     p = add("check", cmd_check, "verify the database and that the index matches it; "
             "repairs the index")

@@ -21,6 +21,7 @@ from app.services.agreements import SORTS as AGREEMENT_SORTS
 from app.services.imports import ImportReport
 from app.services.notebook import Notebook, default_notebook_dir
 from app.services.notes import NoteService
+from app.services.qdpx_export import QdpxExportReport, QdpxExportService
 from app.services.search import CheckReport
 
 __all__ = [
@@ -30,6 +31,8 @@ __all__ = [
     "ImportReport",
     "NoteService",
     "Notebook",
+    "QdpxExportReport",
+    "QdpxExportService",
     "Resolved",
     "clean_actor_name",
     "clean_country",
