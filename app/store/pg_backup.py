@@ -29,6 +29,12 @@ log = logging.getLogger(__name__)
 INSTALL_HINT = ("install the PostgreSQL client tools "
                 "(Debian/Ubuntu: apt-get install postgresql-client)")
 
+PASSED_ON = frozenset({"host", "hostaddr", "port", "dbname", "user", "passfile", "service",
+                       "options", "connect_timeout", "sslmode", "sslrootcert", "sslcert",
+                       "sslkey", "sslcrl", "gssencmode", "krbsrvname", "target_session_attrs"})
+"""Connection parameters handed to pg_dump: those every libpq since 12 knows (psycopg's
+own libpq may be newer and report options an older pg_dump refuses, e.g. sslcertmode)."""
+
 
 def pg_dump_path() -> str | None:
     """The ``pg_dump`` program on PATH, or None."""
@@ -78,7 +84,7 @@ def _connection_params(engine: Engine) -> tuple[dict[str, Any], str]:
     """libpq parameters (without the password) and the password of a live connection."""
     with engine.connect() as conn:
         info = conn.connection.driver_connection.info  # type: ignore[union-attr]  # psycopg
-        params = dict(info.get_parameters())
+        params = {k: v for k, v in info.get_parameters().items() if k in PASSED_ON}
         params.setdefault("dbname", info.dbname)
         params.setdefault("user", info.user)
         if info.host:

@@ -156,3 +156,20 @@ def revision_of(db: TeamDb, dbname: str | None = None) -> str:
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     assert row is not None
     return str(row[0])
+
+
+def set_up_team(db: TeamDb, members: dict[str, Any]) -> None:
+    """As the admin, without opening a Notebook (an older schema cannot be opened): make
+    the team and add ``members`` (user -> Role), creating them as login roles."""
+    from app.store import roles
+    from app.store.engine import make_engine, make_sessions
+
+    engine = make_engine(db.url)
+    try:
+        with make_sessions(engine)() as session, session.begin():
+            groups = roles.set_up(session)
+            for user, role in members.items():
+                roles.create_login(session, user, PASSWORD)
+                roles.grant(session, user, role, groups)
+    finally:
+        engine.dispose()
