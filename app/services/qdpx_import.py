@@ -28,11 +28,13 @@ from app.services.qdpx_notes import write_notes
 from app.services.qdpx_prepare import PreparedSource, parse_time, prepare_source
 from app.services.tags import PALETTE
 from app.services.unit import Transaction, Writer
-from app.store import articles, highlights, imports, tags
+from app.store import articles, highlight_batches, highlights, imports, tags
 from app.store.sessions import Sessions
 
 log = logging.getLogger(__name__)
 MAX_TAG_NAME = 200
+BATCH = 5000
+"""Highlights written per multi-row INSERT round (see :mod:`app.store.highlight_batches`)."""
 SLASH = "\u2215"  # DIVISION SLASH: looks like '/', which separates tag paths in Dossier
 
 
@@ -176,6 +178,7 @@ class _Import:
         self.highlight_of: dict[str, HighlightId] = {}  # selection guid -> highlight
         self.tag_of: dict[str, TagId] = {}
         self.fresh: set[ArticleId] = set()  # created by this import, for one source only
+        self.pending: list[tuple[dict[str, object], list[TagId], str]] = []
 
     def run(self, prepared: list[PreparedSource]) -> None:
         self.tag_of = _write_codes(self.tx, self.project.codes, self.report)
@@ -190,6 +193,7 @@ class _Import:
             article_id = self._article(item, existing)
             if article_id is not None:
                 self._highlights(item, article_id)
+        self._flush()
         self.report.notes = write_notes(self.tx, self.project, self.report.remarks,
                                         self.article_of,
                                         self.highlight_of, self.tag_of)
@@ -201,6 +205,7 @@ class _Import:
         where = f"source '{item.source.name}'"
         if key in existing:
             found_id = existing[key].id
+            self._flush()  # its passages so far must be in the table to be found again
             self.fresh.discard(found_id)
             if articles.text_of(self.tx.session, found_id) != item.text:
                 self.report.skipped.append((where, f"article {found_id} has the same words "
@@ -239,28 +244,52 @@ class _Import:
         digest = text_sha256(item.text)
         for placed in item.placed:
             selection = placed.selection
-            hid = self._highlight(article_id, item.text, digest, placed.start, placed.end,
-                                  selection.description, selection.user, selection.created)
-            highlights.add_tags(self.tx.rec, hid, [self.tag_of[g] for g in selection.codes])
-            self.highlight_of[selection.guid] = hid
+            self._highlight(article_id, item.text, digest, placed.start, placed.end,
+                            selection.description, selection.user, selection.created,
+                            [self.tag_of[g] for g in selection.codes], selection.guid)
             self.report.selections += 1
             self.report.memos += bool(selection.description)
         if item.source.codes and item.text:
-            hid = self._highlight(article_id, item.text, digest, 0, len(item.text), "",
-                                  item.source.user, item.source.created)
-            highlights.add_tags(self.tx.rec, hid, [self.tag_of[g] for g in item.source.codes])
+            self._highlight(article_id, item.text, digest, 0, len(item.text), "",
+                            item.source.user, item.source.created,
+                            [self.tag_of[g] for g in item.source.codes], "")
             self.report.remarks.append((f"source '{item.source.name}'", "coded as a whole: "
                                         "a highlight over its whole text"))
+        if len(self.pending) >= BATCH:
+            self._flush()
 
     def _highlight(self, article_id: ArticleId, text: str, digest: str, start: int, end: int,
-                   memo: str, user: str, created: str) -> HighlightId:
+                   memo: str, user: str, created: str, tag_ids: list[TagId],
+                   selection_guid: str) -> None:
+        """A new highlight (batched), or the tags and memo added to the stored one at
+        exactly this span of an article that existed before."""
         at = None if article_id in self.fresh else highlights.at_span(
-            self.tx.session, article_id, start, end)  # an existing passage gets the tags
+            self.tx.session, article_id, start, end)
         if at is not None:
             if memo:
                 highlights.update(self.tx.rec, at, {"memo": memo})
-            return at
-        return highlights.insert(
-            self.tx.rec, article_id, start, end, quote(text, start, end),
-            text_sha256=digest, colour="", memo=memo,
-            author=self.project.users.get(user, ""), now=parse_time(created) or self.now)
+            highlights.add_tags(self.tx.rec, at, tag_ids)
+            if selection_guid:
+                self.highlight_of[selection_guid] = at
+            return
+        selector = quote(text, start, end)
+        when = parse_time(created) or self.now
+        self.pending.append(({
+            "article_id": article_id, "start": start, "end": end, "exact": selector.exact,
+            "prefix": selector.prefix, "suffix": selector.suffix, "text_sha256": digest,
+            "colour": "", "memo": memo, "author": self.project.users.get(user, ""),
+            "created_at": when, "modified_at": when, "is_orphaned": 0,
+        }, tag_ids, selection_guid))
+
+    def _flush(self) -> None:
+        """Write the pending highlights and their tag links."""
+        if not self.pending:
+            return
+        ids = highlight_batches.insert_highlights(self.tx.rec, [p[0] for p in self.pending])
+        links: list[tuple[int, int]] = []
+        for hid, (_row, tag_ids, selection_guid) in zip(ids, self.pending, strict=True):
+            links.extend((hid, t) for t in tag_ids)
+            if selection_guid:
+                self.highlight_of[selection_guid] = hid
+        highlight_batches.link_tags(self.tx.rec, links)
+        self.pending = []

@@ -27,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from app.services import Notebook  # noqa: E402
-from tests.qdpx import builders as b  # noqa: E402
+from app.services import Notebook
+from tests.qdpx import builders as b
 
 SENTENCES = [
     "Präsident Tokajew empfing den Gesandten in Astana.",
