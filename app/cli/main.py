@@ -17,6 +17,7 @@ from types import FrameType
 from app.cli import actors as actors_cli
 from app.cli import edit as edit_cli
 from app.cli import notes as notes_cli
+from app.cli import qdpx_import as qdpx_cli
 from app.cli import qdpx_export as qdpx_export_cli
 from app.cli import query_args, render
 from app.cli import transfer as transfer_cli
@@ -80,6 +81,12 @@ def _flush_index(nb: Notebook, quiet: bool = False) -> None:
 
 
 def cmd_import(nb: Notebook, args: argparse.Namespace) -> int:
+    if qdpx_cli.is_exchange_input(args.paths):
+        token = CancelToken()
+        with _ctrl_c_cancels(token):
+            code = qdpx_cli.import_exchange(nb, args.paths, token, verbose=args.verbose)
+        _flush_index(nb)
+        return code
     if transfer_cli.is_notebook_file(args.paths):
         transfer_cli.import_notebook(nb, args.paths[0])
         _flush_index(nb)
@@ -214,8 +221,9 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = add("import", cmd_import, "import files, folders and .zip archives "
-            "(.txt .md .html .pdf .docx), or a notebook file (.json, from 'export --json') "
-            "into a new notebook; Ctrl+C stops cleanly")
+            "(.txt .md .html .pdf .docx), a notebook file (.json, from 'export --json') "
+            "into a new notebook, or a REFI-QDA project (.qdpx) or codebook (.qdc); "
+            "Ctrl+C stops cleanly")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--update", action="store_true", help="a newer version of a stored "
                    "article (same URL, or same file name and title) replaces its text as "

@@ -22,6 +22,7 @@ from app.services.imports import ImportReport
 from app.services.notebook import Notebook, default_notebook_dir
 from app.services.notes import NoteService
 from app.services.qdpx_export import QdpxExportReport, QdpxExportService
+from app.services.qdpx_import import QdpxImportReport, QdpxImportService
 from app.services.search import CheckReport
 
 __all__ = [
@@ -33,6 +34,8 @@ __all__ = [
     "Notebook",
     "QdpxExportReport",
     "QdpxExportService",
+    "QdpxImportReport",
+    "QdpxImportService",
     "Resolved",
     "clean_actor_name",
     "clean_country",

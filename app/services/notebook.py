@@ -24,6 +24,7 @@ from app.services.history import History
 from app.services.imports import ImportService
 from app.services.indexing import Indexer
 from app.services.notes import NoteService
+from app.services.qdpx_import import QdpxImportService
 from app.services.revisions import RevisionService
 from app.services.search import SearchService
 from app.services.tags import TagService
@@ -88,6 +89,7 @@ class Notebook:
             sessions, self._writer, self.history, annotations=self.annotations,
             actors=self.actors, agreements=self.agreements, search=self.search)
         self.imports = ImportService(sessions, self._indexer.wake)
+        self.qdpx_import = QdpxImportService(sessions, self._writer)
         self.exports = ExportService(self)
         self.transfer = BackupService(sessions, name, self.history.clear, self._indexer.wake)
         if repair_index:
