@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import uuid
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -101,3 +102,7 @@ def test_guids_are_stable_per_notebook_and_lower_case() -> None:
     b = Guids("87654321-1234-5678-1234-567812345678")
     assert a.of("article", 1) == a.of("article", 1) == a.of("article", 1).lower()
     assert a.of("article", 1) != b.of("article", 1) != a.of("highlight", 1)
+    namespace = uuid.UUID("12345678-1234-5678-1234-567812345678")
+    for key in ("article:1", "coding:5:7", "user:Jürgen 😀"):
+        kind, *rest = key.split(":")
+        assert a.of(kind, *rest) == str(uuid.uuid5(namespace, key))
