@@ -16,7 +16,7 @@ from typing import ClassVar
 
 from app.core.actor_records import Actor, Agreement, Evidence, Mention
 from app.core.notes import Note as DossierNote
-from app.qdpx.export_model import Case, Link, Note, Value
+from app.qdpx.export_model import Case, Link, Note, Set, Value
 from app.qdpx.from_notebook import FLOATS, RECORD, Variables
 from app.qdpx.guids import Guids
 
@@ -169,3 +169,10 @@ def note_parent_links(parents: Mapping[int, int | None], guids: Guids) -> list[L
     return [Link(guids.of("note-parent", child), "part of", guids.of("note", child),
                  guids.of("note", parent)) for child, parent in sorted(parents.items())
             if parent is not None]
+
+
+def outlet_sets(outlets: Mapping[str, list[str]], guids: Guids) -> tuple[Set, ...]:
+    """A set of sources per outlet (document groups in MAXQDA, sets in NVivo), by name."""
+    return tuple(Set(guids.of("outlet-set", outlet), f"Outlet: {outlet}",
+                     member_sources=tuple(members))
+                 for outlet, members in sorted(outlets.items(), key=lambda o: o[0].casefold()))

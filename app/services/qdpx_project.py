@@ -8,6 +8,7 @@ agreements as cases, whose selection references keep only passages that were wri
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from app.qdpx.export_model import Case, Code, Link, Project, Selection
@@ -19,6 +20,7 @@ from app.qdpx.from_records import (
     agreement_links,
     note_parent_links,
     note_record,
+    outlet_sets,
 )
 from app.qdpx.guids import Guids
 from app.qdpx.write import QdpxWriter
@@ -73,6 +75,7 @@ class ProjectBuilder:
         self._actor_ids: set[int] = set()
         self._agreement_ids: set[int] = set()
         self._sources = self._selections = self._codings = 0
+        self._outlets: dict[str, list[str]] = defaultdict(list)
         self.skipped: list[str] = []
         self.counts = ProjectCounts()
 
@@ -107,6 +110,8 @@ class ProjectBuilder:
         writer.add_source(text_source(article, f"{guid}.txt", tuple(selections), self._guids,
                                       self.variables, self._note_refs))
         self._article_ids.add(article.id)
+        if article.summary.outlet:
+            self._outlets[article.summary.outlet].append(guid)
         self._sources += 1
         self._selections += len(selections)
 
@@ -141,7 +146,8 @@ class ProjectBuilder:
         return Project(name, origin, exporter, dt.datetime.now().replace(microsecond=0),
                        f"Exported from the Dossier notebook {name!r}.", self.users.all(),
                        codes, self.variables.all(), tuple(self._cases),
-                       tuple(note_record(n, self._guids) for n in self._notes), all_links)
+                       tuple(note_record(n, self._guids) for n in self._notes), all_links,
+                       outlet_sets(self._outlets, self._guids))
 
 
 def count_codes(codes: tuple[Code, ...]) -> int:

@@ -55,11 +55,25 @@ def build(folder: Path) -> Built:
     assert not report.failures
     ids = {Path(s.original_name).name: s.id for s in report.imported}
     built = Built(nb, {"gipfel": ids["gipfel.txt"], "boeing": ids["boeing.txt"]})
+    _metadata(built)
     _tags(built)
     _highlights(built)
     _actors_and_agreements(built)
     _notes(built)
     return built
+
+
+def _metadata(b: Built) -> None:
+    """Outlets, dates, a URL and an author, so that metadata travels as variables."""
+    from app.core.records import ArticleMeta
+
+    nb = b.nb
+    gipfel = nb.articles.get(b.articles["gipfel"]).summary
+    nb.articles.update_meta(gipfel.id, ArticleMeta(
+        title=gipfel.title, language=gipfel.language, outlet="Die Zeit",
+        url="https://example.org/gipfel?a=1&b=2", author="Anna Müller",
+        published="2025-11-06", original_name=gipfel.original_name))
+    nb.articles.set_fields([b.articles["boeing"]], outlet="Reuters", published="2025-11")
 
 
 def _tags(b: Built) -> None:

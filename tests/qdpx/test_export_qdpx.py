@@ -258,6 +258,27 @@ def test_actor_and_agreement_become_cases_with_variables(built: Built, tmp_path:
     assert {"buyer", "seller", "evidence: supports value"} <= link_names
 
 
+def test_article_metadata_are_source_variables_and_outlets_sets(built: Built,
+                                                                tmp_path: Path) -> None:
+    """Outlet, date, URL, author, file name are text variables of the source; each outlet
+    is a set of its sources."""
+    export(built, tmp_path / "out.qdpx")
+    root = read(tmp_path / "out.qdpx")[1]
+    names = {v.get("guid"): v.get("name") for v in root.iterfind("q:Variables/q:Variable", NS)}
+    sources = {s.get("name"): s for s in root.iterfind("q:Sources/q:TextSource", NS)}
+    gipfel = sources["Gipfel in Astana 🇰🇿 und Washington"]
+    values = {names[v.find("q:VariableRef", NS).get("targetGUID")]:  # type: ignore[union-attr]
+              v.findtext("q:TextValue", namespaces=NS)
+              for v in gipfel.iterfind("q:VariableValue", NS)}
+    assert values["Outlet"] == "Die Zeit" and values["Published"] == "2025-11-06"
+    assert values["URL"] == "https://example.org/gipfel?a=1&b=2"
+    assert values["Author"] == "Anna Müller" and values["Original file"] == "gipfel.txt"
+    sets = {s.get("name"): [m.get("targetGUID") for m in s.iterfind("q:MemberSource", NS)]
+            for s in root.iterfind("q:Sets/q:Set", NS)}
+    assert sets == {"Outlet: Die Zeit": [gipfel.get("guid")],
+                    "Outlet: Reuters": [sources["Tokayev meets Trump"].get("guid")]}
+
+
 def test_orphaned_highlight_is_reported_and_left_out(fresh: Built, tmp_path: Path,
                                                       project_schema: xmlschema.XMLSchema
                                                       ) -> None:
