@@ -65,7 +65,10 @@ class QdaSource:
 
 @dataclass
 class QdaNote:
-    """A project note; ``targets`` are the GUIDs of what refers to it (NoteRef, Link)."""
+    """A project note; ``targets`` are the GUIDs of what refers to it (NoteRef, Link).
+
+    ``link_names`` are the names of its ``<Link>``s that say how the note's own text
+    links the target (``"passage:42"``, as Dossier's export writes them)."""
 
     guid: str
     name: str
@@ -73,6 +76,7 @@ class QdaNote:
     user: str = ""
     created: str = ""
     targets: list[str] = field(default_factory=list)
+    link_names: list[tuple[str, str]] = field(default_factory=list)  # (name, target guid)
 
 
 @dataclass
@@ -86,6 +90,7 @@ class QdaProject:
     codes: list[QdaCode] = field(default_factory=list)  # parents before children
     sources: list[QdaSource] = field(default_factory=list)
     notes: list[QdaNote] = field(default_factory=list)
+    note_parents: dict[str, str] = field(default_factory=dict)  # note guid -> parent note
     unsupported: dict[str, int] = field(default_factory=dict)  # element -> count
     problems: list[tuple[str, str]] = field(default_factory=list)
 

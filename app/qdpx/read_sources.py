@@ -162,15 +162,25 @@ class SourceReader:
                                    canonical_guid(guid)))
 
     def _links(self, root: xml.Element) -> None:
-        notes = {n.guid for n in self.project.notes}
+        """Links from or to a note attach it to their other end; a note-to-note link
+        named "part of" (Dossier's export) makes the target the note's parent."""
+        notes = {n.guid: n for n in self.project.notes}
         other = 0
         for link in xml.children(xml.child(root, "Links"), "Link"):
             origin = canonical_guid(xml.attr(link, "originGUID"))
             target = canonical_guid(xml.attr(link, "targetGUID"))
-            if target in notes:
-                self.note_refs.append((target, origin))
+            name = xml.attr(link, "name").strip()
+            if origin in notes and target in notes:
+                if name.casefold() == "part of":
+                    self.project.note_parents[origin] = target
+                elif ":" not in name:  # "note:Title" links live in the note's own text
+                    other += 1
             elif origin in notes:
                 self.note_refs.append((origin, target))
+                if ":" in name:
+                    notes[origin].link_names.append((name, target))
+            elif target in notes:
+                self.note_refs.append((target, origin))
             else:
                 other += 1
         if other:

@@ -121,11 +121,16 @@ class QdpxImportService:
             if source.other_selections:
                 report.skipped.append((f"source '{source.name}'", f"{source.other_selections} "
                                        "area or media selections (only text selections import)"))
-            item = prepare_source(source)
+            item = prepare_source(source, from_dossier=_is_dossier(project))
             report.skipped.extend(item.skipped)
             report.remarks.extend(item.remarks)
             out.append(item)
         return out
+
+
+def _is_dossier(project: QdaProject) -> bool:
+    """True for Dossier's own export (its metadata is exact: nothing to guess)."""
+    return project.origin.casefold().startswith("dossier")
 
 
 def _report_reading(project: QdaProject, report: QdpxImportReport) -> None:
@@ -174,6 +179,7 @@ class _Import:
         self.tx, self.project, self.report = tx, project, report
         self.progress, self.cancel = progress, cancel
         self.now = dt.datetime.now().replace(microsecond=0)
+        self.from_dossier = _is_dossier(project)
         self.article_of: dict[str, ArticleId] = {}  # source guid -> article
         self.highlight_of: dict[str, HighlightId] = {}  # selection guid -> highlight
         self.tag_of: dict[str, TagId] = {}
@@ -231,10 +237,13 @@ class _Import:
         fields = item.fields
         return {
             "title": item.source.name, "text": item.text,
-            "language": fields.get("language") or detect_language(item.text),
+            "language": fields.get("language", "") if self.from_dossier
+                        else fields.get("language") or detect_language(item.text),
             "outlet": fields.get("outlet", ""), "url": fields.get("url", ""),
             "author": fields.get("author", ""), "published": fields.get("published", ""),
-            "original_name": item.source.name, "imported_at": self.now,
+            "original_name": fields.get("original_name", "" if self.from_dossier
+                                        else item.source.name),
+            "imported_at": self.now,
             "sha256": text_sha256(item.text), "content_key": key,
             "char_count": len(item.text), "rev": 1,
             "extra": json.dumps(item.extra, ensure_ascii=False),

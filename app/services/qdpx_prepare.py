@@ -24,8 +24,16 @@ FIELDS = {
     "language": ("language", "lang", "sprache"),
     "url": ("url", "link", "weblink", "webaddress", "uri"),
     "author": ("author", "authors", "autor", "byline"),
+    "original_name": ("originalfile", "originalname", "filename"),
 }
 """Article fields and the variable names (lower case, letters only) that fill them."""
+DOSSIER_FIELDS = {"outlet": "outlet", "published": "published", "language": "language",
+                  "url": "url", "author": "author", "original file": "original_name"}
+"""The variables Dossier's own export writes (its other ones: :data:`DOSSIER_IGNORED`)."""
+DOSSIER_IGNORED = frozenset({"imported at"})
+"""Dossier's bookkeeping, not the article's metadata: a new import has its own time."""
+DOSSIER_EXTRA = "extra: "
+"""Prefix of an extra-metadata key that has the name of one of the fields above."""
 _FIELD_OF = {alias: name for name, aliases in FIELDS.items() for alias in aliases}
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?")
 DESCRIPTION_KEY = "description"
@@ -55,8 +63,11 @@ class PreparedSource:
     remarks: list[tuple[str, str]] = field(default_factory=list)
 
 
-def prepare_source(source: QdaSource) -> PreparedSource:
-    """Map a source with text (``source.text`` is not None) onto Dossier's terms."""
+def prepare_source(source: QdaSource, *, from_dossier: bool = False) -> PreparedSource:
+    """Map a source with text (``source.text`` is not None) onto Dossier's terms.
+
+    ``from_dossier``: the project is Dossier's own export, whose variables have exact
+    names (a round trip must give the same metadata back, not a best guess)."""
     assert source.text is not None
     text = SourceText(source.text)
     spans = [Span(s.start, s.end, normalise_text(s.name)) for s in source.selections]
@@ -74,15 +85,22 @@ def prepare_source(source: QdaSource) -> PreparedSource:
                 f"({len(text.stored):,} characters)"))
             continue
         prepared.placed.append(PlacedSelection(selection, *mapped))
-    _sort_variables(prepared, where)
+    _sort_variables(prepared, where, from_dossier)
     return prepared
 
 
-def _sort_variables(prepared: PreparedSource, where: str) -> None:
+def _sort_variables(prepared: PreparedSource, where: str, from_dossier: bool) -> None:
     """Variables into article fields where one fits, the rest into extra metadata."""
     for name, value in prepared.source.variables.items():
-        target = _FIELD_OF.get(re.sub(r"[^a-z]", "", name.casefold()))
-        clean = _field_value(target, value) if target else None
+        key = name.casefold().strip()
+        if from_dossier and key in DOSSIER_IGNORED:
+            continue
+        if from_dossier and key.startswith(DOSSIER_EXTRA):
+            prepared.extra[name.strip()[len(DOSSIER_EXTRA):]] = value
+            continue
+        target = (DOSSIER_FIELDS.get(key) if from_dossier
+                  else _FIELD_OF.get(re.sub(r"[^a-z]", "", key)))
+        clean = (value if from_dossier else _field_value(target, value)) if target else None
         if target and clean is not None and target not in prepared.fields:
             prepared.fields[target] = clean
             continue

@@ -195,3 +195,25 @@ def test_cancel_writes_nothing(notebook, tmp_path):
     report = notebook.qdpx_import.import_project(path, cancel=token)
     assert report.cancelled
     assert notebook.tags.list() == [] and notebook.articles.list().total == 0
+
+
+def test_links_in_a_note_text_are_rewritten_to_the_new_ids(notebook, tmp_path):
+    """A note whose text links ``[[passage:6|…]]`` (named by its <Link>) gets the new id
+    in place, once, with no second "About" link; "part of" makes a note a child."""
+    notebook.tags.ensure("Padding")  # ids in the new notebook differ from the file's
+    sel, parent, child = b.guid(), b.guid(), b.guid()
+    sels = b.selection(sel, *_span("Boeing sells 37 jets"), note_refs=[child])
+    notes = (b.note(parent, "Findings", "Top.")
+             + b.note(child, "Jets", "See [[passage:6|the jets]] and [[passage:7]]."))
+    links = (f'<Link guid="{b.guid()}" name="passage:6" originGUID="{child}" '
+             f'targetGUID="{sel}"/>'
+             f'<Link guid="{b.guid()}" name="part of" originGUID="{child}" '
+             f'targetGUID="{parent}"/>')
+    report = notebook.qdpx_import.import_project(
+        _one_source(tmp_path, sels, notes=notes, links=links))
+    [highlight] = notebook.annotations.highlights_for(report.articles[0])
+    summaries = {n.title: n for n in notebook.notes.list()}
+    body = notebook.notes.get(summaries["Jets"].id).body
+    assert f"See [[passage:{highlight.id}|the jets]] and [[passage:7]]." in body
+    assert body.count(f"passage:{highlight.id}") == 1 and "About:" not in body
+    assert summaries["Jets"].parent_id == summaries["Findings"].id
