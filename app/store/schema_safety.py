@@ -135,6 +135,9 @@ def upgrade_shared(engine: Engine, backup_folder: Path) -> UpgradeResult:
             or a migration failed (the database is unchanged; the backup is named).
         NotebookLocked: another upgrade kept the lock too long.
     """
+    if current_revision(engine) is None:  # a new database: nothing to back up
+        prepare(engine)
+        return UpgradeResult(None, HEAD_REVISION, None)
     with make_sessions(engine)() as session:
         user, role = roles.current_user(session), roles.current_role(session)
     if role is not Role.OWNER:

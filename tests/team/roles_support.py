@@ -1,5 +1,6 @@
 """Helpers for the roles and schema-safety tests: a notebook database plus the login
-roles a test creates, all removed afterwards.
+roles a test creates, all removed afterwards. Test modules import the fixtures
+``team_db_fixture`` and ``empty_team_db_fixture`` (named ``team_db``, ``empty_team_db``).
 
 Roles are server-wide (not inside the test's database), so each test names its users
 with a random tag and :class:`TeamDb` drops exactly those, and the notebook's group
@@ -104,8 +105,8 @@ class TeamDb:
                 conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
 
 
-@pytest.fixture
-def team_db() -> Iterator[TeamDb]:
+@pytest.fixture(name="team_db")
+def team_db_fixture() -> Iterator[TeamDb]:
     """A fresh notebook database and the bookkeeping to drop the roles a test makes."""
     db = TeamDb(pg.require_admin_url())
     try:
@@ -114,8 +115,8 @@ def team_db() -> Iterator[TeamDb]:
         db.drop()
 
 
-@pytest.fixture
-def empty_team_db() -> Iterator[TeamDb]:
+@pytest.fixture(name="empty_team_db")
+def empty_team_db_fixture() -> Iterator[TeamDb]:
     """A fresh, empty database (no schema), with the same bookkeeping."""
     db = TeamDb(pg.require_admin_url(), empty=True)
     try:

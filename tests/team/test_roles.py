@@ -9,12 +9,17 @@ from psycopg import errors as pg_errors
 
 from app.core.access import Role
 from app.core.errors import AccessDenied, ReadOnlyError, ValidationError
-from tests.team.roles_support import PASSWORD, TeamDb, open_as, team_db  # noqa: F401
+from tests.team.roles_support import (
+    PASSWORD,
+    TeamDb,
+    open_as,
+    team_db_fixture,  # noqa: F401  (fixture)
+)
 
 pytestmark = pytest.mark.postgres
 
 
-def _shared_notebook(team_db: TeamDb, tmp_path, members: dict[str, Role]):  # noqa: F811
+def _shared_notebook(team_db: TeamDb, tmp_path, members: dict[str, Role]):
     """Create the notebook as the admin (its first owner), with one tag, and add
     ``members`` (created as login roles); returns the admin's open notebook."""
     nb = open_as(team_db, tmp_path)
@@ -24,7 +29,7 @@ def _shared_notebook(team_db: TeamDb, tmp_path, members: dict[str, Role]):  # no
     return nb
 
 
-def test_reader_cannot_write_through_the_app(team_db, tmp_path):  # noqa: F811
+def test_reader_cannot_write_through_the_app(team_db, tmp_path):
     """A reader's notebook says it is read-only and refuses edits with ReadOnlyError."""
     reader = team_db.user("reader")
     _shared_notebook(team_db, tmp_path, {reader: Role.READER}).close()
@@ -43,7 +48,7 @@ def test_reader_cannot_write_through_the_app(team_db, tmp_path):  # noqa: F811
     assert names == ["Politik"]
 
 
-def test_reader_cannot_write_through_sql(team_db, tmp_path):  # noqa: F811
+def test_reader_cannot_write_through_sql(team_db, tmp_path):
     """Bypassing the app, the database refuses a reader's INSERT, UPDATE and DELETE."""
     reader = team_db.user("reader")
     _shared_notebook(team_db, tmp_path, {reader: Role.READER}).close()
@@ -56,7 +61,7 @@ def test_reader_cannot_write_through_sql(team_db, tmp_path):  # noqa: F811
                 conn.execute(statement)
 
 
-def test_editor_can_edit_but_not_change_schema_or_grants(team_db, tmp_path):  # noqa: F811
+def test_editor_can_edit_but_not_change_schema_or_grants(team_db, tmp_path):
     """An editor edits through the app; the database refuses its DDL, grants and
     changes to the schema revision and notebook settings."""
     editor, reader = team_db.user("editor"), team_db.user("reader")
@@ -82,7 +87,7 @@ def test_editor_can_edit_but_not_change_schema_or_grants(team_db, tmp_path):  # 
         conn.execute("INSERT INTO tag (name, colour, description) VALUES ('x', '', '')")
 
 
-def test_editor_may_bump_the_clock_but_not_add_or_remove_its_row(team_db, tmp_path):  # noqa: F811
+def test_editor_may_bump_the_clock_but_not_add_or_remove_its_row(team_db, tmp_path):
     """notebook_clock: UPDATE for editors (each write bumps it), no INSERT or DELETE."""
     editor = team_db.user("editor")
     _shared_notebook(team_db, tmp_path, {editor: Role.EDITOR}).close()
@@ -98,7 +103,7 @@ def test_editor_may_bump_the_clock_but_not_add_or_remove_its_row(team_db, tmp_pa
                 conn.execute(statement)
 
 
-def test_owner_can_add_change_and_remove_members(team_db, tmp_path):  # noqa: F811
+def test_owner_can_add_change_and_remove_members(team_db, tmp_path):
     """A second owner (without CREATEROLE) manages existing users: add, role, remove."""
     owner2, colleague = team_db.user("owner2"), team_db.user("colleague")
     _shared_notebook(team_db, tmp_path, {owner2: Role.OWNER}).close()
@@ -119,7 +124,7 @@ def test_owner_can_add_change_and_remove_members(team_db, tmp_path):  # noqa: F8
         pass  # no longer a member: the notebook's database refuses the connection
 
 
-def test_last_owner_cannot_be_removed_or_demoted(team_db, tmp_path):  # noqa: F811
+def test_last_owner_cannot_be_removed_or_demoted(team_db, tmp_path):
     """The team always keeps an owner."""
     with _shared_notebook(team_db, tmp_path, {}) as nb:
         me = nb.access.user
@@ -137,7 +142,7 @@ HOSTILE = ["o'neil", 'say "hi"', "x; DROP TABLE tag; --", "Jürgen Müller", "ü
 
 
 @pytest.mark.parametrize("name", HOSTILE)
-def test_hostile_user_names_are_quoted_safely(team_db, tmp_path, name):  # noqa: F811
+def test_hostile_user_names_are_quoted_safely(team_db, tmp_path, name):
     """Quotes, semicolons, unicode: the user is created with exactly that name, can log
     in as a reader, and nothing else happens."""
     user = team_db.user(name)
@@ -153,7 +158,7 @@ def test_hostile_user_names_are_quoted_safely(team_db, tmp_path, name):  # noqa:
 
 @pytest.mark.parametrize("name", ["", "  padded", "pg_dossier_h7", "x" * 64, "tab\there",
                                   "ü" * 32])
-def test_bad_user_names_are_refused_before_anything_is_done(team_db, tmp_path, name):  # noqa: F811
+def test_bad_user_names_are_refused_before_anything_is_done(team_db, tmp_path, name):
     """Empty, padded, reserved, too long (bytes), control characters: a clear refusal."""
     with _shared_notebook(team_db, tmp_path, {}) as nb, pytest.raises(ValidationError):
         nb.team.add(name, Role.READER, PASSWORD)
@@ -162,7 +167,7 @@ def test_bad_user_names_are_refused_before_anything_is_done(team_db, tmp_path, n
                             (name,)).fetchone() == (0,)
 
 
-def test_adding_a_missing_user_without_password_is_refused(team_db, tmp_path):  # noqa: F811
+def test_adding_a_missing_user_without_password_is_refused(team_db, tmp_path):
     """A new login role needs a password; nothing is created without one."""
     ghost = team_db.user("ghost")
     with _shared_notebook(team_db, tmp_path, {}) as nb, \
@@ -173,7 +178,7 @@ def test_adding_a_missing_user_without_password_is_refused(team_db, tmp_path):  
                             (ghost,)).fetchone() == (0,)
 
 
-def test_tables_of_later_migrations_get_the_team_grants(team_db, tmp_path):  # noqa: F811
+def test_tables_of_later_migrations_get_the_team_grants(team_db, tmp_path):
     """A table the owners group creates later is readable by readers and writable by
     editors, through the default privileges."""
     from app.store.roles import group_names
@@ -190,3 +195,31 @@ def test_tables_of_later_migrations_get_the_team_grants(team_db, tmp_path):  # n
         assert conn.execute("SELECT v FROM later_table").fetchall() == [("by the editor",)]
         with pytest.raises(pg_errors.InsufficientPrivilege):
             conn.execute("INSERT INTO later_table (v) VALUES ('by the reader')")
+
+
+def test_reader_searches_with_an_index_of_its_own(team_db, tmp_path):
+    """A reader's own search index is built from the database without writing to it."""
+    reader = team_db.user("reader")
+    with _shared_notebook(team_db, tmp_path, {reader: Role.READER}) as nb:
+        source = tmp_path / "bericht.txt"
+        source.write_text("Kassym-Schomart Tokajew besuchte Berlin.\n", encoding="utf-8")
+        nb.imports.import_paths([source])
+    with open_as(team_db, tmp_path, reader) as nb:
+        nb.search.flush()
+        hits = nb.search.search("Tokajew")
+        assert hits.total == 1
+
+
+def test_database_refuses_a_reader_whose_app_check_is_bypassed(team_db, tmp_path):
+    """Even when the app is fooled into believing a reader may write, PostgreSQL refuses
+    the write, and the refusal arrives as AccessDenied, not a driver error."""
+    from app.core.access import Access
+
+    reader = team_db.user("reader")
+    _shared_notebook(team_db, tmp_path, {reader: Role.READER}).close()
+    with open_as(team_db, tmp_path, reader) as nb:
+        nb.access = Access(reader, Role.EDITOR, "", is_shared=True)  # a patched client
+        with pytest.raises(AccessDenied, match="the database refused: permission denied"):
+            nb.tags.create("Eingeschmuggelt")
+    with team_db.connect() as conn:
+        assert conn.execute("SELECT name FROM tag").fetchall() == [("Politik",)]

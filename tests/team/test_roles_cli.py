@@ -12,12 +12,12 @@ from app.core.access import Role
 from app.store.engine import HEAD_REVISION
 from tests.team.roles_support import (  # noqa: F401  (fixtures)
     PASSWORD,
-    empty_team_db,
+    empty_team_db_fixture,
     open_as,
     revision_of,
     set_up_team,
     stamp_revision,
-    team_db,
+    team_db_fixture,
 )
 
 
@@ -30,7 +30,7 @@ def test_team_on_sqlite_says_roles_need_postgresql(tmp_path, capsys):
 
 @pytest.mark.postgres
 def test_team_add_reads_the_password_from_stdin_and_never_prints_it(
-        team_db, tmp_path, capsys, monkeypatch):  # noqa: F811
+        team_db, tmp_path, capsys, monkeypatch):
     """``--password-stdin`` creates the user, which can then log in; the password
     appears in no output."""
     user = team_db.user("anna")
@@ -50,7 +50,7 @@ def test_team_add_reads_the_password_from_stdin_and_never_prints_it(
 
 
 @pytest.mark.postgres
-def test_team_add_by_an_editor_is_refused(team_db, tmp_path, capsys):  # noqa: F811
+def test_team_add_by_an_editor_is_refused(team_db, tmp_path, capsys):
     """An editor cannot change the team: exit code 3 and the reason."""
     editor = team_db.user("editor")
     with open_as(team_db, tmp_path) as nb:
@@ -62,7 +62,7 @@ def test_team_add_by_an_editor_is_refused(team_db, tmp_path, capsys):  # noqa: F
 
 
 @pytest.mark.postgres
-def test_upgrade_command_names_its_backup(empty_team_db, tmp_path, capsys):  # noqa: F811
+def test_upgrade_command_names_its_backup(empty_team_db, tmp_path, capsys):
     """``upgrade`` by the owner says where the pg_dump backup went and what it did."""
     stamp_revision(empty_team_db, "0008")
     set_up_team(empty_team_db, {})

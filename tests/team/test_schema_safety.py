@@ -15,12 +15,12 @@ from app.services import upgrade_notebook
 from app.store.engine import HEAD_REVISION
 from tests.team.roles_support import (  # noqa: F401  (fixtures)
     TeamDb,
-    empty_team_db,
+    empty_team_db_fixture,
     open_as,
     revision_of,
     set_up_team,
     stamp_revision,
-    team_db,
+    team_db_fixture,
 )
 
 pytestmark = pytest.mark.postgres
@@ -35,7 +35,7 @@ def _fake_newer_schema(db: TeamDb, written_by: str | None) -> None:
                          ("schema_0099_written_by", written_by))
 
 
-def test_newer_schema_opens_read_only_naming_the_version(team_db, tmp_path):  # noqa: F811
+def test_newer_schema_opens_read_only_naming_the_version(team_db, tmp_path):
     """A revision unknown to the code: read-only, one line naming the Dossier to install,
     and nothing is written."""
     with open_as(team_db, tmp_path) as nb:
@@ -47,14 +47,14 @@ def test_newer_schema_opens_read_only_naming_the_version(team_db, tmp_path):  # 
             "read-only: this notebook was upgraded by Dossier 9.9 (schema 0099); "
             "install Dossier 9.9 or newer to edit it")
         assert [t.name for t in nb.tags.list()] == ["Politik"]
-        with pytest.raises(ReadOnlyError, match="Dossier 9.9"):
+        with pytest.raises(ReadOnlyError, match=r"Dossier 9\.9"):
             nb.tags.create("Wirtschaft")
     assert revision_of(team_db) == "0099"
     with team_db.connect() as conn:
         assert conn.execute("SELECT name FROM tag").fetchall() == [("Politik",)]
 
 
-def test_newer_schema_without_a_record_asks_for_a_newer_dossier(team_db, tmp_path):  # noqa: F811
+def test_newer_schema_without_a_record_asks_for_a_newer_dossier(team_db, tmp_path):
     """Without a record of who upgraded it, the line still names both schemas."""
     _fake_newer_schema(team_db, None)
     with open_as(team_db, tmp_path) as nb:
@@ -63,7 +63,7 @@ def test_newer_schema_without_a_record_asks_for_a_newer_dossier(team_db, tmp_pat
         assert "install a newer Dossier" in nb.access.read_only_reason
 
 
-def test_older_shared_notebook_is_not_migrated_on_open(empty_team_db, tmp_path):  # noqa: F811
+def test_older_shared_notebook_is_not_migrated_on_open(empty_team_db, tmp_path):
     """Opening an older shared notebook migrates nothing: an editor is told to ask an
     owner, an owner is told the command."""
     db = empty_team_db
@@ -85,7 +85,7 @@ def _old_notebook_with_a_tag(db: TeamDb, members: dict[str, Role]) -> None:
 
 
 @pytest.mark.slow
-def test_owner_upgrade_makes_a_pg_dump_that_restores_then_migrates(  # noqa: F811
+def test_owner_upgrade_makes_a_pg_dump_that_restores_then_migrates(
         empty_team_db, tmp_path):
     """The owner's upgrade names a pg_dump file; restored into a fresh database it holds
     the old schema and data; the notebook is then at the code's schema and its editor
@@ -114,7 +114,7 @@ def test_owner_upgrade_makes_a_pg_dump_that_restores_then_migrates(  # noqa: F81
         assert sorted(t.name for t in nb.tags.list()) == ["Alt", "Neu"]
 
 
-def test_upgrade_by_an_editor_is_refused(empty_team_db, tmp_path):  # noqa: F811
+def test_upgrade_by_an_editor_is_refused(empty_team_db, tmp_path):
     """Only an owner upgrades: an editor gets AccessDenied; no backup, no migration."""
     db = empty_team_db
     editor = db.user("editor")
@@ -125,18 +125,18 @@ def test_upgrade_by_an_editor_is_refused(empty_team_db, tmp_path):  # noqa: F811
     assert not (tmp_path / "backups").exists()
 
 
-def test_upgrade_is_refused_without_pg_dump(empty_team_db, tmp_path, monkeypatch):  # noqa: F811
+def test_upgrade_is_refused_without_pg_dump(empty_team_db, tmp_path, monkeypatch):
     """No pg_dump on PATH: no backup possible, so no upgrade, and a line saying what to
     install."""
     db = empty_team_db
     _old_notebook_with_a_tag(db, {})
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
-    with pytest.raises(MigrationError, match="pg_dump was not found.*postgresql-client"):
+    with pytest.raises(MigrationError, match=r"pg_dump was not found.*postgresql-client"):
         upgrade_notebook(db.url, tmp_path / "backups")
     assert revision_of(db) == OLD
 
 
-def test_upgrade_is_refused_when_pg_dump_fails(empty_team_db, tmp_path, monkeypatch):  # noqa: F811
+def test_upgrade_is_refused_when_pg_dump_fails(empty_team_db, tmp_path, monkeypatch):
     """A pg_dump that fails leaves no file and no migration; its message is shown."""
     db = empty_team_db
     _old_notebook_with_a_tag(db, {})
@@ -152,7 +152,7 @@ def test_upgrade_is_refused_when_pg_dump_fails(empty_team_db, tmp_path, monkeypa
     assert list((tmp_path / "backups").iterdir()) == []
 
 
-def test_upgrade_of_a_current_notebook_does_nothing(team_db, tmp_path):  # noqa: F811
+def test_upgrade_of_a_current_notebook_does_nothing(team_db, tmp_path):
     """Already at the code's schema: no backup, nothing done."""
     result = upgrade_notebook(team_db.url, tmp_path / "backups")
     assert result.backup is None and result.before == result.after == HEAD_REVISION
@@ -161,3 +161,10 @@ def test_upgrade_of_a_current_notebook_does_nothing(team_db, tmp_path):  # noqa:
 def test_pg_tools_are_installed():
     """The upgrade tests rely on the real PostgreSQL client tools."""
     assert shutil.which("pg_dump") and shutil.which("pg_restore")
+
+
+def test_upgrade_of_an_empty_database_creates_the_notebook(empty_team_db, tmp_path):
+    """A new database has nothing to back up: upgrade simply creates the schema."""
+    result = upgrade_notebook(empty_team_db.url, tmp_path / "backups")
+    assert (result.before, result.after, result.backup) == (None, HEAD_REVISION, None)
+    assert revision_of(empty_team_db) == HEAD_REVISION
