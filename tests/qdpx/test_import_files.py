@@ -73,6 +73,8 @@ def test_missing_namespace_is_read_and_remarked(notebook, tmp_path):
     (lambda p: b.write_qdpx(p, "<Project name='x'><Sources>"), "not well-formed XML"),
     (lambda p: b.write_qdpx(p, b.project(), {"../evil.txt": b"x"}), "escapes the archive"),
     (lambda p: zipfile.ZipFile(p, "w").writestr("readme.txt", "hi"), "no .qde file"),
+    (lambda p: b.write_qdpx(p, b.project(), {"sources/x.txt": bytes(4 * 1024 * 1024)}),
+     "zip bomb"),
     (lambda p: b.write_qdpx(p, "<CodeBook/>"), "not a REFI-QDA project"),
 ])
 def test_bad_files_fail_with_one_line_naming_the_file(notebook, tmp_path, make, expected):
