@@ -5,15 +5,20 @@ The complete, importable notebook file (every table) is :mod:`app.services.backu
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import app
 from app.core.records import ArticleFilter, ArticleSummary, Highlight
+from app.export.actors import write_xlsx
 from app.export.files import atomic_text
 from app.export.tabular import (
+    HIGHLIGHT_COLUMNS,
     record_dict,
     write_articles_csv,
     write_highlights_csv,
@@ -86,3 +91,35 @@ class ExportService:
         with atomic_text(highlights_csv, newline="") as handle:
             write_highlights_csv(handle, self._highlights(), tags)
         return articles_csv, highlights_csv
+
+    def highlights_to_csv(self, path: str | Path) -> Path:
+        """One row per highlighted passage (quote, tag paths, memo, article), one file."""
+        path = Path(path)
+        tags = {t.id: t for t in self._nb.tags.list()}
+        with atomic_text(path, newline="") as handle:
+            write_highlights_csv(handle, self._highlights(), tags)
+        return path
+
+    def highlights_to_xlsx(self, path: str | Path) -> Path:
+        """The rows of :meth:`highlights_to_csv` as a "Highlights" sheet of a workbook
+        (written beside ``path`` and moved into place only when complete)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
+        os.close(fd)
+        try:
+            write_xlsx(Path(tmp), {"Highlights": (HIGHLIGHT_COLUMNS, self._highlight_rows())})
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        return path
+
+    def _highlight_rows(self) -> Iterator[dict[str, Any]]:
+        tags = {t.id: t for t in self._nb.tags.list()}
+        for h, a in self._highlights():
+            yield dict(zip(HIGHLIGHT_COLUMNS, (
+                h.id, h.article_id, a.title, a.outlet, a.published, h.start, h.end, h.exact,
+                "; ".join(tags[t].path for t in h.tag_ids if t in tags), h.memo, h.author,
+                h.created_at.isoformat(), h.modified_at.isoformat()), strict=True))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QKeySequence
 
 from app.gui.common.about import APP_NAME
+from app.gui.exchange.mount import mount_exchange
 
 if TYPE_CHECKING:
     from app.gui.window.main_window import MainWindow
@@ -117,3 +118,4 @@ def build_menus(window: MainWindow) -> None:
     window.new_menu("help", "&Help")
     window.add_groups(window.menu("help"),
                      [["help_first_steps", "help_shortcuts", "help_search"], ["about"]])
+    mount_exchange(window)  # File > Import / Export (REFI-QDA and the export formats)
