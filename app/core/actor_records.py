@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.core.conflicts import NO_STAMP, Stamp
 from app.core.ids import ActorId, AgreementId, ArticleId, HighlightId
 
 ACTOR_KINDS = ("person", "state", "government body", "company", "international organisation",
@@ -49,6 +50,7 @@ class Actor:
     aliases: tuple[Alias, ...] = ()
     mention_count: int = 0
     article_count: int = 0
+    stamp: Stamp = NO_STAMP  # version and last change: pass the record back to edit it
 
     @property
     def spellings(self) -> tuple[str, ...]:
@@ -244,3 +246,4 @@ class Agreement:
     date: str = ""
     outlet_count: int = 0
     is_conflicted: bool = False
+    stamp: Stamp = NO_STAMP  # version and last change: pass the record back to edit it

@@ -7,7 +7,7 @@
     │   ├── NotebookLocked       another process is writing the notebook
     │   └── MigrationError       the schema upgrade failed (the backup is named)
     ├── NotFound                 an id that does not (or no longer) exists
-    ├── ConflictError            a row is not as an undo/redo step expects (changed since)
+    ├── ConflictError            a row changed since it was read or recorded (stale write)
     ├── ValidationError          a value a user gave is not acceptable
     ├── IngestError              one input file could not be imported (path + reason)
     ├── QuerySyntaxError         a search query is malformed (message + position)
@@ -19,6 +19,12 @@ these at the layer boundary; callers above ``app.services`` never see them.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.core.conflicts import Origin, RowConflict
 
 
 class DossierError(Exception):
@@ -42,7 +48,8 @@ class NotFound(DossierError):
 
 
 class ConflictError(DossierError):
-    """A recorded step (undo, redo) would overwrite a row that changed since it was
+    """A write would overwrite a row that changed since it was read (a stale version),
+    or a recorded step (undo, redo) would overwrite a row that changed since it was
     recorded: another writer, or a write outside the history, got there first.
 
     Nothing is written; the message names the row and what differs.
@@ -52,9 +59,12 @@ class ConflictError(DossierError):
         key: its primary key (column -> value).
         detail: what differs ("title is 'B', expected 'A'", "the row no longer exists").
         step: the history step that met the conflict ("cannot undo 'rename tag'"), if any.
+        conflicts: the row conflicts to resolve field by field (may be empty when the
+            write cannot say more than ``detail``, e.g. an id already taken).
     """
 
-    def __init__(self, table: str, key: dict[str, object], detail: str, step: str = "") -> None:
+    def __init__(self, table: str, key: dict[str, object], detail: str, step: str = "",
+                 conflicts: tuple[RowConflict, ...] = ()) -> None:
         where = ", ".join(f"{k}={v}" for k, v in key.items())
         prefix = f"{step}: " if step else ""
         super().__init__(f"{prefix}{table} {where} changed since: {detail}")
@@ -62,10 +72,19 @@ class ConflictError(DossierError):
         self.key = key
         self.detail = detail
         self.step = step
+        self.conflicts = conflicts
 
-    def during(self, step: str) -> ConflictError:
-        """The same conflict, naming the step that met it ("cannot undo 'rename tag'")."""
-        return ConflictError(self.table, self.key, self.detail, step)
+    @property
+    def conflict(self) -> RowConflict | None:
+        """The row conflict to resolve (base / mine / theirs per field, the other
+        author), when the write knows it: see :mod:`app.core.conflicts`."""
+        return self.conflicts[0] if self.conflicts else None
+
+    def during(self, step: str, origin: Origin = "edit") -> ConflictError:
+        """The same conflict, naming the step that met it ("cannot undo 'rename tag'")
+        and, for its row conflicts, where it came from ("undo", "redo")."""
+        conflicts = tuple(replace(c, origin=origin, label=step) for c in self.conflicts)
+        return ConflictError(self.table, self.key, self.detail, step, conflicts)
 
 
 class ValidationError(DossierError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from app.core.conflicts import NO_STAMP, Stamp
 from app.core.ids import ArticleId, HighlightId, NoteId
 
 
@@ -26,6 +27,7 @@ class Note:
 
     summary: NoteSummary
     body: str
+    stamp: Stamp = NO_STAMP  # version and last change: pass the record back to edit it
 
     @property
     def id(self) -> NoteId:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from app.core.conflicts import NO_STAMP, Stamp
 from app.core.ids import ArticleId, HighlightId, TagId
 
 T = TypeVar("T")
@@ -49,6 +50,7 @@ class Article:
     text: str
     sha256: str
     extra: dict[str, str] = field(default_factory=dict)
+    stamp: Stamp = NO_STAMP  # version and last change: pass the record back to edit it
 
     @property
     def id(self) -> ArticleId:

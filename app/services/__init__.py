@@ -18,6 +18,7 @@ from app.services.actors import (
     clean_kind,
 )
 from app.services.agreements import SORTS as AGREEMENT_SORTS
+from app.services.conflicts import ConflictService, NoteSave, merge_lines, seen_of
 from app.services.imports import ImportReport
 from app.services.notebook import Notebook, default_notebook_dir
 from app.services.notes import NoteService
@@ -29,7 +30,9 @@ __all__ = [
     "AGREEMENT_SORTS",
     "ActorExports",
     "CheckReport",
+    "ConflictService",
     "ImportReport",
+    "NoteSave",
     "NoteService",
     "Notebook",
     "QdpxExportReport",
@@ -43,8 +46,10 @@ __all__ = [
     "clean_kind",
     "default_notebook_dir",
     "find_links",
+    "merge_lines",
     "normalise",
     "parse_url",
     "record_dict",
     "render_markdown",
+    "seen_of",
 ]

@@ -30,6 +30,7 @@ from app.core.errors import NotFound, ValidationError
 from app.core.ids import ActorId
 from app.services.actor_variants import VariantExpander
 from app.services.annotations import AnnotationService
+from app.services.conflicts import expect
 from app.services.countries import country, find_country
 from app.services.names import detect_script, fold, inflected_forms, name_key, name_keys
 from app.services.suggest import SuggestionService
@@ -208,8 +209,10 @@ class ActorService:
 
     def update(self, actor_id: int, *, name: str | None = None, kind: str | None = None,
                country: str | None = None, description: str | None = None,
-               external_id: str | None = None) -> Changes:
-        """Change any of the actor's fields (None leaves a field as it is)."""
+               external_id: str | None = None, seen: Actor | None = None) -> Changes:
+        """Change any of the actor's fields (None leaves a field as it is). ``seen``, the
+        actor as the user saw it, makes it a versioned write (see
+        :mod:`app.services.conflicts`)."""
         values: dict[str, str] = {}
         if name is not None:
             values["name"] = clean_actor_name(name)
@@ -222,7 +225,13 @@ class ActorService:
         if external_id is not None:
             values["external_id"] = clean_external_id(external_id)
         with self._edit("edit actor") as tx:
-            old = self._get(tx.session, actor_id)
+            try:
+                old = self._get(tx.session, actor_id)
+            except NotFound:
+                if seen is None:
+                    raise
+                old = seen  # deleted meanwhile: the edit brings it back
+            expect(tx, seen)
             store.update_actor(tx.rec, actor_id, values)
             if "name" in values and values["name"] != old.name:
                 self.ensure_alias_in(tx, actor_id, old.name)
@@ -375,8 +384,10 @@ class ActorService:
             roles = store.party_roles(session, actor_id)
         return DeleteImpact(actor.id, actor.name, len(actor.aliases), mentions, tuple(roles))
 
-    def delete(self, actor_id: int, force: bool = False) -> Changes:
-        """Delete an actor with its aliases and mentions (highlights stay).
+    def delete(self, actor_id: int, force: bool = False, seen: Actor | None = None
+               ) -> Changes:
+        """Delete an actor with its aliases and mentions (highlights stay). With
+        ``seen``, refused (ConflictError) when it changed since the user saw it.
 
         Raises:
             ValidationError: the actor is a party to an agreement and ``force`` is False;
@@ -386,6 +397,7 @@ class ActorService:
         if impact.is_party and not force:
             raise ValidationError(impact.describe() + "; confirm to delete anyway")
         with self._edit(f"delete actor '{impact.name}'") as tx:
+            expect(tx, seen)
             self.delete_in(tx, actor_id)
         return tx.changes
 

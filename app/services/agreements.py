@@ -30,6 +30,7 @@ from app.core.dates import parse_partial_date
 from app.core.errors import NotFound, ValidationError
 from app.core.ids import AgreementId
 from app.services.annotations import AnnotationService
+from app.services.conflicts import expect
 from app.services.unit import Transaction, Writer
 from app.services.values import parse_value
 from app.store import actors as actor_store
@@ -152,7 +153,10 @@ class AgreementService:
         return self.get(agreement_id), tx.changes
 
     def update(self, agreement_id: int, *, title: str | None = None, type: str | None = None,
-               summary: str | None = None) -> Changes:
+               summary: str | None = None, seen: Agreement | None = None) -> Changes:
+        """Change the title, type or summary (None leaves a field as it is). ``seen``, the
+        agreement as the user saw it, makes this a versioned write: a field a colleague
+        changed meanwhile raises ConflictError (see :mod:`app.services.conflicts`)."""
         values: dict[str, str] = {}
         if title is not None:
             values["title"] = _title(title)
@@ -161,7 +165,9 @@ class AgreementService:
         if summary is not None:
             values["summary"] = summary
         with self._writer.edit("edit agreement") as tx:
-            self._require(tx.session, agreement_id)
+            if seen is None:  # with it, an agreement deleted meanwhile comes back
+                self._require(tx.session, agreement_id)
+            expect(tx, seen)
             store.update_agreement(tx.rec, agreement_id, values)
         return tx.changes
 
@@ -180,20 +186,26 @@ class AgreementService:
 
     def set_value(self, agreement_id: int, text: str, *, amount: float | None = None,
                   amount_max: float | None = None, currency: str | None = None,
-                  qualifier: str | None = None, unit: str | None = None) -> Changes:
+                  qualifier: str | None = None, unit: str | None = None,
+                  seen: Agreement | None = None) -> Changes:
         """Set the value from its raw text ("rund 1,1 Milliarden US-Dollar"); the parsed
-        parts can be overridden. Unparseable text is kept as text with no amount."""
+        parts can be overridden. Unparseable text is kept as text with no amount.
+        ``seen``: a versioned write, as in :meth:`update`."""
         values = self._value_columns(text, amount=amount, amount_max=amount_max,
                                      currency=currency, qualifier=qualifier, unit=unit)
         with self._writer.edit("set agreement value") as tx:
-            self._require(tx.session, agreement_id)
+            if seen is None:
+                self._require(tx.session, agreement_id)
+            expect(tx, seen)
             store.update_agreement(tx.rec, agreement_id, values)
         return tx.changes
 
-    def delete(self, agreement_id: int) -> Changes:
-        """Delete an agreement with its parties, events and evidence (highlights stay)."""
+    def delete(self, agreement_id: int, seen: Agreement | None = None) -> Changes:
+        """Delete an agreement with its parties, events and evidence (highlights stay).
+        With ``seen``, refused (ConflictError) when it changed since the user saw it."""
         with self._writer.edit("delete agreement") as tx:
             self._require(tx.session, agreement_id)
+            expect(tx, seen)
             store.delete_agreement(tx.rec, agreement_id)
         return tx.changes
 

@@ -9,6 +9,7 @@ from app.core.changes import Changes
 from app.core.dates import parse_partial_date
 from app.core.errors import NotFound, ValidationError
 from app.core.records import Article, ArticleFilter, ArticleMeta, ArticleSummary, Page
+from app.services.conflicts import expect
 from app.services.unit import Transaction, Writer
 from app.store import articles
 from app.store.engine import translated_errors
@@ -84,9 +85,12 @@ class ArticleService:
         with translated_errors(), self._sessions() as session:
             return articles.languages(session)
 
-    def update_meta(self, article_id: int, meta: ArticleMeta) -> Changes:
+    def update_meta(self, article_id: int, meta: ArticleMeta, seen: Article | None = None
+                    ) -> Changes:
         """Replace an article's metadata (not its text). An invalid date is refused
-        (ValidationError naming it) and nothing is stored."""
+        (ValidationError naming it) and nothing is stored. ``seen``, the article as the
+        user saw it, makes it a versioned write: fields only one side changed merge, a
+        field both changed raises ConflictError (see :mod:`app.services.conflicts`)."""
         values = {
             "title": meta.title.strip(),
             "language": meta.language.strip().lower(),
@@ -100,6 +104,7 @@ class ArticleService:
         with self._writer.edit(f"edit metadata of '{_short(title)}'") as tx:
             if not articles.exists(tx.session, article_id):
                 raise NotFound(f"article {article_id} does not exist")
+            expect(tx, seen)
             articles.update(tx.rec, article_id, values)
         return tx.changes
 

@@ -9,16 +9,46 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from app.core.changes import Changes
+from app.core.conflicts import Origin
 from app.core.errors import ConflictError, DossierError
 from app.store.ops import Op, invert
 
 log = logging.getLogger(__name__)
 
 MAX_ENTRIES = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class RowResolution:
+    """How the user resolved a conflict an undo or redo step met on one row: the step
+    writes ``values`` over what it found (``expected``, the values the conflict showed as
+    theirs; a change since conflicts again), or leaves the row alone (``skip``: a refused
+    delete whose row stays)."""
+
+    table: str
+    id: int
+    values: Mapping[str, object]
+    expected: Mapping[str, object]
+    skip: bool = False
+
+    def apply_to(self, ops: list[Op]) -> list[Op]:
+        """The step's ops with this row's op replaced by the resolved one."""
+        out: list[Op] = []
+        for op in ops:
+            if op.table != self.table or op.row.get("id") != self.id or op.kind == "insert":
+                out.append(op)
+            elif op.kind == "delete":
+                if not self.skip:
+                    out.append(Op("delete", op.table, {**op.row, **self.expected}))
+            else:
+                changed = {k: v for k, v in self.values.items() if k in op.row}
+                out.append(Op("update", op.table, {**op.row, **changed},
+                              {**op.old, **{k: self.expected[k] for k in changed}}))
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +68,7 @@ class History:
         self._replay = replay
         self._undo: list[Entry] = []
         self._redo: list[Entry] = []
+        self._resolutions: list[tuple[tuple[str, int], RowResolution]] = []
         self._lock = threading.RLock()
 
     def record(self, label: str, ops: list[Op]) -> None:
@@ -102,8 +133,9 @@ class History:
     def redo_label(self) -> str:
         return self._redo[-1].label if self._redo else ""
 
-    def undo(self) -> Changes:
-        """Revert the last edit.
+    def undo(self, resolution: RowResolution | None = None) -> Changes:
+        """Revert the last edit (with ``resolution``: as the user resolved the conflict
+        an earlier try met; resolutions of one step add up until it succeeds).
 
         Raises:
             DossierError: nothing to undo.
@@ -115,26 +147,44 @@ class History:
             if not self._undo:
                 raise DossierError("nothing to undo")
             entry = self._undo[-1]
-            changes = self._apply(invert(list(entry.ops)), entry.label, "undo")
+            ops = self._resolved(entry, "undo", invert(list(entry.ops)), resolution)
+            changes = self._apply(ops, entry.label, "undo")
+            self._resolutions.clear()
             self._redo.append(self._undo.pop())
             return changes
 
-    def redo(self) -> Changes:
+    def redo(self, resolution: RowResolution | None = None) -> Changes:
         """Re-apply the last undone edit (raises as :meth:`undo`, keeping the step)."""
         with self._lock:
             if not self._redo:
                 raise DossierError("nothing to redo")
             entry = self._redo[-1]
-            changes = self._apply(list(entry.ops), entry.label, "redo")
+            ops = self._resolved(entry, "redo", list(entry.ops), resolution)
+            changes = self._apply(ops, entry.label, "redo")
+            self._resolutions.clear()
             self._undo.append(self._redo.pop())
             return changes
+
+    def _resolved(self, entry: Entry, verb: str, ops: list[Op],
+                  resolution: RowResolution | None) -> list[Op]:
+        """The step's ops with the resolutions given for it so far (a step may conflict
+        on several rows, one after the other)."""
+        key = (verb, id(entry))
+        if self._resolutions and self._resolutions[0][0] != key:
+            self._resolutions.clear()  # resolutions of another step (or direction)
+        if resolution is not None:
+            self._resolutions.append((key, resolution))
+        for _key, res in self._resolutions:
+            ops = res.apply_to(ops)
+        return ops
 
     def _apply(self, ops: list[Op], label: str, verb: str) -> Changes:
         try:
             return self._replay(ops, label)
         except ConflictError as exc:
             log.info("cannot %s %r: %s", verb, label, exc)
-            raise exc.during(f"cannot {verb} '{label}'") from exc
+            origin: Origin = "undo" if verb == "undo" else "redo"
+            raise exc.during(f"cannot {verb} '{label}'", origin) from exc
 
     def clear(self) -> None:
         with self._lock:

@@ -19,6 +19,7 @@ from app.services.agreements import AgreementService
 from app.services.annotations import AnnotationService
 from app.services.articles import ArticleService
 from app.services.backup import BackupService
+from app.services.conflicts import ConflictService
 from app.services.exports import ExportService
 from app.services.history import History
 from app.services.imports import ImportService
@@ -61,7 +62,8 @@ class Notebook:
     """
 
     def __init__(self, url: str, index_dir: Path, name: str, path: Path | None,
-                 background: bool, repair_index: bool = True) -> None:
+                 background: bool, repair_index: bool = True,
+                 author: str | None = None) -> None:
         self.name = name
         self.path = path
         self.url = url
@@ -77,17 +79,20 @@ class Notebook:
         self._sessions = sessions
         self._indexer = Indexer(sessions, index)
         self.history = History(self._replay)
-        self._writer = Writer(sessions, self.history.record, self._indexer.wake)
+        # author None: edits are stamped with the store's "who am I" (app.store.identity)
+        self._writer = Writer(sessions, self.history.record, self._indexer.wake, author)
         self.tags = TagService(sessions, self._writer)
         self.articles = ArticleService(sessions, self._writer)
-        self.revisions = RevisionService(sessions, self._writer, _author())
-        self.annotations = AnnotationService(sessions, self._writer, self.tags, _author())
+        self.revisions = RevisionService(sessions, self._writer, author or _author())
+        self.annotations = AnnotationService(sessions, self._writer, self.tags,
+                                             author or _author())
         self.actors = ActorService(sessions, self._writer, self.annotations)
         self.agreements = AgreementService(sessions, self._writer, self.annotations)
         self.search = SearchService(sessions, self._indexer, expand=self.actors.expand)
         self.notes = NoteService(
             sessions, self._writer, self.history, annotations=self.annotations,
             actors=self.actors, agreements=self.agreements, search=self.search)
+        self.conflicts = ConflictService(sessions, self._writer, self.history)
         self.imports = ImportService(sessions, self._indexer.wake)
         self.qdpx_import = QdpxImportService(sessions, self._writer)
         self.exports = ExportService(self)
@@ -103,13 +108,15 @@ class Notebook:
 
     @classmethod
     def open(cls, location: str | Path, *, index_dir: str | Path | None = None,
-             background: bool = False, repair_index: bool = True) -> Notebook:
+             background: bool = False, repair_index: bool = True,
+             author: str | None = None) -> Notebook:
         """Open (creating if needed) a notebook folder or a SQLAlchemy URL.
 
         ``background=True`` starts the indexer thread (GUI); otherwise call
         ``nb.search.flush()`` to index pending work (CLI, tests). ``repair_index=False``
         opens the search index read-only: nothing in it is created, cleared or written
-        (for ``check --no-repair``).
+        (for ``check --no-repair``). ``author`` names who this notebook's edits are
+        stamped with (default: ``DOSSIER_AUTHOR``, the database role, the login name).
 
         Raises:
             NotebookError: the location, its database file or the index folder cannot
@@ -120,7 +127,7 @@ class Notebook:
         if "://" in text:
             index = Path(index_dir) if index_dir else _url_index_dir(text)
             return cls(text, index, name=text.rsplit("/", 1)[-1] or text, path=None,
-                       background=background, repair_index=repair_index)
+                       background=background, repair_index=repair_index, author=author)
         folder = Path(location).expanduser().resolve()
         if folder.exists() and not folder.is_dir():
             raise NotebookError(f"{folder} is a file; a notebook is a folder")
@@ -130,7 +137,7 @@ class Notebook:
             raise NotebookError(f"cannot create the notebook folder {folder}: {exc}") from exc
         index = Path(index_dir) if index_dir else folder / INDEX_DIR
         return cls(f"sqlite:///{folder / DB_FILE}", index, name=folder.name, path=folder,
-                   background=background, repair_index=repair_index)
+                   background=background, repair_index=repair_index, author=author)
 
     @classmethod
     def open_demo(cls, location: str | Path | None = None, *, background: bool = False,

@@ -36,6 +36,7 @@ from app.notes.links import (
 )
 from app.notes.render import render_markdown, short_quote
 from app.services import note_links as links
+from app.services.conflicts import expect, write_note_body
 from app.services.history import History
 from app.services.note_reports import NoteReports
 from app.services.unit import Transaction, Writer
@@ -182,22 +183,31 @@ class NoteService:
             note_rows.update_note(tx.rec, note_id, {"parent_id": parent_id})
         return tx.changes
 
-    def save_body(self, note_id: int, body: str) -> Changes:
+    def save_body(self, note_id: int, body: str, seen: Note | None = None) -> Changes:
         """Save the Markdown of a note (autosave). Consecutive saves of one note within
-        :data:`COALESCE_SECONDS` of each other are one undo step."""
-        label = _label("edit", self.get(note_id).title)
+        :data:`COALESCE_SECONDS` of each other are one undo step.
+
+        ``seen`` (the note as the editor loaded or last saved it) merges the text line
+        by line with a colleague's change saved meanwhile, or keeps theirs and saves
+        this text as a linked conflict copy (:func:`app.services.conflicts.
+        write_note_body`; ``nb.conflicts.save_note`` says which happened)."""
+        label = _label("edit", (seen or self.get(note_id)).title)
         with self._writer.edit(label, undoable=False) as tx:
-            if _get(tx.session, note_id).body != body:
+            if seen is not None:
+                write_note_body(tx, note_id, body, seen, _now())
+            elif _get(tx.session, note_id).body != body:
                 note_rows.update_note(tx.rec, note_id, {"body": body, "modified_at": _now()})
                 links.sync_links(tx, note_id, body)
         self._history.record_coalesced(label, tx.rec.ops, f"note-body:{note_id}",
                                        COALESCE_SECONDS, now=self._clock())
         return tx.changes
 
-    def delete(self, note_id: int) -> Changes:
-        """Delete a note; its child notes move up to its parent. Undo restores all."""
+    def delete(self, note_id: int, seen: Note | None = None) -> Changes:
+        """Delete a note; its child notes move up to its parent. Undo restores all.
+        With ``seen``, refused (ConflictError) when it changed since the user saw it."""
         with self._writer.edit("delete note") as tx:
             note = _get(tx.session, note_id)
+            expect(tx, seen)
             note_rows.delete_note(tx.rec, note_id, note.summary.parent_id)
         return replace(tx.changes, label=_label("delete", note.title))
 

@@ -45,16 +45,18 @@ class Writer:
         sessions: Sessions,
         record: Callable[[str, list[Op]], None],
         after_commit: Callable[[], None],
+        author: str | None = None,
     ) -> None:
         self._sessions = sessions
         self._record = record
         self._after_commit = after_commit
+        self._author = author  # None: the store's "who am I" (app.store.identity)
 
     @contextlib.contextmanager
     def edit(self, label: str, *, undoable: bool = True) -> Iterator[Transaction]:
         """Open a transaction for one use case; commit, enqueue, record on success."""
         with translated_errors(), self._sessions() as session, session.begin():
-            tx = Transaction(Recorder(session))
+            tx = Transaction(Recorder(session, self._author))
             yield tx
             ops = tx.rec.ops
             search_documents.enqueue(session, search_documents.affected_documents(session, ops))
@@ -67,6 +69,6 @@ class Writer:
         """Apply ops (undo or redo) in one transaction and return their Changes."""
         with self.edit(label, undoable=False) as tx:
             for op in ops:
-                op.apply(tx.session)
+                op.apply(tx.session, tx.rec.author)  # undo is a versioned write too
                 tx.rec.ops.append(op)
         return tx.changes

@@ -23,6 +23,7 @@ from app.core.ids import ActorId
 from app.store import schema
 from app.store import schema_actors as sa_
 from app.store.ops import Recorder
+from app.store.versioning import stamp_of
 
 # The ORM-declared tables are typed as FromClause; they are Tables.
 ACTOR, ALIAS = cast(Table, sa_.actor), cast(Table, sa_.alias)
@@ -75,7 +76,7 @@ def _actor(row: RowMapping, aliases: list[Alias], counts: tuple[int, int]) -> Ac
         id=row["id"], name=row["name"], kind=row["kind"], country=row["country"],
         country_en="", country_de="", description=row["description"],
         external_id=row["external_id"], aliases=tuple(aliases), mention_count=counts[0],
-        article_count=counts[1])
+        article_count=counts[1], stamp=stamp_of(row))
 
 
 def list_actors(session: Session, kind: str = "") -> list[Actor]:

@@ -29,6 +29,7 @@ from app.core.ids import AgreementId
 from app.store import schema
 from app.store import schema_actors as sa_
 from app.store.ops import Recorder
+from app.store.versioning import stamp_of
 
 # The ORM-declared tables are typed as FromClause; they are Tables.
 AG, PARTY, EVENT = cast(Table, sa_.agreement), cast(Table, sa_.party), cast(Table, sa_.event)
@@ -104,7 +105,8 @@ def _agreement(row: RowMapping, parties_: list[Party], events_: list[Event],
     return Agreement(id=row["id"], title=row["title"], type=row["type"], value=value,
                      summary=row["summary"], parties=tuple(parties_), events=tuple(events_),
                      evidence=tuple(evidence_), status=status, date=date,
-                     outlet_count=len(supporting), is_conflicted=conflicted)
+                     outlet_count=len(supporting), is_conflicted=conflicted,
+                     stamp=stamp_of(row))
 
 
 def list_agreements(session: Session, type: str = "") -> list[Agreement]:

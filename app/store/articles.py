@@ -19,12 +19,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.core.conflicts import NO_STAMP
 from app.core.dates import period_bounds
 from app.core.ids import ArticleId
 from app.core.records import Article, ArticleFilter, ArticleSummary
 from app.store import schema
 from app.store.ops import Recorder
 from app.store.tags import subtree_ids
+from app.store.versioning import stamp_of
 
 # ``schema.article`` is typed as a FromClause; the metadata holds the same Table, typed.
 _TABLES = schema.Base.metadata.tables
@@ -72,6 +74,7 @@ def _article(row: Mapping[Any, Any], highlight_count: int) -> Article:
         text=row["text"],
         sha256=row["sha256"],
         extra=json.loads(row["extra"] or "{}"),
+        stamp=stamp_of(row) if "version" in row else NO_STAMP,
     )
 
 

@@ -18,7 +18,7 @@ from app.store import migrate
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD_REVISION = "0009"
+HEAD_REVISION = "0010"
 """The newest migration. Opening an up-to-date notebook checks this constant instead of
 loading Alembic (about 100 ms of start-up); a test keeps it equal to Alembic's head."""
 BUSY_TIMEOUT_MS = 15_000

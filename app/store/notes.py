@@ -22,6 +22,7 @@ from app.core.notes import Note, NoteDocument, NoteSummary
 from app.store import note_links, outbox, schema
 from app.store import schema_notes as sn
 from app.store.ops import Recorder
+from app.store.versioning import stamp_of
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,9 @@ def summaries(session: Session, sort: str = "title", descending: bool = False
 
 def get(session: Session, note_id: int) -> Note | None:
     """The note with its body, or None when there is no such note."""
-    row = session.execute(select(*_SUMMARY, N.c.body).where(N.c.id == note_id)).mappings().first()
-    return None if row is None else Note(_summary(row), row["body"])
+    row = session.execute(select(*_SUMMARY, N.c.body, N.c.version, N.c.changed_by,
+                                 N.c.changed_at).where(N.c.id == note_id)).mappings().first()
+    return None if row is None else Note(_summary(row), row["body"], stamp_of(row))
 
 
 def titles(session: Session) -> dict[NoteId, str]:

@@ -14,6 +14,14 @@ Two rules make that exact and safe:
   values; a delete: the whole row; an insert: a free key) and raises
   :class:`~app.core.errors.ConflictError` instead of overwriting. Another writer (or a
   write that bypassed the recorder) may have changed the row since the op was recorded.
+
+Versioned rows (:mod:`app.store.versioning`) add one more rule: every update bumps the
+row's ``version`` and stamps who and when, and an edit that says what it was based on
+(:meth:`Recorder.expect`, a :class:`~app.core.conflicts.Seen`) is a versioned write: on a
+row whose version moved on since, fields only one side changed merge, fields both changed
+raise a ``ConflictError`` carrying a :class:`~app.core.conflicts.RowConflict` (base, mine,
+theirs per field, the other author and time); an edit of a row deleted since re-creates it
+(the edit is kept), a delete of a row changed since is refused.
 """
 
 from __future__ import annotations
@@ -37,7 +45,9 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.core.conflicts import Seen
 from app.core.errors import ConflictError
+from app.store.identity import current_author
 from app.store.references import (
     Reference,
     is_unchecked,
@@ -46,6 +56,15 @@ from app.store.references import (
     table,
 )
 from app.store.schema import RECORD_KINDS
+from app.store.versioning import (
+    VERSION_COLUMNS,
+    bookkeeping,
+    delete_conflict,
+    deleted_conflict,
+    is_versioned,
+    op_conflict,
+    stale_conflict,
+)
 
 Row = dict[str, Any]
 OpKind = Literal["insert", "delete", "update"]
@@ -83,8 +102,9 @@ class Op:
         new = {k: v for k, v in self.row.items() if k not in pk}
         return Op("update", self.table, {**pk, **self.old}, {**pk, **new})
 
-    def apply(self, session: Session) -> None:
-        """Write the op; raises ConflictError if the row is not as the op expects."""
+    def apply(self, session: Session, author: str = "") -> None:
+        """Write the op; raises ConflictError if the row is not as the op expects.
+        An update of a versioned row bumps its version and stamps ``author``."""
         tbl = table(self.table)
         pk = primary_key(tbl, self.row)
         if self.kind == "insert":
@@ -99,9 +119,13 @@ class Op:
             done = _dml(session, delete(tbl).where(_where(tbl, self.row)))
         else:
             new = {k: v for k, v in self.row.items() if k not in pk}
+            if is_versioned(tbl):
+                new.update(bookkeeping(author, tbl.c.version + 1))
             done = _dml(session, update(tbl).where(_where(tbl, {**pk, **self.old})).values(**new))
         if done.rowcount != 1:
-            raise ConflictError(self.table, pk, _what_changed(session, tbl, pk, self.expected))
+            detail = _what_changed(session, tbl, pk, self.expected)
+            conflict = op_conflict(session, tbl, pk, self.kind, self.row, self.old, detail)
+            raise ConflictError(self.table, pk, detail, conflicts=conflict)
 
     @property
     def changed(self) -> frozenset[str]:
@@ -147,16 +171,35 @@ def _chunks(values: list[Any]) -> Iterator[list[Any]]:
 
 
 class Recorder:
-    """Performs writes on a session and remembers them as ops. Never commits."""
+    """Performs writes on a session and remembers them as ops. Never commits.
 
-    def __init__(self, session: Session) -> None:
+    ``author`` is who the versioned rows it writes are stamped with (by default the
+    notebook's "who am I", :func:`app.store.identity.current_author`).
+    """
+
+    def __init__(self, session: Session, author: str | None = None) -> None:
         self.session = session
         self.ops: list[Op] = []
+        self._author = author
+        self._seen: dict[tuple[str, Any], Seen] = {}
+
+    @property
+    def author(self) -> str:
+        if self._author is None:
+            self._author = current_author(self.session)
+        return self._author
+
+    def expect(self, seen: Seen) -> None:
+        """Make the next write of this row (an update or delete, in this transaction) a
+        versioned write based on ``seen``: see the module docstring."""
+        self._seen[(seen.table, seen.id)] = seen
 
     def insert(self, tbl: Table, row: Row) -> Row:
         """Insert ``row``; fills in an autoincrement id. Returns the full row as stored
         (column defaults included), which is what the op records."""
         values = {k: v for k, v in row.items() if not (k == "id" and v is None)}
+        if is_versioned(tbl):
+            values = {**bookkeeping(self.author, 1), **values}
         inserted = _dml(self.session, insert(tbl).values(**values)).inserted_primary_key
         pk = dict(zip([c.name for c in tbl.primary_key.columns], inserted or (), strict=True))
         full = dict(self.session.execute(select(tbl).where(_where(tbl, pk))).mappings().one())
@@ -180,6 +223,10 @@ class Recorder:
             current = self.session.execute(select(tbl).where(_where(tbl, pk))).mappings().first()
             if current is None:
                 continue  # already gone through another reference of this delete
+            seen = self._seen.pop((tbl.name, pk.get("id")), None)
+            if seen is not None and current["version"] != seen.version:
+                conflict = delete_conflict(tbl, seen, current)
+                raise ConflictError(tbl.name, pk, conflict.describe(), conflicts=(conflict,))
             op = Op("delete", tbl.name, dict(current))
             op.apply(self.session)
             self.ops.append(op)
@@ -218,16 +265,64 @@ class Recorder:
         """
         refs = [c for r in references_from(tbl.name)
                 for c in (r.column, *(r.when[:1] if r.when else ()))]
-        cols = [tbl.c[k] for k in dict.fromkeys([*values, *refs])]
-        old = self.session.execute(select(*cols).where(_where(tbl, pk))).mappings().one()
+        versioned = is_versioned(tbl)
+        extra = VERSION_COLUMNS if versioned else ()
+        cols = [tbl.c[k] for k in dict.fromkeys([*values, *refs, *extra])]
+        query = select(*cols).where(_where(tbl, pk))
+        # a versioned row stays locked from this read to the commit (PostgreSQL; SQLite
+        # locks the whole file when the transaction writes), so no write slips between
+        old = self.session.execute(query.with_for_update() if versioned else query
+                                   ).mappings().first()
+        seen = self._seen.pop((tbl.name, pk.get("id")), None) if versioned else None
+        if old is None:
+            if seen is None:
+                raise ConflictError(tbl.name, pk, "the row no longer exists")
+            self._recreate(tbl, pk, values, seen)
+            return
+        if seen is not None and old["version"] != seen.version:
+            values = self._merged(tbl, pk, values, seen, old)
         changed = {k: v for k, v in values.items() if old[k] != v}
         if not changed:
             return
         kept = {c: old[c] for c in refs if c not in changed and c not in pk}
         op = Op("update", tbl.name, {**pk, **changed, **kept},
                 {**{k: old[k] for k in changed}, **kept})
-        op.apply(self.session)
+        op.apply(self.session, self.author)
         self.ops.append(op)
+
+    def write(self, table_name: str, row_id: int, values: Row, seen: Seen) -> None:
+        """A versioned write of one row named by its table (a conflict's resolution)."""
+        self.expect(seen)
+        self.update(table(table_name), {"id": row_id}, values)
+
+    def _merged(self, tbl: Table, pk: Row, values: Row, seen: Seen, stored: Any) -> Row:
+        """What a write based on an old version may still write: the fields only it
+        changed (three-way against what it saw); raises ConflictError when a field was
+        changed by both sides."""
+        conflict, write = stale_conflict(tbl, pk, values, seen, stored)
+        if conflict is not None:
+            raise ConflictError(tbl.name, pk, conflict.describe(), conflicts=(conflict,))
+        return write
+
+    def _recreate(self, tbl: Table, pk: Row, values: Row, seen: Seen) -> None:
+        """An edit of a row deleted since it was seen keeps the edit: the row comes back
+        (same id) with what the user saw plus the edit, as a recorded insert. Rows it
+        cannot rebuild (a value it never saw, a record it points at gone too) raise a
+        ConflictError naming the deletion instead."""
+        row = {**seen.values, **values, **pk, "version": seen.version + 1}
+        row = {k: v for k, v in row.items() if k in tbl.c}
+        missing = [c.name for c in tbl.columns if c.name not in row and not c.nullable
+                   and c.default is None and c.server_default is None]
+        if not missing:
+            try:
+                with self.session.begin_nested():
+                    self.insert(tbl, row)
+                return
+            except (ConflictError, IntegrityError) as exc:
+                missing = [str(exc)]
+        conflict = deleted_conflict(self.session, tbl, pk, values, seen)
+        raise ConflictError(tbl.name, pk, f"{conflict.describe()}; cannot restore it "
+                            f"({', '.join(missing)})", conflicts=(conflict,))
 
     def rows(self, tbl: Table, *where: Any) -> list[Row]:
         """Full rows matching ``where`` (to delete them recordably)."""

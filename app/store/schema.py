@@ -22,6 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from app.store.versioning import Versioned
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -35,7 +37,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-class ArticleRow(Base):
+class ArticleRow(Versioned, Base):
     __tablename__ = "article"
     __table_args__ = (
         Index("ix_article_title_lower", func.lower(text("title"))),
@@ -65,7 +67,7 @@ class ArticleRow(Base):
     rev: Mapped[int] = mapped_column(Integer, default=1, info={"unchecked": True})
 
 
-class TagRow(Base):
+class TagRow(Versioned, Base):
     __tablename__ = "tag"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -77,7 +79,7 @@ class TagRow(Base):
     description: Mapped[str] = mapped_column(Text, default="")
 
 
-class HighlightRow(Base):
+class HighlightRow(Versioned, Base):
     __tablename__ = "highlight"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -12,9 +12,10 @@ from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.schema import Base
+from app.store.versioning import Versioned
 
 
-class ActorRow(Base):
+class ActorRow(Versioned, Base):
     __tablename__ = "actor"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -25,7 +26,7 @@ class ActorRow(Base):
     external_id: Mapped[str] = mapped_column(String(40), default="")
 
 
-class AliasRow(Base):
+class AliasRow(Versioned, Base):
     __tablename__ = "actor_alias"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -59,7 +60,7 @@ class RejectionRow(Base):
     start: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
-class AgreementRow(Base):
+class AgreementRow(Versioned, Base):
     __tablename__ = "agreement"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -74,7 +75,7 @@ class AgreementRow(Base):
     summary: Mapped[str] = mapped_column(Text, default="")  # Markdown
 
 
-class PartyRow(Base):
+class PartyRow(Versioned, Base):
     __tablename__ = "agreement_party"
     __table_args__ = (UniqueConstraint("agreement_id", "actor_id", "role"),)
 
@@ -85,7 +86,7 @@ class PartyRow(Base):
     role: Mapped[str] = mapped_column(String(40), default="party")
 
 
-class EventRow(Base):
+class EventRow(Versioned, Base):
     __tablename__ = "agreement_event"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -96,7 +97,7 @@ class EventRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
-class EvidenceRow(Base):
+class EvidenceRow(Versioned, Base):
     """A passage backing a field of an agreement (one of its parties, events, its value)."""
 
     __tablename__ = "evidence"

@@ -19,13 +19,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.references import SoftReference
 from app.store.schema import Base
+from app.store.versioning import Versioned
 
 LINK_TARGETS = {"actor": "actor", "agreement": "agreement", "article": "article",
                 "passage": "highlight", "note": "note"}
 """Link kind -> the table whose id ``note_link.target_id`` holds for that kind."""
 
 
-class NoteRow(Base):
+class NoteRow(Versioned, Base):
     __tablename__ = "note"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -15,6 +15,9 @@ Excluded from the dumps, because undo must not and does not roll them back:
 * ``article.rev``: the revision counter of an article's search document. Every write that
   changes the document bumps it (undo and redo included) so the indexer can tell a stale
   document from a fresh one; it only ever grows.
+* ``version``, ``changed_by``, ``changed_at`` of every versioned row (schema 0010): each
+  write, undo and redo included, is a new version of the row, so versions only grow;
+  the content they stamp is compared.
 
 Reads (backlinks, search) re-resolve note links whose target appeared or went away; those
 writes join the newest undo step (``History.absorb``). The state machine reads too, so undo
@@ -44,6 +47,7 @@ pytestmark = pytest.mark.slow
 
 EXCLUDED_TABLES = {"search_outbox", "index_outbox", "note_outbox"}
 EXCLUDED_COLUMNS = {("article", "rev")}
+VERSION_COLUMNS = {"version", "changed_by", "changed_at"}
 
 ARTICLES = [
     ("Tokayev meets Rubio", "Tokayev met Rubio in Washington. Kazakhstan will buy 37 Boeing "
@@ -117,7 +121,7 @@ def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
             if table in EXCLUDED_TABLES:
                 continue
             cols = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')
-                    if (table, r[1]) not in EXCLUDED_COLUMNS]
+                    if (table, r[1]) not in EXCLUDED_COLUMNS and r[1] not in VERSION_COLUMNS]
             names = ", ".join(f'"{c}"' for c in cols)
             rows = conn.execute(f'SELECT {names} FROM "{table}"').fetchall()
             out[table] = sorted(rows, key=repr)

@@ -1,0 +1,263 @@
+"""No lost update: what an edit was based on, merging, and resolving conflicts (issue 13).
+
+The rules, as the front ends meet them:
+
+* **Additions never conflict**: a new highlight, evidence passage or status event is an
+  insert; nothing of anyone else's is overwritten.
+* **A versioned edit** passes the record the user saw (``seen=``) to the service
+  (``agreements.update``, ``set_value``, ``actors.update``, ``articles.update_meta``,
+  ``notes.save_body`` ...). When the row moved on since, fields changed by only one side
+  merge automatically; a field changed by both raises
+  :class:`~app.core.errors.ConflictError` whose ``conflict`` (a
+  :class:`~app.core.conflicts.RowConflict`) holds base / mine / theirs per field and the
+  other author's name and time. :meth:`ConflictService.resolve` writes the user's choice
+  field by field, again as a versioned write.
+* **Notes merge line by line** (:func:`merge_lines`, three-way against the text the user
+  saw) when the changes do not overlap; otherwise the other's version stays and the
+  user's text is saved as a *conflict copy* note whose first line links to it.
+* **An edit against a deletion keeps the edit**: the row comes back (same id) with the
+  values the user saw plus the edit. The other order is refused instead: a delete based
+  on a version that has changed since raises a ConflictError (action "delete"), because
+  the deleter did not see the change they would throw away; re-reading and deleting again
+  is a deliberate decision.
+* **Undo is a versioned write**: undoing over a colleague's later change of the same field
+  raises a ConflictError (origin "undo") instead of overwriting; resolving it
+  (:meth:`ConflictService.resolve`) performs the undo with the chosen values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from app.core.actor_records import Actor, Agreement
+from app.core.changes import Changes
+from app.core.conflicts import Choice, RowConflict, Seen
+from app.core.errors import ConflictError, NotFound, ValidationError
+from app.core.ids import NoteId
+from app.core.notes import Note
+from app.core.records import Article
+from app.notes.links import link_markdown
+from app.services import note_links as links
+from app.services.history import History, RowResolution
+from app.services.unit import Transaction, Writer
+from app.store import notes as note_rows
+from app.store.engine import translated_errors
+from app.store.sessions import Sessions
+
+log = logging.getLogger(__name__)
+
+Versioned = Agreement | Actor | Article | Note
+"""Records that carry a stamp and can be passed back as ``seen``."""
+
+
+def seen_of(record: Versioned) -> Seen:
+    """What a user saw of a record, as the base of a versioned write of its row."""
+    if isinstance(record, Agreement):
+        v = record.value
+        values: dict[str, object] = {
+            "title": record.title, "type": record.type, "summary": record.summary,
+            "value_amount": v.amount, "value_amount_max": v.amount_max,
+            "value_currency": v.currency, "value_qualifier": v.qualifier,
+            "value_unit": v.unit, "value_text": v.text}
+        return Seen("agreement", record.id, record.stamp.version, values)
+    if isinstance(record, Actor):
+        return Seen("actor", record.id, record.stamp.version, {
+            "name": record.name, "kind": record.kind, "country": record.country,
+            "description": record.description, "external_id": record.external_id})
+    if isinstance(record, Article):
+        s = record.summary
+        return Seen("article", record.id, record.stamp.version, {
+            "title": s.title, "language": s.language, "outlet": s.outlet, "url": s.url,
+            "author": s.author, "published": s.published, "original_name": s.original_name})
+    s2 = record.summary
+    return Seen("note", record.id, record.stamp.version, {
+        "title": s2.title, "body": record.body, "parent_id": s2.parent_id,
+        "created_at": s2.created_at, "modified_at": s2.modified_at})
+
+
+def expect(tx: Transaction, seen: Versioned | None) -> None:
+    """Make this transaction's write of ``seen``'s row a versioned write (no-op: None)."""
+    if seen is not None:
+        tx.rec.expect(seen_of(seen))
+
+
+# -- three-way line merge -------------------------------------------------------------------
+Hunk = tuple[int, int, list[str]]
+
+
+def _hunks(base: Sequence[str], other: Sequence[str]) -> list[Hunk]:
+    """The changes from ``base`` to ``other``: base lines [i1, i2) become these lines."""
+    matcher = difflib.SequenceMatcher(None, base, other, autojunk=False)
+    return [(i1, i2, list(other[j1:j2])) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+            if tag != "equal"]
+
+
+def _overlap(a: Hunk, b: Hunk) -> bool:
+    """Two changes touch the same base lines, or insert at the same place."""
+    return (a[0] < b[1] and b[0] < a[1]) or a[0] == b[0]
+
+
+def merge_lines(base: str, mine: str, theirs: str) -> str | None:
+    """Three-way merge of two edits of one text, line by line.
+
+    Returns the text with both sides' changes when no two changes touch the same lines of
+    ``base`` (an identical change on both sides counts once), else None: the edits
+    overlap and only a person can merge them.
+    """
+    if mine == theirs or theirs == base:
+        return mine
+    if mine == base:
+        return theirs
+    lines = base.splitlines(keepends=True)
+    ours, other = _hunks(lines, mine.splitlines(keepends=True)), _hunks(
+        lines, theirs.splitlines(keepends=True))
+    out: list[str] = []
+    pos = i = j = 0
+    while i < len(ours) or j < len(other):
+        a = ours[i] if i < len(ours) else None
+        b = other[j] if j < len(other) else None
+        if a is not None and b is not None and _overlap(a, b):
+            if a != b:
+                return None
+            hunk, i, j = a, i + 1, j + 1
+        elif b is None or (a is not None and a[0] < b[0]):
+            hunk, i = a, i + 1  # type: ignore[assignment]  # a is set on this branch
+        else:
+            hunk, j = b, j + 1
+        assert hunk is not None
+        out.extend(lines[pos:hunk[0]])
+        out.extend(hunk[2])
+        pos = hunk[1]
+    out.extend(lines[pos:])
+    return "".join(out)
+
+
+# -- notes ------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class NoteSave:
+    """What a versioned save of a note's text did.
+
+    Attributes:
+        outcome: "saved" (nobody changed it meanwhile), "merged" (both sides' lines kept),
+            "copied" (the changes overlapped: the other's version stays, the user's text
+            went into ``copy_id``), or "unchanged".
+        note: the note as stored now (pass it as ``seen`` to the next save).
+        copy_id: the conflict copy note, when one was made.
+        changes: what the save touched.
+    """
+
+    outcome: str
+    note: Note
+    copy_id: NoteId | None
+    changes: Changes
+
+
+def write_note_body(tx: Transaction, note_id: int, body: str, seen: Note | None,
+                    now: dt.datetime) -> tuple[str, NoteId | None]:
+    """Inside an edit: save a note's Markdown, merged against what the user saw.
+
+    Returns the outcome ("saved", "merged", "copied", "unchanged") and the conflict copy's
+    id. A note deleted since it was seen is re-created with the user's text.
+    """
+    current = note_rows.get(tx.session, note_id)
+    if current is None and seen is None:
+        raise NotFound(f"note {note_id} does not exist")
+    outcome, text = "saved", body
+    if current is not None and seen is not None and current.stamp.version != seen.stamp.version:
+        merged = merge_lines(seen.body, body, current.body)
+        if merged is None:
+            return "copied", _conflict_copy(tx, current, body, now)
+        outcome, text = ("merged" if merged != body else "saved"), merged
+    if current is not None and current.body == text:
+        return "unchanged", None
+    if seen is not None:
+        # the base of the version check is what the user saw; the body is merged already
+        tx.rec.expect(Seen("note", note_id, current.stamp.version if current else
+                           seen.stamp.version, {**seen_of(seen).values, "body": text}))
+    note_rows.update_note(tx.rec, note_id, {"body": text, "modified_at": now})
+    links.sync_links(tx, note_id, text)
+    return outcome, None
+
+
+def _conflict_copy(tx: Transaction, theirs: Note, mine: str, now: dt.datetime) -> NoteId:
+    """Save ``mine`` as a new note beside ``theirs``, its first line linking to it."""
+    who = theirs.stamp.changed_by or "another writer"
+    title = f"{theirs.title} (conflict copy {now:%Y-%m-%d %H:%M})"
+    taken = set(note_rows.titles(tx.session).values())
+    base, number = title, 2
+    while title in taken:
+        title, number = f"{base} ({number})", number + 1
+    head = (f"Conflict copy: {link_markdown('note', theirs.title)} was changed by {who} "
+            "while this text was being written; both versions are kept.\n\n")
+    copy_id = note_rows.insert_note(tx.rec, title[:500], head + mine,
+                                    theirs.summary.parent_id, now)
+    links.sync_links(tx, copy_id, head + mine)
+    log.info("note %s: overlapping edits, text saved as conflict copy %s", theirs.id, copy_id)
+    return copy_id
+
+
+# -- the service ----------------------------------------------------------------------------
+class ConflictService:
+    """Resolve conflicts field by field; save notes with a three-way merge."""
+
+    def __init__(self, sessions: Sessions, writer: Writer, history: History) -> None:
+        self._sessions = sessions
+        self._writer = writer
+        self._history = history
+
+    @staticmethod
+    def seen(record: Versioned) -> Seen:
+        """What a user saw of a record (its version and values)."""
+        return seen_of(record)
+
+    def save_note(self, note_id: int, body: str, seen: Note) -> NoteSave:
+        """Save a note's text merged against ``seen`` (the note as the editor loaded or
+        last saved it): see :func:`write_note_body`. One undo step."""
+        now = dt.datetime.now()
+        with self._writer.edit(f"edit note '{seen.title[:60]}'") as tx:
+            outcome, copy_id = write_note_body(tx, note_id, body, seen, now)
+        with translated_errors(), self._sessions() as session:
+            note = note_rows.get(session, note_id)
+        if note is None:
+            raise NotFound(f"note {note_id} does not exist")
+        return NoteSave(outcome, note, copy_id, tx.changes)
+
+    def resolve(self, conflict: RowConflict | ConflictError,
+                choices: Mapping[str, Choice] | None = None, *,
+                keep_theirs: bool = False) -> Changes:
+        """Write the user's choice for a conflict, again as a versioned write.
+
+        ``choices`` names base / mine / theirs for each conflicting field (the others go
+        to the side that changed them). For a conflict met by undo or redo the step is
+        performed with those values (``keep_theirs=True`` for a refused delete: the row
+        stays, the rest of the step is done). A further change of the row meanwhile
+        raises a new ConflictError.
+
+        Raises:
+            ValidationError: a conflicting field without a choice, or a conflict with
+                nothing left to write (a row deleted since: re-read and edit again).
+        """
+        row = conflict.conflict if isinstance(conflict, ConflictError) else conflict
+        if row is None:
+            raise ValidationError("this conflict cannot be resolved field by field: "
+                                  "read the record again and redo the edit")
+        try:
+            values = {} if row.action == "delete" else row.resolved(choices or {})
+        except KeyError as exc:
+            raise ValidationError(str(exc.args[0])) from exc
+        theirs = {f.field: f.theirs for f in row.fields}
+        if row.origin in ("undo", "redo"):
+            resolution = RowResolution(row.table, row.id, values, theirs,
+                                       skip=row.action == "delete" and keep_theirs)
+            step = self._history.undo if row.origin == "undo" else self._history.redo
+            return step(resolution)
+        if row.deleted or row.action != "update":
+            raise ValidationError(f"{row.describe()}: read it again and redo the edit")
+        with self._writer.edit(f"resolve conflict in {row.table} {row.id}") as tx:
+            tx.rec.write(row.table, row.id, values,
+                         Seen(row.table, row.id, row.version, theirs))
+        return tx.changes

@@ -1,0 +1,261 @@
+"""No lost update (issue 13): two Notebook objects on one database, each its own author,
+edit the same records; on SQLite (one file) and on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.core.conflicts import RowConflict
+from app.core.errors import ConflictError
+from app.services import Notebook
+from tests import pg
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def two(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Notebook, Notebook]]:
+    """Alice's and Bob's notebook objects on one database, each with its own index."""
+    if request.param == "postgres":
+        url = request.getfixturevalue("pg_url")
+        alice = pg.open_pg_notebook(url, tmp_path, "alice", author="alice")
+        bob = pg.open_pg_notebook(url, tmp_path, "bob", author="bob")
+    else:
+        alice = Notebook.open(tmp_path / "nb", index_dir=tmp_path / "index-alice",
+                              author="alice")
+        bob = Notebook.open(tmp_path / "nb", index_dir=tmp_path / "index-bob", author="bob")
+    yield alice, bob
+    bob.close()
+    alice.close()
+
+
+def _conflict(caught: pytest.ExceptionInfo[ConflictError]) -> RowConflict:
+    conflict = caught.value.conflict
+    assert conflict is not None
+    return conflict
+
+
+def test_concurrent_edits_of_one_field_conflict_with_both_values(
+        two: tuple[Notebook, Notebook]) -> None:
+    """Both change an agreement's title from the same version: the second write is
+    refused and its conflict carries base, both values and the first author."""
+    alice, bob = two
+    made, _ = alice.agreements.create("Boeing deal", type="purchase")
+    seen_a, seen_b = alice.agreements.get(made.id), bob.agreements.get(made.id)
+    alice.agreements.update(made.id, title="Boeing purchase", seen=seen_a)
+    with pytest.raises(ConflictError) as caught:
+        bob.agreements.update(made.id, title="Boeing order", seen=seen_b)
+    conflict = _conflict(caught)
+    title = conflict.field("title")
+    assert (title.base, title.mine, title.theirs) == ("Boeing deal", "Boeing order",
+                                                      "Boeing purchase")
+    assert [f.field for f in conflict.conflicting] == ["title"]
+    assert conflict.their_author == "alice" and conflict.their_time is not None
+    assert "alice" in conflict.describe()
+    stored = bob.agreements.get(made.id)
+    assert stored.title == "Boeing purchase"
+    assert stored.stamp.changed_by == "alice" and stored.stamp.version == 2
+
+
+def test_disjoint_field_edits_merge(two: tuple[Notebook, Notebook]) -> None:
+    """Alice changes the title, Bob (from the same version) the summary and value: both
+    changes are kept, and the version counts both writes."""
+    alice, bob = two
+    made, _ = alice.agreements.create("Tungsten JV", type="joint venture")
+    seen_a, seen_b = alice.agreements.get(made.id), bob.agreements.get(made.id)
+    alice.agreements.update(made.id, title="Tungsten joint venture", seen=seen_a)
+    bob.agreements.update(made.id, title=seen_b.title, summary="70 % Cove Capital",
+                          seen=seen_b)
+    bob.agreements.set_value(made.id, "USD 1.1 bn", seen=bob.agreements.get(made.id))
+    stored = alice.agreements.get(made.id)
+    assert stored.title == "Tungsten joint venture"
+    assert stored.summary == "70 % Cove Capital"
+    assert stored.value.currency == "USD"
+    assert stored.stamp.version == 4 and stored.stamp.changed_by == "bob"
+
+
+def test_conflict_resolved_field_by_field(two: tuple[Notebook, Notebook]) -> None:
+    """Bob keeps his title and takes Alice's summary; the resolution is a versioned
+    write: a later write from Alice's stale copy conflicts again."""
+    alice, bob = two
+    made, _ = alice.agreements.create("MoU", summary="draft")
+    seen_a, seen_b = alice.agreements.get(made.id), bob.agreements.get(made.id)
+    alice.agreements.update(made.id, title="MoU on minerals", summary="signed", seen=seen_a)
+    with pytest.raises(ConflictError) as caught:
+        bob.agreements.update(made.id, title="Minerals MoU", summary="initialled",
+                              seen=seen_b)
+    bob.conflicts.resolve(caught.value, {"title": "mine", "summary": "theirs"})
+    stored = alice.agreements.get(made.id)
+    assert (stored.title, stored.summary) == ("Minerals MoU", "signed")
+    with pytest.raises(ConflictError) as again:
+        alice.agreements.update(made.id, title="MoU (minerals)", seen=seen_a)
+    assert _conflict(again).their_author == "bob"
+    assert alice.agreements.get(made.id).title == "Minerals MoU"
+
+
+def test_conflict_needs_a_choice_for_each_conflicting_field(
+        two: tuple[Notebook, Notebook]) -> None:
+    """Resolving without choosing for a conflicting field is refused, nothing written."""
+    from app.core.errors import ValidationError
+
+    alice, bob = two
+    made, _ = alice.actors.create("Tokayev", kind="person")
+    seen_a, seen_b = alice.actors.get(made.id), bob.actors.get(made.id)
+    alice.actors.update(made.id, description="President of Kazakhstan", seen=seen_a)
+    with pytest.raises(ConflictError) as caught:
+        bob.actors.update(made.id, description="Kazakh president", seen=seen_b)
+    with pytest.raises(ValidationError, match="description"):
+        bob.conflicts.resolve(caught.value, {})
+    assert bob.actors.get(made.id).description == "President of Kazakhstan"
+
+
+def test_article_metadata_edits_merge_and_conflict(two: tuple[Notebook, Notebook],
+                                                   tmp_path: Path) -> None:
+    """Article metadata: different fields merge, the same field conflicts."""
+    from dataclasses import replace
+
+    from app.core.records import ArticleMeta
+
+    alice, bob = two
+    (tmp_path / "a.md").write_text("# Tokayev in Washington\n\nTokayev met Rubio.\n",
+                                   encoding="utf-8")
+    alice.imports.import_paths([tmp_path / "a.md"])
+    article_id = alice.articles.list().items[0].id
+    seen_a, seen_b = alice.articles.get(article_id), bob.articles.get(article_id)
+    meta = ArticleMeta(title=seen_a.title)
+    alice.articles.update_meta(article_id, replace(meta, outlet="Reuters"), seen=seen_a)
+    bob.articles.update_meta(article_id, replace(meta, author="Jane Doe"), seen=seen_b)
+    stored = alice.articles.get(article_id).summary
+    assert (stored.outlet, stored.author) == ("Reuters", "Jane Doe")
+    with pytest.raises(ConflictError) as caught:
+        bob.articles.update_meta(article_id, replace(meta, outlet="AP"), seen=seen_b)
+    assert _conflict(caught).field("outlet").theirs == "Reuters"
+
+
+def test_additions_never_conflict(two: tuple[Notebook, Notebook]) -> None:
+    """Both add a status event and evidence to one agreement at once: all are kept."""
+    alice, bob = two
+    made, _ = alice.agreements.create("Abraham Accords accession", type="accession")
+    alice.agreements.add_event(made.id, "announced", "2025-11-06")
+    bob.agreements.add_event(made.id, "signed", "2025-11-07")
+    assert {e.status for e in alice.agreements.get(made.id).events} == {"announced",
+                                                                         "signed"}
+
+
+def test_note_lines_merge_when_changes_do_not_overlap(two: tuple[Notebook, Notebook]
+                                                      ) -> None:
+    """Alice edits the first line, Bob the last: the note keeps both edits."""
+    alice, bob = two
+    note, _ = alice.notes.create("Findings", "one\ntwo\nthree\nfour\n")
+    seen_a, seen_b = alice.notes.get(note.id), bob.notes.get(note.id)
+    first = alice.conflicts.save_note(note.id, "ONE\ntwo\nthree\nfour\n", seen_a)
+    assert first.outcome == "saved" and first.note.stamp.version == 2
+    second = bob.conflicts.save_note(note.id, "one\ntwo\nthree\nFOUR\nfive\n", seen_b)
+    assert second.outcome == "merged" and second.copy_id is None
+    assert alice.notes.get(note.id).body == "ONE\ntwo\nthree\nFOUR\nfive\n"
+    assert second.note.body == "ONE\ntwo\nthree\nFOUR\nfive\n"
+
+
+def test_note_overlapping_edits_keep_theirs_and_link_a_conflict_copy(
+        two: tuple[Notebook, Notebook]) -> None:
+    """Both rewrite the same line: Alice's version stays, Bob's text becomes a new note
+    that links to it (a backlink of the original)."""
+    alice, bob = two
+    note, _ = alice.notes.create("Findings", "Tokayev met Rubio.\n")
+    seen_b = bob.notes.get(note.id)
+    alice.notes.save_body(note.id, "Tokayev met Rubio on 6 Nov.\n",
+                          seen=alice.notes.get(note.id))
+    saved = bob.conflicts.save_note(note.id, "Tokayev met Rubio in Washington.\n", seen_b)
+    assert saved.outcome == "copied" and saved.copy_id is not None
+    assert alice.notes.get(note.id).body == "Tokayev met Rubio on 6 Nov.\n"
+    copy = alice.notes.get(saved.copy_id)
+    assert copy.body.endswith("Tokayev met Rubio in Washington.\n")
+    assert "[[note:Findings]]" in copy.body and "alice" in copy.body
+    assert saved.copy_id in {b.note_id for b in alice.notes.backlinks("note", note.id)}
+
+
+def test_edit_against_deletion_keeps_the_edit(two: tuple[Notebook, Notebook]) -> None:
+    """Alice deletes an agreement Bob is editing: Bob's save brings it back, same id,
+    with his edit (and it can be undone)."""
+    alice, bob = two
+    made, _ = alice.agreements.create("Boeing deal", summary="37 jets")
+    seen_b = bob.agreements.get(made.id)
+    alice.agreements.delete(made.id, seen=alice.agreements.get(made.id))
+    bob.agreements.update(made.id, title="Boeing purchase", seen=seen_b)
+    back = alice.agreements.get(made.id)
+    assert (back.title, back.summary) == ("Boeing purchase", "37 jets")
+    assert back.stamp.changed_by == "bob"
+
+
+def test_note_edit_against_deletion_keeps_the_text(two: tuple[Notebook, Notebook]) -> None:
+    """A note deleted while Bob writes in it comes back with Bob's text."""
+    alice, bob = two
+    note, _ = alice.notes.create("Findings", "draft\n")
+    seen_b = bob.notes.get(note.id)
+    alice.notes.delete(note.id)
+    saved = bob.conflicts.save_note(note.id, "draft\nmore\n", seen_b)
+    assert saved.note.body == "draft\nmore\n" and saved.note.title == "Findings"
+
+
+def test_delete_of_a_row_changed_since_is_refused(two: tuple[Notebook, Notebook]) -> None:
+    """Alice deletes an actor Bob changed after she looked: refused, naming Bob."""
+    alice, bob = two
+    made, _ = alice.actors.create("Tokayev", kind="person")
+    seen_a = alice.actors.get(made.id)
+    bob.actors.update(made.id, country="KZ", seen=bob.actors.get(made.id))
+    with pytest.raises(ConflictError) as caught:
+        alice.actors.delete(made.id, seen=seen_a)
+    conflict = _conflict(caught)
+    assert conflict.action == "delete" and conflict.their_author == "bob"
+    assert conflict.field("country").theirs == "KZ"
+    assert alice.actors.get(made.id).country == "KZ"
+
+
+def test_undo_over_a_colleagues_change_asks_instead_of_overwriting(
+        two: tuple[Notebook, Notebook]) -> None:
+    """Alice renames, Bob renames again, Alice undoes: a conflict (origin undo) with
+    base = Alice's title, mine = the original, theirs = Bob's; nothing is overwritten.
+    Choosing 'mine' performs the undo."""
+    alice, bob = two
+    made, _ = alice.agreements.create("Deal")
+    alice.agreements.update(made.id, title="Deal A")
+    bob.agreements.update(made.id, title="Deal B", seen=bob.agreements.get(made.id))
+    with pytest.raises(ConflictError) as caught:
+        alice.history.undo()
+    conflict = _conflict(caught)
+    assert conflict.origin == "undo" and conflict.their_author == "bob"
+    title = conflict.field("title")
+    assert (title.base, title.mine, title.theirs) == ("Deal A", "Deal", "Deal B")
+    assert alice.agreements.get(made.id).title == "Deal B"
+    assert alice.history.can_undo
+    alice.conflicts.resolve(caught.value, {"title": "mine"})
+    assert alice.agreements.get(made.id).title == "Deal"
+    assert alice.history.can_redo
+
+
+def test_undo_keeping_theirs_leaves_the_colleagues_value(two: tuple[Notebook, Notebook]
+                                                         ) -> None:
+    """Choosing 'theirs' for an undo conflict keeps Bob's value and ends the step."""
+    alice, bob = two
+    made, _ = alice.agreements.create("Deal")
+    alice.agreements.update(made.id, title="Deal A")
+    bob.agreements.update(made.id, title="Deal B")
+    with pytest.raises(ConflictError) as caught:
+        alice.history.undo()
+    alice.conflicts.resolve(caught.value, {"title": "theirs"})
+    assert alice.agreements.get(made.id).title == "Deal B"
+    assert not alice.history.can_undo or alice.history.undo_label != "edit agreement"
+
+
+def test_undo_of_a_field_the_colleague_did_not_touch_applies(
+        two: tuple[Notebook, Notebook]) -> None:
+    """Alice's undo of the title keeps Bob's later summary (fields merge)."""
+    alice, bob = two
+    made, _ = alice.agreements.create("Deal")
+    alice.agreements.update(made.id, title="Deal A")
+    bob.agreements.update(made.id, summary="by Bob", seen=bob.agreements.get(made.id))
+    alice.history.undo()
+    stored = bob.agreements.get(made.id)
+    assert (stored.title, stored.summary) == ("Deal", "by Bob")
+    assert stored.stamp.version == 4 and stored.stamp.changed_by == "alice"
