@@ -86,10 +86,12 @@ class _Units:
         weights: dict[int, int] = {}
         if reading.utf16:
             weights.update((m.start(), 2) for m in _ASTRAL_RE.finditer(raw))
+        self.line_breaks: frozenset[int] = frozenset()  # LFs the tool saw as CRLF
         if reading.newline == "crlf-one":
             weights.update((i, 0) for i in _crlf_starts(raw))
         elif reading.newline == "lf-two":
-            weights.update((i, 2) for i in _lf_positions(raw))
+            self.line_breaks = frozenset(_lf_positions(raw))
+            weights.update((i, 2) for i in self.line_breaks)
         self.points = sorted(weights)
         self.weights = [weights[p] for p in self.points]
         self.starts: list[int] = []
@@ -107,8 +109,9 @@ class _Units:
         offset = unit - self.starts[k]
         if offset == 0:
             return self.points[bisect_left(self.starts, unit)]
-        if offset < self.weights[k]:
-            return None
+        if offset < self.weights[k]:  # inside: an astral character's surrogates, or
+            # between the CR and LF the tool counted (before the line break, as below)
+            return self.points[k] if self.points[k] in self.line_breaks else None
         return self.points[k] + 1 + (offset - self.weights[k])
 
 
@@ -149,7 +152,9 @@ class _Normalised:
 
     def to_stored(self, point: int, is_end: bool) -> int:
         kept = point - bisect_left(self.dropped, point)
-        merged = kept - bisect_left(self.merged, kept)
+        # bisect_right: a point between a CR and its LF is before the line break, as it
+        # is in the tool's text (the line ends with the CR)
+        merged = kept - bisect_right(self.merged, kept)
         return merged if self.nfc is None else self.nfc.to_stored(merged, is_end)
 
 
