@@ -91,7 +91,7 @@ class TeamService:
         name = check_user_name(user)
         self._require_owner()
         with translated_errors(), self._sessions() as session, session.begin():
-            groups = roles.set_up(session)
+            groups = self._set_up(session)
             self._refuse_group(name, groups)
             if roles.role_exists(session, name):
                 if _role_of(session, name, groups) is not None:
@@ -101,6 +101,10 @@ class TeamService:
             elif not password:
                 raise ValidationError(f"{name} does not exist on the server yet: give a "
                                       "password to create it")
+            elif not roles.can_create_roles(session):
+                raise AccessDenied(f"{name} does not exist on the server, and creating a user "
+                                   "needs the CREATEROLE privilege: ask the server's "
+                                   "administrator to create it, then add it")
             else:
                 roles.create_login(session, name, password)
                 log.info("created login role %s", name)
@@ -113,7 +117,7 @@ class TeamService:
         name = check_user_name(user)
         self._require_owner()
         with translated_errors(), self._sessions() as session, session.begin():
-            groups = roles.set_up(session)
+            groups = self._set_up(session)
             current = self._member_role(session, name, groups)
             if current is Role.OWNER and role is not Role.OWNER:
                 self._refuse_last_owner(session, name, groups)
@@ -127,11 +131,19 @@ class TeamService:
         name = check_user_name(user)
         self._require_owner()
         with translated_errors(), self._sessions() as session, session.begin():
-            groups = roles.set_up(session)
+            groups = self._set_up(session)
             if self._member_role(session, name, groups) is Role.OWNER:
                 self._refuse_last_owner(session, name, groups)
             roles.revoke_all(session, name, groups)
         log.info("removed %s from the team", name)
+
+    @staticmethod
+    def _set_up(session: Session) -> dict[Role, str]:
+        """The team's groups, made on first use (which needs CREATEROLE)."""
+        if not roles.is_set_up(session) and not roles.can_create_roles(session):
+            raise AccessDenied("this notebook has no team yet, and making one needs the "
+                               "CREATEROLE privilege: ask the server's administrator")
+        return roles.set_up(session)
 
     # -- checks ---------------------------------------------------------------------------
     def _require_server(self) -> None:

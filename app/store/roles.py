@@ -126,6 +126,12 @@ def is_superuser(session: Session, name: str) -> bool:
     return bool(_value(session, "SELECT rolsuper FROM pg_roles WHERE rolname = %s", (name,)))
 
 
+def can_create_roles(session: Session) -> bool:
+    """True when the current user may create roles (CREATEROLE or superuser)."""
+    return bool(_value(session, "SELECT rolcreaterole OR rolsuper FROM pg_roles "
+                                "WHERE rolname = current_user"))
+
+
 def is_member(session: Session, group: str) -> bool:
     """True when the current user is a member of ``group`` (directly or not)."""
     return bool(_value(session, "SELECT pg_has_role(current_user, %s, 'MEMBER')", (group,)))

@@ -223,3 +223,16 @@ def test_database_refuses_a_reader_whose_app_check_is_bypassed(team_db, tmp_path
             nb.tags.create("Eingeschmuggelt")
     with team_db.connect() as conn:
         assert conn.execute("SELECT name FROM tag").fetchall() == [("Politik",)]
+
+
+def test_owner_without_createrole_cannot_create_users(team_db, tmp_path):
+    """An owner lacking CREATEROLE adds existing users only; a new one is refused with
+    the reason, and nothing is created."""
+    owner2, newcomer = team_db.user("owner2"), team_db.user("newcomer")
+    _shared_notebook(team_db, tmp_path, {owner2: Role.OWNER}).close()
+    with open_as(team_db, tmp_path, owner2) as nb, \
+            pytest.raises(AccessDenied, match="CREATEROLE"):
+        nb.team.add(newcomer, Role.EDITOR, PASSWORD)
+    with team_db.connect() as conn:
+        assert conn.execute("SELECT count(*) FROM pg_roles WHERE rolname = %s",
+                            (newcomer,)).fetchone() == (0,)
