@@ -91,7 +91,7 @@ class QdpxExportService:
                     raise
         except OSError as exc:
             raise ValidationError(f"cannot write {path}: {exc.strerror or exc}") from exc
-        progress(ProgressEvent(1, 1, "done"))
+        progress(ProgressEvent(1, 1, "done"))  # total unknown here: the share is what counts
         skipped = list(builder.skipped)
         if replaced:
             skipped.append(f"{replaced} characters that XML or UTF-8 cannot hold were "
@@ -106,12 +106,12 @@ class QdpxExportService:
         builder.read_notes()
         total = articles.count_all(session) + 1
         for number, summary in enumerate(_summaries(session)):
-            if cancel is not None:
-                cancel.raise_if_cancelled()
             progress(ProgressEvent(number, total, summary.title))
+            _check(cancel)
             builder.add_article(writer, summary.id)
         builder.read_cases()
         progress(ProgressEvent(total - 1, total, "project.qde"))
+        _check(cancel)  # the last chance: what follows writes the file
         return builder
 
     def export_codebook(self, path: str | Path) -> QdpxExportReport:
@@ -154,6 +154,11 @@ class QdpxExportService:
     @staticmethod
     def _origin() -> str:
         return f"Dossier {app.__version__}"
+
+
+def _check(cancel: CancelToken | None) -> None:
+    if cancel is not None:
+        cancel.raise_if_cancelled()
 
 
 def _summaries(session: Session) -> Iterator[ArticleSummary]:

@@ -319,3 +319,29 @@ def test_export_to_a_folder_path_says_so(built: Built, tmp_path: Path) -> None:
 
     with pytest.raises(ValidationError, match="is a folder"):
         export(built, tmp_path)
+
+
+def test_progress_counts_articles_and_cancel_midway_writes_nothing(built: Built,
+                                                                   tmp_path: Path) -> None:
+    """Progress goes article by article up to done; a cancel after the first article stops
+    the export with no file and no temp file left."""
+    from app.core.errors import Cancelled
+    from app.core.progress import CancelToken, ProgressEvent
+    from app.services import QdpxExportService
+
+    events: list[ProgressEvent] = []
+    QdpxExportService(built.nb).export_project(tmp_path / "a.qdpx", progress=events.append)
+    assert [e.done for e in events] == [0, 1, 2, 1]
+    assert events[0].total == 3 and events[-1].done == events[-1].total
+
+    token = CancelToken()
+
+    def cancel_after_first(event: ProgressEvent) -> None:
+        if event.done == 1:
+            token.cancel()
+
+    target = tmp_path / "cancelled" / "b.qdpx"
+    with pytest.raises(Cancelled):
+        QdpxExportService(built.nb).export_project(target, progress=cancel_after_first,
+                                                   cancel=token)
+    assert list(target.parent.iterdir()) == []
