@@ -345,7 +345,7 @@ def bench_library_large(nb_path: Path) -> dict[str, float]:
     from PySide6.QtWidgets import QApplication
 
     from app.gui.common.controller import NotebookController
-    from app.gui.library.panel import COLUMNS
+    from app.gui.library.model import COLUMNS
     from app.gui.window.main_window import MainWindow
     from app.services import Notebook
 

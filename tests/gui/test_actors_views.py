@@ -8,37 +8,26 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton
 
 from app.core.errors import NotFound
-from app.gui.actors.actors_view import ActorsView, ActorTableModel
-from app.gui.actors.dialogs import MarkActorPopup, SuggestionModel, SuggestionReviewDialog
+from app.gui.actors.actor_model import ActorTableModel
+from app.gui.actors.actors_view import ActorsView
+from app.gui.actors.dialogs import MarkActorPopup
 from app.gui.actors.network_view import NetworkView
+from app.gui.actors.suggestions_dialog import SuggestionModel, SuggestionReviewDialog
 from app.gui.common.controller import NotebookController
 from app.gui.common.tasks import TaskRunner
-from app.gui.window.main_window import MainWindow
 
 GERMAN = "Präsident Tokajew sprach mit Mirsijojew über Wolfram. Tokajew lobte Boeing.\n"
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 
 
 @pytest.fixture
-def settings(tmp_path):
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def article_id(notebook, tmp_path):
-    path = tmp_path / "de.txt"
-    path.write_text(GERMAN, encoding="utf-8")
-    return notebook.imports.import_paths([str(path)]).imported[0].id
-
-
-@pytest.fixture
-def controller(notebook):
-    return NotebookController(notebook)
+def article_id(notebook, tmp_path, import_text):
+    return import_text("de.txt", GERMAN).id
 
 
 @pytest.fixture
@@ -50,16 +39,6 @@ def view(qtbot, controller):
     return widget
 
 
-def _window(qtbot, nb, settings, runner=None) -> MainWindow:
-    window = MainWindow(NotebookController(nb), settings, runner=runner)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    assert QTest.qWaitForWindowActive(window)
-    return window
-
-
 def _span(text: str, word: str, nth: int = 0) -> tuple[int, int]:
     start = -1
     for _ in range(nth + 1):
@@ -69,10 +48,10 @@ def _span(text: str, word: str, nth: int = 0) -> tuple[int, int]:
 
 # -- mark as actor ----------------------------------------------------------------------------
 def test_mark_as_actor_popup_marks_existing_actor_when_typed_and_enter(
-        qtbot, notebook, settings, article_id):
+        qtbot, notebook, article_id, make_window):
     """Select "Tokajew", Ctrl+Shift+A, type "Tokay", Enter: a mention of Tokayev, new alias."""
     tokayev, _ = notebook.actors.create("Kassym-Jomart Tokayev", kind="person")
-    window = _window(qtbot, notebook, settings)
+    window = make_window(notebook, active=True)
     window.reader_area.open_article(article_id)
     reader = window.reader_area.current_view()
     start, end = _span(GERMAN, "Tokajew")
@@ -258,9 +237,9 @@ def _review(qtbot, window) -> SuggestionReviewDialog:
     return window.actor_views.review
 
 
-def test_find_mentions_review_accept_one_and_reject(qtbot, demo_notebook, settings):
+def test_find_mentions_review_accept_one_and_reject(qtbot, demo_notebook, make_window):
     """The background pass opens the review; Accept marks, Reject is remembered."""
-    window = _window(qtbot, demo_notebook, settings, TaskRunner())
+    window = make_window(demo_notebook, active=True, runner=TaskRunner())
     dialog = _review(qtbot, window)
     total = dialog.model.rowCount()
     assert total > 0 and dialog.isVisible()
@@ -295,9 +274,9 @@ def test_review_accept_all_for_actor_marks_only_that_actor(qtbot, demo_notebook)
     assert all(s.actor_id != actor_id for s in left)
 
 
-def test_find_mentions_can_be_cancelled(qtbot, demo_notebook, settings):
+def test_find_mentions_can_be_cancelled(qtbot, demo_notebook, make_window):
     """Cancelling the pass stops it; the review then says it stopped early."""
-    window = _window(qtbot, demo_notebook, settings, TaskRunner())
+    window = make_window(demo_notebook, active=True, runner=TaskRunner())
     task = window.actor_views.find_mentions()
     task.cancel()  # before it starts: the pass returns at once, marked as cancelled
     with qtbot.waitSignal(task.finished, timeout=20_000):
@@ -322,9 +301,9 @@ def test_network_has_one_node_per_actor_and_agreement(qtbot, demo_notebook):
     assert [(k, i, view.nodes[(k, i)].pos()) for k, i in sorted(view.nodes)] == first
 
 
-def test_clicking_network_nodes_selects_actor_and_agreement(qtbot, demo_notebook, settings):
+def test_clicking_network_nodes_selects_actor_and_agreement(qtbot, demo_notebook, make_window):
     """A click on an actor circle or agreement square shows it in its view."""
-    window = _window(qtbot, demo_notebook, settings)
+    window = make_window(demo_notebook, active=True)
     views = window.actor_views
     views.network_dock.show()
     views.network_dock.raise_()
@@ -360,9 +339,9 @@ def test_wheel_zooms_network(qtbot, demo_notebook):
         before = view.zoom()
 
 
-def test_export_writes_all_formats_in_background(qtbot, demo_notebook, settings, tmp_path):
+def test_export_writes_all_formats_in_background(qtbot, demo_notebook, tmp_path, make_window):
     """Export runs as a task and writes CSV, XLSX, GraphML and JSON files."""
-    window = _window(qtbot, demo_notebook, settings, TaskRunner())
+    window = make_window(demo_notebook, active=True, runner=TaskRunner())
     task = window.actor_views.export_to(tmp_path / "out")
     assert window.actor_views.progress[task].labelText().startswith("Exporting")
     with qtbot.waitSignal(task.finished, timeout=20_000):

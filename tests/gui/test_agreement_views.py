@@ -7,23 +7,21 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from app.gui.actors.agreements_view import AgreementsView, AgreementTableModel
+from app.gui.actors.agreement_model import AgreementTableModel
+from app.gui.actors.agreements_view import AgreementsView
 from app.gui.actors.dialogs import EvidenceDialog, NewAgreementDialog
 from app.gui.common.controller import NotebookController
-from app.gui.window.main_window import MainWindow
 
 TEXT = ("Air Astana kauft bis zu 15 Boeing-Maschinen. Die Regierung dementiert den Kauf.\n"
         "Der Vertrag wurde am 6. November unterzeichnet.\n")
 
 
 @pytest.fixture
-def article_id(notebook, tmp_path):
-    path = tmp_path / "boeing.txt"
-    path.write_text(TEXT, encoding="utf-8")
-    return notebook.imports.import_paths([str(path)]).imported[0].id
+def article_id(notebook, tmp_path, import_text):
+    return import_text("boeing.txt", TEXT).id
 
 
 @pytest.fixture
@@ -33,11 +31,6 @@ def demo_view(qtbot, demo_notebook):
     view.resize(900, 700)
     view.show()
     return view
-
-
-@pytest.fixture
-def controller(notebook):
-    return NotebookController(notebook)
 
 
 @pytest.fixture
@@ -182,12 +175,11 @@ def test_delete_asks_and_is_undoable(qtbot, demo_view, demo_notebook):
     assert demo_view.model.row_of(agreement.id) >= 0
 
 
-def test_new_agreement_from_selection_cites_passage(qtbot, notebook, tmp_path, article_id):
+def test_new_agreement_from_selection_cites_passage(
+        qtbot, notebook, tmp_path, article_id, make_window):
     """Select a passage, New Agreement from Selection, type a title, OK: the agreement's
     first evidence is that passage, and its value is parsed."""
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(NotebookController(notebook), settings)
-    qtbot.addWidget(window)
+    window = make_window(notebook)
     window.show()
     window.reader_area.open_article(article_id)
     start, end = _span("Air Astana kauft bis zu 15 Boeing-Maschinen")

@@ -7,23 +7,18 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
-from app.gui.common.controller import NotebookController
 from app.gui.window.main_window import MainWindow
 
 TEXT = "Kasachstan tritt dem Abraham-Abkommen bei. Boeing liefert 37 Jets 😀.\n"
 
 
 @pytest.fixture
-def window(qtbot, notebook, tmp_path):
-    path = tmp_path / "a.txt"
-    path.write_text(TEXT, encoding="utf-8")
-    article_id = notebook.imports.import_paths([path]).imported[0].id
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(NotebookController(notebook), settings)
-    qtbot.addWidget(win)
+def window(qtbot, notebook, tmp_path, make_window, import_text):
+    article_id = import_text("a.txt", TEXT).id
+    win = make_window(notebook)
     win.reader_area.open_article(article_id)
     return win
 

@@ -9,7 +9,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings
+from PySide6.QtCore import QPoint
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMenu, QMessageBox
 
@@ -19,7 +19,6 @@ from app.gui.common.tasks import TaskRunner
 from app.gui.corrections.mount import show_revisions
 from app.gui.corrections.revisions_dialog import diff_html
 from app.gui.library.import_dialog import ImportDialog
-from app.gui.window.main_window import MainWindow
 
 TEXT = ("back to top\n-2.4 C\nEurope\n"
         "Trump calls Tokayev to the G20 summit\n"
@@ -29,7 +28,7 @@ TEXT = ("back to top\n-2.4 C\nEurope\n"
 
 
 @pytest.fixture
-def setup(qtbot, notebook, tmp_path):
+def setup(qtbot, notebook, tmp_path, make_window):
     """A window over a notebook with TEXT open and two highlights: 'White House' and
     'Sunday'."""
     path = tmp_path / "in" / "page.txt"
@@ -42,9 +41,7 @@ def setup(qtbot, notebook, tmp_path):
     for word in ("White House", "Sunday"):
         start = stored.index(word)
         ids[word] = notebook.annotations.add(article.id, start, start + len(word))[0].id
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(NotebookController(notebook), settings)
-    qtbot.addWidget(window)
+    window = make_window(notebook)
     window.show()
     qtbot.waitExposed(window)
     window.open_article(article.id)

@@ -7,19 +7,14 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QTextBrowser
 
-from app.gui.common.controller import NotebookController
-from app.gui.window.main_window import MainWindow
-
 
 @pytest.fixture
-def window(qtbot, notebook, tmp_path):
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(NotebookController(notebook), settings)
-    qtbot.addWidget(win)
+def window(qtbot, notebook, tmp_path, make_window):
+    win = make_window(notebook)
     return win
 
 

@@ -18,15 +18,8 @@ TEXT = "Kasachstan tritt dem Abraham-Abkommen bei 😀. Boeing liefert 37 Jets.\
 
 
 @pytest.fixture
-def controller(notebook):
-    return NotebookController(notebook)
-
-
-@pytest.fixture
-def highlight(notebook, tmp_path):
-    path = tmp_path / "a.txt"
-    path.write_text(TEXT, encoding="utf-8")
-    article_id = notebook.imports.import_paths([path]).imported[0].id
+def highlight(notebook, tmp_path, import_text):
+    article_id = import_text("a.txt", TEXT).id
     start = TEXT.index("Abraham")
     made, _ = notebook.annotations.tag_passage(article_id, start, start + 17, "Diplomatie")
     notebook.annotations.tag_passage(article_id, start, start + 17, "Nahost/Abkommen")

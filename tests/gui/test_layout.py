@@ -7,17 +7,14 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from PySide6.QtCore import QSettings
 
-from app.gui.common.controller import NotebookController
 from app.gui.reader.pane import MIN_READER_WIDTH
-from app.gui.window.main_window import MainWindow
 
 LONG_TITLE = "Trump lädt Tokajew und Mirziyoyev " * 12
 
 
 @pytest.fixture
-def laptop_window(qtbot, notebook, tmp_path):
+def laptop_window(qtbot, notebook, tmp_path, make_window):
     folder = tmp_path / "in"
     folder.mkdir()
     paths = []
@@ -27,9 +24,7 @@ def laptop_window(qtbot, notebook, tmp_path):
                         encoding="utf-8")
         paths.append(path)
     report = notebook.imports.import_paths(paths)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(NotebookController(notebook), settings)
-    qtbot.addWidget(window)
+    window = make_window(notebook)
     window.resize(1024, 700)
     window.show()
     qtbot.waitExposed(window)
@@ -67,12 +62,10 @@ def test_long_titles_do_not_widen_the_inspector_or_panes(qtbot, laptop_window, n
     assert pane.title.elided_text().endswith("…")
 
 
-def test_the_window_starts_within_a_small_screen(qtbot, notebook, tmp_path) -> None:
+def test_the_window_starts_within_a_small_screen(qtbot, notebook, tmp_path, make_window) -> None:
     """A new window is no larger than the screen (offscreen: 800 x 800) allows, and its
     minimum width leaves a 1024 px laptop room to spare."""
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(NotebookController(notebook), settings)
-    qtbot.addWidget(window)
+    window = make_window(notebook)
     room = window.screen().availableGeometry()
     minimum = window.minimumSizeHint()
     assert window.width() <= max(room.width(), minimum.width())

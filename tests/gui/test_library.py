@@ -16,7 +16,8 @@ from app.core.changes import Changes
 from app.core.ids import ArticleId
 from app.core.records import ArticleFilter, ArticleSummary, Page
 from app.gui.common.controller import NotebookController
-from app.gui.library.panel import HIGHLIGHTS_COLUMN, LibraryModel, LibraryPanel
+from app.gui.library.model import HIGHLIGHTS_COLUMN, LibraryModel
+from app.gui.library.panel import LibraryPanel
 
 _NOW = dt.datetime(2025, 11, 6, 12, 0)
 _ALL = ArticleFilter()

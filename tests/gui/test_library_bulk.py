@@ -8,7 +8,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QSettings, Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from app.gui.common.controller import NotebookController
@@ -16,16 +16,14 @@ from app.gui.window.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, notebook, tmp_path):
+def window(qtbot, notebook, tmp_path, make_window):
     folder = tmp_path / "in"
     folder.mkdir()
     for n in range(4):
         (folder / f"{n}.txt").write_text(f"Artikel {n}\n\nText {n} über Handel.\n",
                                          encoding="utf-8")
     notebook.imports.import_paths([folder])
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(NotebookController(notebook), settings)
-    qtbot.addWidget(win)
+    win = make_window(notebook)
     win.show()
     return win
 

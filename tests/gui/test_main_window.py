@@ -9,7 +9,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QTest
 
@@ -35,11 +35,6 @@ def _write(folder: Path, name: str, text: str) -> Path:
 
 
 @pytest.fixture
-def settings(tmp_path):
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
 def filled_notebook(notebook, tmp_path):
     """The real empty notebook with two small articles imported and indexed."""
     files = [_write(tmp_path / "in", "de.txt", GERMAN), _write(tmp_path / "in", "en.txt", ENGLISH)]
@@ -47,16 +42,6 @@ def filled_notebook(notebook, tmp_path):
     assert len(report.imported) == 2
     notebook.search.flush()
     return notebook
-
-
-def _window(qtbot, nb, settings, runner: TaskRunner | None = None) -> MainWindow:
-    window = MainWindow(NotebookController(nb), settings, runner=runner)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    assert QTest.qWaitForWindowActive(window)
-    return window
 
 
 def _press(window: MainWindow, key: Qt.Key, mods=Qt.KeyboardModifier.NoModifier) -> None:
@@ -69,10 +54,11 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
-def test_quick_tag_and_undo_work_from_keyboard_when_text_selected(qtbot, filled_notebook, settings):
+def test_quick_tag_and_undo_work_from_keyboard_when_text_selected(
+        qtbot, filled_notebook, make_window):
     """Library -> Enter -> select -> Ctrl+T -> type -> Enter makes a highlight; Ctrl+Z undoes it."""
     nb = filled_notebook
-    window = _window(qtbot, nb, settings)
+    window = make_window(nb, active=True)
     _press(window, Qt.Key.Key_1, CTRL)
     assert window.library.table.hasFocus()
     _press(window, Qt.Key.Key_Return)
@@ -101,10 +87,10 @@ def test_quick_tag_and_undo_work_from_keyboard_when_text_selected(qtbot, filled_
     assert len(nb.annotations.highlights_for(article_id)) == 1
 
 
-def test_search_opens_article_when_result_activated(qtbot, filled_notebook, settings):
+def test_search_opens_article_when_result_activated(qtbot, filled_notebook, make_window):
     """Ctrl+K, a query, Enter, Down, Enter: the reader shows the hit article with hits."""
     nb = filled_notebook
-    window = _window(qtbot, nb, settings)
+    window = make_window(nb, active=True)
     _press(window, Qt.Key.Key_K, CTRL)
     panel = window.search_panel
     assert panel.query_edit.hasFocus()
@@ -121,9 +107,9 @@ def test_search_opens_article_when_result_activated(qtbot, filled_notebook, sett
     assert window.reader_area.selected_span() == (int(hit.article_id), start, end)
 
 
-def test_search_shows_inline_message_when_query_malformed(qtbot, filled_notebook, settings):
+def test_search_shows_inline_message_when_query_malformed(qtbot, filled_notebook, make_window):
     """A malformed query shows the parser's message under the box, no dialog, no results."""
-    window = _window(qtbot, filled_notebook, settings)
+    window = make_window(filled_notebook, active=True)
     panel = window.search_panel
     window.focus_search()
     QTest.keyClicks(panel.query_edit, '"Tokajew')
@@ -135,15 +121,14 @@ def test_search_shows_inline_message_when_query_malformed(qtbot, filled_notebook
 
 
 def test_import_folder_lists_failures_with_reasons_when_some_files_bad(
-    qtbot, notebook, settings, tmp_path
-):
+        qtbot, notebook, tmp_path, make_window):
     """Importing a folder through the task runner reports imported, duplicate and failed files."""
     folder = tmp_path / "folder"
     _write(folder, "a.txt", GERMAN)
     _write(folder, "b.txt", ENGLISH)
     _write(folder, "copy.txt", GERMAN)
     _write(folder, "empty.txt", "")
-    window = _window(qtbot, notebook, settings)
+    window = make_window(notebook, active=True)
     with qtbot.waitSignal(window.controller.changed, timeout=20_000):
         dialog = window.start_import([str(folder)])
         assert dialog is not None
@@ -169,12 +154,12 @@ class _Gate:
         self.release.wait(10)
 
 
-def test_import_cancel_stops_import_when_clicked(qtbot, notebook, settings, tmp_path):
+def test_import_cancel_stops_import_when_clicked(qtbot, notebook, tmp_path, make_window):
     """Cancel before the import gets to run: nothing is imported and the dialog says so."""
     folder = tmp_path / "many"
     for i in range(20):
         _write(folder, f"{i}.txt", f"Artikel Nummer {i} über Energie.\n")
-    window = _window(qtbot, notebook, settings, runner=TaskRunner(max_threads=1))
+    window = make_window(notebook, active=True, runner=TaskRunner(max_threads=1))
     gate = _Gate()
     window.runner.submit("gate", gate)
     dialog = window.start_import([str(folder)])
@@ -187,24 +172,24 @@ def test_import_cancel_stops_import_when_clicked(qtbot, notebook, settings, tmp_
     assert "cancel" in (dialog.summary_label.text() + dialog.file_label.text()).lower()
 
 
-def test_panes_restored_when_window_reopened(qtbot, filled_notebook, settings):
+def test_panes_restored_when_window_reopened(qtbot, filled_notebook, settings, make_window):
     """Closing the window saves the open panes; a new window on the same settings reopens them."""
     nb = filled_notebook
     ids = [int(s.id) for s in nb.articles.list().items]
-    window = _window(qtbot, nb, settings)
+    window = make_window(nb, active=True)
     window.open_article(ids[0])
     window.open_article(ids[1], new_pane=True)
     window.library_dock.hide()
     window.close()
-    again = _window(qtbot, nb, settings)
+    again = make_window(nb, active=True)
     assert again.reader_area.open_article_ids() == ids[:2]
     assert not again.library_dock.isVisible()
 
 
-def test_drop_imports_files_when_dropped_on_window(qtbot, notebook, settings, tmp_path):
+def test_drop_imports_files_when_dropped_on_window(qtbot, notebook, tmp_path, make_window):
     """Dropping local files on the window starts an import of exactly those files."""
     path = _write(tmp_path / "drop", "dropped.txt", GERMAN)
-    window = _window(qtbot, notebook, settings)
+    window = make_window(notebook, active=True)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
     event = QDropEvent(
@@ -221,10 +206,9 @@ def test_drop_imports_files_when_dropped_on_window(qtbot, notebook, settings, tm
 
 
 def test_recent_notebooks_updated_when_other_notebook_opened(
-    qtbot, filled_notebook, settings, tmp_path
-):
+        qtbot, filled_notebook, tmp_path, make_window):
     """Opening another notebook switches the library and puts it first in Recent."""
-    window = _window(qtbot, filled_notebook, settings)
+    window = make_window(filled_notebook, active=True)
     first = str(filled_notebook.path)
     other = tmp_path / "other-nb"
     from app.services import Notebook
@@ -246,10 +230,9 @@ def test_index_status_text_counts_when_pending():
 
 
 def test_index_status_reaches_status_bar_when_reported_from_thread(
-    qtbot, filled_notebook, settings
-):
+        qtbot, filled_notebook, make_window):
     """A status reported on another thread is shown in the status bar via the GUI thread."""
-    window = _window(qtbot, filled_notebook, settings)
+    window = make_window(filled_notebook, active=True)
     worker = threading.Thread(
         target=window._index_relay.listener, args=(IndexStatus(pending=3, indexed=7),)
     )
@@ -281,10 +264,11 @@ def test_metadata_saved_and_undoable_when_dialog_accepted(qtbot, filled_notebook
     assert nb.articles.get(article_id).title != "Neuer Titel"
 
 
-def test_delete_article_undone_when_ctrl_z_pressed(qtbot, filled_notebook, settings, monkeypatch):
+def test_delete_article_undone_when_ctrl_z_pressed(
+        qtbot, filled_notebook, monkeypatch, make_window):
     """Delete Article removes the current library article once confirmed; undo restores it."""
     nb = filled_notebook
-    window = _window(qtbot, nb, settings)
+    window = make_window(nb, active=True)
     questions: list[str] = []
     monkeypatch.setattr(window, "_confirm", lambda q: questions.append(q) or True)
     window.focus_library()

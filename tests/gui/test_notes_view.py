@@ -8,26 +8,20 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from PySide6.QtCore import QMimeData, QSettings, QUrl
+from PySide6.QtCore import QMimeData, QUrl
 from PySide6.QtWidgets import QApplication
 
-from app.gui.common.controller import NotebookController
-from app.gui.notes.view import PASSAGE_MIME, NotesView, note_service
+from app.gui.notes.editor import PASSAGE_MIME
+from app.gui.notes.links import note_service
+from app.gui.notes.view import NotesView
 from app.gui.reader.area import ReaderArea
 
 TEXT = "Präsident Tokajew verkündete den Beitritt zum Abraham-Abkommen. 😀 Boeing liefert Jets.\n"
 
 
 @pytest.fixture
-def article_id(notebook, tmp_path):
-    path = tmp_path / "tokajew.txt"
-    path.write_text(TEXT, encoding="utf-8")
-    return notebook.imports.import_paths([path]).imported[0].id
-
-
-@pytest.fixture
-def controller(notebook):
-    return NotebookController(notebook)
+def article_id(notebook, tmp_path, import_text):
+    return import_text("tokajew.txt", TEXT).id
 
 
 @pytest.fixture
@@ -178,13 +172,10 @@ def test_reader_copy_citation_puts_passage_link_on_clipboard(qtbot, controller, 
     assert QApplication.clipboard().text() == markdown
 
 
-def test_main_window_mounts_notes_dock_and_menu(qtbot, controller, notes, tmp_path) -> None:
+def test_main_window_mounts_notes_dock_and_menu(qtbot, controller, notes, make_window) -> None:
     """The main window has a Notes dock, a View toggle and a Notes menu with citations."""
-    from app.gui.window.main_window import MainWindow
 
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(controller, settings)
-    qtbot.addWidget(window)
+    window = make_window(controller)
     menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}
     notes_menu = [a.text().replace("&", "") for a in menus["Notes"].actions()]
     assert "Copy as Citation" in notes_menu and "New Note…" in notes_menu

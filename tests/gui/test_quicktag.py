@@ -84,10 +84,8 @@ def test_normalise_path_trims_parts() -> None:
 
 
 @pytest.fixture
-def article(notebook, tmp_path):
-    path = tmp_path / "a.txt"
-    path.write_text(TEXT, encoding="utf-8")
-    return notebook.articles.get(notebook.imports.import_paths([path]).imported[0].id)
+def article(notebook, tmp_path, import_text):
+    return notebook.articles.get(import_text("a.txt", TEXT).id)
 
 
 @pytest.fixture

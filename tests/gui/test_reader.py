@@ -10,7 +10,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCharFormat, QTextCursor
 
-from app.gui.common.controller import NotebookController
 from app.gui.reader.view import ReaderView
 
 TEXT = (
@@ -21,16 +20,8 @@ TEXT = (
 
 
 @pytest.fixture
-def article(notebook, tmp_path):
-    path = tmp_path / "a.txt"
-    path.write_text(TEXT, encoding="utf-8")
-    report = notebook.imports.import_paths([path])
-    return notebook.articles.get(report.imported[0].id)
-
-
-@pytest.fixture
-def controller(notebook):
-    return NotebookController(notebook)
+def article(notebook, tmp_path, import_text):
+    return import_text("a.txt", TEXT)
 
 
 @pytest.fixture

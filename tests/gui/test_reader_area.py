@@ -9,7 +9,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 from PySide6.QtCore import Qt
 
-from app.gui.common.controller import NotebookController
 from app.gui.reader.area import ReaderArea
 from app.gui.reader.panes import MAX_PANES
 
@@ -24,11 +23,6 @@ def article_ids(notebook, tmp_path):
         paths.append(path)
     report = notebook.imports.import_paths(paths)
     return sorted(s.id for s in report.imported)
-
-
-@pytest.fixture
-def controller(notebook):
-    return NotebookController(notebook)
 
 
 @pytest.fixture

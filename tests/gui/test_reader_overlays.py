@@ -14,7 +14,9 @@ from PySide6.QtWidgets import QApplication, QToolTip
 
 from app.gui.annotate.highlighter import MENTION_COLOUR
 from app.gui.common.controller import NotebookController
-from app.gui.notes.view import PASSAGE_MIME, NotesView, note_service
+from app.gui.notes.editor import PASSAGE_MIME
+from app.gui.notes.links import note_service
+from app.gui.notes.view import NotesView
 from app.gui.reader.view import ReaderView
 
 TEXT = ("Präsident 😀 Tokajew traf Trump. Kasachstan kauft 37 Boeing-Jets.\n"
@@ -22,15 +24,8 @@ TEXT = ("Präsident 😀 Tokajew traf Trump. Kasachstan kauft 37 Boeing-Jets.\n"
 
 
 @pytest.fixture
-def controller(notebook):
-    return NotebookController(notebook)
-
-
-@pytest.fixture
-def article_id(notebook, tmp_path):
-    path = tmp_path / "a.txt"
-    path.write_text(TEXT, encoding="utf-8")
-    return notebook.imports.import_paths([path]).imported[0].id
+def article_id(notebook, tmp_path, import_text):
+    return import_text("a.txt", TEXT).id
 
 
 def _reader(qtbot, controller, article_id: int) -> ReaderView:

@@ -9,7 +9,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from app.gui.common.controller import NotebookController
 from app.gui.reader.area import ReaderArea
 from app.gui.reader.sync import increasing_chain, map_scroll, sync_points
 
@@ -21,11 +20,6 @@ DEAL_EN = "The tungsten joint venture is worth 1.1 billion."
 
 def _lines(prefix: str, count: int) -> list[str]:
     return [f"{prefix} Zeile {n}: Energie, Gas und Gespräche 😀." for n in range(count)]
-
-
-@pytest.fixture
-def controller(notebook):
-    return NotebookController(notebook)
 
 
 @pytest.fixture

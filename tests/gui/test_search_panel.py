@@ -7,7 +7,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from app.core.ids import ArticleId
@@ -164,13 +164,10 @@ def test_bad_query_shows_inline_error_for_notes_too(panel):
     assert panel.error_text.startswith("Cannot read this query") and not panel.results.count()
 
 
-def test_main_window_opens_note_hit_in_notes_view(qtbot, controller, demo_notebook, tmp_path):
+def test_main_window_opens_note_hit_in_notes_view(qtbot, controller, demo_notebook, make_window):
     """In the window, a note result opens the notes view on that note, not a reader."""
-    from app.gui.window.main_window import MainWindow
 
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(controller, settings)
-    qtbot.addWidget(window)
+    window = make_window(controller)
     window.show()
     window.search_panel.set_filter("Notes")
     hits = _search(window.search_panel, "Wolfram")
@@ -182,16 +179,13 @@ def test_main_window_opens_note_hit_in_notes_view(qtbot, controller, demo_notebo
 
 
 def test_ctrl_enter_opens_an_article_result_in_a_new_pane(qtbot, controller, demo_notebook,
-                                                          tmp_path):
+                                                          tmp_path, make_window):
     """With a reader open, Ctrl+Enter on a result (or its menu's "Open in New Pane") opens
     it beside, scrolled to the hit; a note result's menu offers no new pane."""
     from PySide6.QtTest import QTest
 
-    from app.gui.window.main_window import MainWindow
 
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(controller, settings)
-    qtbot.addWidget(window)
+    window = make_window(controller)
     window.show()
     window.search_panel.set_filter("Articles")
     hits = _search(window.search_panel, "Tokajew")

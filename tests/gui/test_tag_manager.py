@@ -10,27 +10,19 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.gui.annotate.tag_manager import TOP_LEVEL, TagManagerDialog
-from app.gui.common.controller import NotebookController
 
 TEXT = "Tokajew trifft Trump. Boeing verkauft 37 Jets an Kasachstan. Wolfram-Joint-Venture.\n"
 
 
 @pytest.fixture
-def tagged(notebook, tmp_path):
+def tagged(notebook, tmp_path, import_text):
     """An article with three highlights tagged Economy/Energy, Economy/Trade and Politics."""
-    path = tmp_path / "a.txt"
-    path.write_text(TEXT, encoding="utf-8")
-    article_id = notebook.imports.import_paths([path]).imported[0].id
+    article_id = import_text("a.txt", TEXT).id
     for needle, tag in (("Tokajew", "Politics"), ("Boeing", "Economy/Trade"),
                         ("Wolfram", "Economy/Energy"), ("Jets", "Economy/Trade")):
         start = TEXT.index(needle)
         notebook.annotations.tag_passage(article_id, start, start + len(needle), tag)
     return {t.path: t for t in notebook.tags.list()}
-
-
-@pytest.fixture
-def controller(notebook):
-    return NotebookController(notebook)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from app.core.actor_records import Event
@@ -18,7 +18,6 @@ from app.core.ids import AgreementId
 from app.gui.actors.timeline_panel import TimelinePanel
 from app.gui.actors.timeline_view import TimelineView, event_bar
 from app.gui.common.controller import NotebookController
-from app.gui.window.main_window import MainWindow
 
 
 @pytest.fixture(scope="module")
@@ -131,11 +130,9 @@ def test_actor_filter_keeps_only_its_agreements(qtbot, demo):
     assert len(view.agreements) == len(demo.agreements.list())
 
 
-def test_timeline_dock_opens_passage_in_reader(qtbot, demo, tmp_path: Path):
+def test_timeline_dock_opens_passage_in_reader(qtbot, demo, tmp_path: Path, make_window):
     """In the window, an event's passage opens in the reader, selected."""
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(NotebookController(demo), settings)
-    qtbot.addWidget(window)
+    window = make_window(demo)
     window.show()
     views = window.actor_views
     views.timeline_dock.show()

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QModelIndex,
-    QObject,
     QSignalBlocker,
     Qt,
     Signal,
@@ -48,83 +47,20 @@ from app.core.actor_records import (
     PARTY_ROLES,
     STATUSES,
     Agreement,
-    Evidence,
 )
 from app.core.changes import Changes
 from app.core.dates import parse_partial_date
 from app.core.errors import DossierError, NotFound
-from app.gui.actors.dialogs import NewAgreementDialog, _error_label, _show_error, button_row
+from app.gui.actors.agreement_model import CONFLICT_COLOUR, AgreementTableModel, evidence_text
+from app.gui.actors.dialogs import NewAgreementDialog
+from app.gui.actors.forms import button_row, error_label, show_error
 from app.gui.common.controller import NotebookController
-from app.gui.common.record_model import RecordTableModel
 from app.services import render_markdown
 
 if TYPE_CHECKING:
     from app.services import Notebook
 
 log = logging.getLogger(__name__)
-
-CONFLICT_COLOUR = "#b00020"
-
-
-class AgreementTableModel(RecordTableModel[Agreement]):
-    """Agreements: title, type, status, date, value, parties, outlets, conflict.
-
-    Sorting asks the service (``fetch(sort, descending)``), which knows how to order
-    partial dates, statuses along their lifecycle and values by amount.
-    """
-
-    HEADERS = ("Title", "Type", "Status", "Date", "Value", "Parties", "Outlets", "Conflict")
-    SORT_KEYS = ("title", "type", "status", "date", "value")
-    """Service sort keys of the first five columns; the others sort by title."""
-
-    def __init__(self, fetch: Callable[[str, bool], list[Agreement]],
-                 parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._fetch = fetch
-        self.sort_key, self.descending = "title", False
-
-    def reload(self) -> None:
-        self.beginResetModel()
-        self._rows = self._fetch(self.sort_key, self.descending)
-        self.endResetModel()
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        key = self.SORT_KEYS[column] if 0 <= column < len(self.SORT_KEYS) else "title"
-        self.layoutAboutToBeChanged.emit()
-        self.sort_key, self.descending = key, order == Qt.SortOrder.DescendingOrder
-        rows = self._fetch(self.sort_key, self.descending)
-        old = [a.id for a in self._rows]
-        position = {a.id: i for i, a in enumerate(rows)}
-        for index in self.persistentIndexList():
-            agreement_id = old[index.row()] if index.row() < len(old) else None
-            new_row = position.get(agreement_id, -1) if agreement_id is not None else -1
-            self.changePersistentIndex(index, self.index(new_row, index.column())
-                                       if new_row >= 0 else QModelIndex())
-        self._rows = rows
-        self.layoutChanged.emit()
-
-    def cell(self, a: Agreement, column: int) -> Any:
-        return (a.title, a.type, a.status, a.date, a.value.display(),
-                ", ".join(dict.fromkeys(p.actor_name for p in a.parties)),
-                a.outlet_count, "conflicting reports" if a.is_conflicted else "")[column]
-
-    def extra(self, a: Agreement, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.ForegroundRole and a.is_conflicted and column == 7:
-            return QBrush(QColor(CONFLICT_COLOUR))
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return a.value.text or a.title
-        return None
-
-    def agreement(self, row: int) -> Agreement:
-        return self.record(row)
-
-    def titles(self) -> list[str]:
-        return [a.title for a in self._rows]
-
-
-def evidence_text(ev: Evidence) -> str:
-    """One line per passage: field, stance, outlet and date."""
-    return f"{ev.field} · {ev.stance} · {ev.outlet or 'unknown outlet'} {ev.published}".strip()
 
 
 class AgreementsView(QWidget):
@@ -195,7 +131,7 @@ class AgreementsView(QWidget):
         self.summary_view = QTextBrowser(box)
         self.summary_view.setOpenLinks(False)
         self.summary_edit.textChanged.connect(self._render_summary)
-        self.field_error = _error_label(box)
+        self.field_error = error_label(box)
         save = QPushButton("Save", box)
         save.setObjectName("saveAgreement")
         save.clicked.connect(self.save_fields)
@@ -248,7 +184,7 @@ class AgreementsView(QWidget):
         remove.setObjectName("removeEvent")
         add.clicked.connect(self.add_event)
         remove.clicked.connect(self.remove_event)
-        self.event_error = _error_label(box)
+        self.event_error = error_label(box)
         layout = QVBoxLayout(box)
         layout.addWidget(self.events)
         layout.addLayout(_row(self.event_status, self.event_date, self.event_note))
@@ -346,7 +282,7 @@ class AgreementsView(QWidget):
         self._show_evidence(agreement)
 
     def _show_fields(self, a: Agreement | None) -> None:
-        _show_error(self.field_error, "")
+        show_error(self.field_error, "")
         self.title_edit.setText(a.title if a else "")
         self.type_edit.setCurrentText(a.type if a else "other")
         self.value_edit.setText(a.value.text if a else "")
@@ -371,7 +307,7 @@ class AgreementsView(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, party.id)
 
     def _show_events(self, a: Agreement | None) -> None:
-        _show_error(self.event_error, "")
+        show_error(self.event_error, "")
         self.events.clear()
         for event in a.events if a else ():
             text = f"{event.date or 'undated'}: {event.status}"
@@ -413,7 +349,7 @@ class AgreementsView(QWidget):
         """Save title, type, summary and (if changed) the value of the current agreement."""
         agreement = self.current()
         title = " ".join(self.title_edit.text().split())
-        _show_error(self.field_error, "" if title else "an agreement needs a title")
+        show_error(self.field_error, "" if title else "an agreement needs a title")
         if agreement is None or not title:
             return
         service, agreement_id = self.nb.agreements, agreement.id
@@ -447,7 +383,7 @@ class AgreementsView(QWidget):
             if date:
                 parse_partial_date(date)
         except DossierError as exc:
-            _show_error(self.event_error, str(exc))
+            show_error(self.event_error, str(exc))
             return
         service, agreement_id = self.nb.agreements, self.agreement_id
         status, note = self.event_status.currentText(), self.event_note.text()

@@ -9,25 +9,19 @@ box would otherwise be the only feedback). Edits go through the controller.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -38,11 +32,10 @@ from app.core.actor_records import (
     EVIDENCE_FIELDS,
     STANCES,
     Agreement,
-    Suggestion,
 )
 from app.core.errors import DossierError
+from app.gui.actors.forms import error_label, ok_cancel, show_error
 from app.gui.common.controller import NotebookController
-from app.gui.common.record_model import RecordTableModel
 from app.services import (
     clean_actor_name,
     clean_country,
@@ -57,43 +50,6 @@ NEW_ACTOR = -1
 """Item data of the "create a new actor" row of the mark-as-actor popup."""
 
 
-def button_row(parent: QWidget,
-               specs: Sequence[tuple[str, str, Callable[[], object]]]) -> QHBoxLayout:
-    """A row of push buttons (object name, text, slot), left-aligned."""
-    row = QHBoxLayout()
-    for name, text, slot in specs:
-        button = QPushButton(text, parent)
-        button.setObjectName(name)
-        button.clicked.connect(slot)
-        row.addWidget(button)
-    row.addStretch(1)
-    return row
-
-
-def ok_cancel(dialog: QDialog, on_ok: Callable[[], None]) -> QDialogButtonBox:
-    """OK/Cancel buttons: OK runs ``on_ok`` (which accepts when the input is valid)."""
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
-    buttons.accepted.connect(on_ok)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
-
-
-def _error_label(parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setObjectName("errorLabel")
-    label.setStyleSheet("color: #b00020;")
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
-def _show_error(label: QLabel, message: str) -> None:
-    label.setText(message)
-    label.setVisible(bool(message))
-
-
-# -- mark as actor ------------------------------------------------------------------------
 class MarkActorPopup(QDialog):
     """Type a name, pick an actor by fuzzy completion (or create one), press Enter.
 
@@ -124,7 +80,7 @@ class MarkActorPopup(QDialog):
         self.kind_box = QComboBox(self)
         self.kind_box.addItems(ACTOR_KINDS)
         self.kind_box.setCurrentText("other")
-        self.error = _error_label(self)
+        self.error = error_label(self)
         form = QFormLayout()
         form.addRow("Kind of a new actor:", self.kind_box)
         layout = QVBoxLayout(self)
@@ -171,7 +127,7 @@ class MarkActorPopup(QDialog):
             try:
                 clean_actor_name(name)
             except DossierError as exc:
-                _show_error(self.error, str(exc))
+                show_error(self.error, str(exc))
                 return
         article_id, start, end = self._span
         actors, kind = self._controller.nb.actors, self.kind_box.currentText()
@@ -209,7 +165,7 @@ class NewActorDialog(QDialog):
         self.description = QPlainTextEdit(self)
         self.external_id = QLineEdit(self)
         self.external_id.setPlaceholderText("Q12345")
-        self.error = _error_label(self)
+        self.error = error_label(self)
         buttons = ok_cancel(self, self.create)
         form = QFormLayout(self)
         for label, widget in (("Name:", self.name), ("Kind:", self.kind_box),
@@ -233,7 +189,7 @@ class NewActorDialog(QDialog):
     def create(self) -> None:  # type: ignore[override]  # the dialog's OK action; Qt's native create() is never called from Python
         """Create the actor when every field is valid; otherwise say what is wrong."""
         message = self.problem()
-        _show_error(self.error, message)
+        show_error(self.error, message)
         if message:
             return
         actors = self._controller.nb.actors
@@ -265,7 +221,7 @@ class NewAgreementDialog(QDialog):
         self.type_box.setCurrentText("other")
         self.value = QLineEdit(self)
         self.value.setPlaceholderText("bis zu 37 Boeing-Maschinen")
-        self.error = _error_label(self)
+        self.error = error_label(self)
         buttons = ok_cancel(self, self.create)
         form = QFormLayout(self)
         form.addRow("Title:", self.title)
@@ -278,7 +234,7 @@ class NewAgreementDialog(QDialog):
         """Create the agreement (and set its value) in one go; say why if refused."""
         title = " ".join(self.title.text().split())
         if not title:
-            _show_error(self.error, "an agreement needs a title")
+            show_error(self.error, "an agreement needs a title")
             return
         nb, kind, value = self._controller.nb, self.type_box.currentText(), self.value.text()
         if self._span is not None:
@@ -324,7 +280,7 @@ class EvidenceDialog(QDialog):
         self.stance_box = QComboBox(self)
         self.stance_box.addItems(STANCES)
         self.note = QLineEdit(self)
-        self.error = _error_label(self)
+        self.error = error_label(self)
         self.agreement_box.currentIndexChanged.connect(self._on_target_changed)
         self.field_box.currentIndexChanged.connect(self._on_target_changed)
         buttons = ok_cancel(self, self.cite)
@@ -354,11 +310,11 @@ class EvidenceDialog(QDialog):
         agreement_id = self.agreement_box.currentData()
         field = self.field_box.currentText()
         if agreement_id is None:
-            _show_error(self.error, "create an agreement first")
+            show_error(self.error, "create an agreement first")
             return
         target = self.target_box.currentData()
         if field in ("party", "event") and target is None:
-            _show_error(self.error, f"this agreement has no {field} to cite the passage for")
+            show_error(self.error, f"this agreement has no {field} to cite the passage for")
             return
         party_id = target if field == "party" else None
         event_id = target if field == "event" else None
@@ -373,114 +329,3 @@ class EvidenceDialog(QDialog):
 
 
 # -- suggestions --------------------------------------------------------------------------
-class SuggestionModel(RecordTableModel[Suggestion]):
-    """Suggested mentions: actor, found spelling, score, reason, context."""
-
-    HEADERS = ("Actor", "Found", "Score", "Reason", "Context")
-
-    def __init__(self, suggestions: Sequence[Suggestion] = (),
-                 parent: QObject | None = None) -> None:
-        super().__init__(parent, suggestions)
-
-    def cell(self, s: Suggestion, column: int) -> Any:
-        return (s.actor_name, s.surface, f"{s.score:.0f}", s.reason, s.context)[column]
-
-    def extra(self, s: Suggestion, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"matches “{s.matched_alias}”: …{s.context}…"
-        return None
-
-    def suggestion(self, row: int) -> Suggestion:
-        return self._rows[row]
-
-    def suggestions(self) -> list[Suggestion]:
-        return list(self._rows)
-
-    def remove(self, chosen: Sequence[Suggestion]) -> None:
-        """Drop reviewed suggestions from the list."""
-        gone = set(chosen)
-        self.beginResetModel()
-        self._rows = [s for s in self._rows if s not in gone]
-        self.endResetModel()
-
-
-class SuggestionReviewDialog(QDialog):
-    """Review the suggestion pass: accept one, accept all for an actor, reject (here or
-    everywhere). Nothing is marked without one of these clicks."""
-
-    def __init__(self, controller: NotebookController, suggestions: Sequence[Suggestion],
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Suggested Actor Mentions")
-        self.resize(900, 500)
-        self._controller = controller
-        self.model = SuggestionModel(suggestions, self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.summary = QLabel(self)
-        buttons = QHBoxLayout()
-        for name, text, slot in (
-                ("accept", "&Accept", self.accept_current),
-                ("accept_actor", "Accept All for This A&ctor", self.accept_all_for_actor),
-                ("reject", "&Reject", self.reject_current),
-                ("reject_everywhere", "Reject &Everywhere", self.reject_everywhere),
-                ("close", "Close", self.close)):
-            button = QPushButton(text, self)
-            button.setObjectName(name)
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table)
-        layout.addLayout(buttons)
-        self._select_row(0)
-
-    def _select_row(self, row: int) -> None:
-        count = self.model.rowCount()
-        self.summary.setText(f"{count:,} suggestions to review")
-        if count:
-            self.table.selectRow(min(row, count - 1))
-
-    def current(self) -> Suggestion | None:
-        """The selected suggestion, if any."""
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.suggestion(rows[0].row()) if rows else None
-
-    def _apply(self, mutation: Any, done: Sequence[Suggestion]) -> None:
-        row = self.table.selectionModel().selectedRows()[0].row()
-        if self._controller.edit(mutation, self) is not None:
-            self.model.remove(done)
-            self._select_row(row)
-
-    def accept_current(self) -> None:
-        """Mark the selected suggestion as a mention."""
-        chosen = self.current()
-        if chosen is not None:
-            service = self._controller.nb.actors.suggestions
-            self._apply(lambda: service.accept(chosen), [chosen])
-
-    def accept_all_for_actor(self) -> None:
-        """Mark every listed suggestion of the selected suggestion's actor."""
-        chosen = self.current()
-        if chosen is None:
-            return
-        same = [s for s in self.model.suggestions() if s.actor_id == chosen.actor_id]
-        service = self._controller.nb.actors.suggestions
-        self._apply(lambda: service.accept_all(same, chosen.actor_id), same)
-
-    def reject_current(self, everywhere: bool = False) -> None:
-        """Remember that the selected suggestion is not its actor (here only)."""
-        chosen = self.current()
-        if chosen is None:
-            return
-        service = self._controller.nb.actors.suggestions
-        done = [s for s in self.model.suggestions() if s.actor_id == chosen.actor_id and
-                s.surface.casefold() == chosen.surface.casefold()] if everywhere else [chosen]
-        self._apply(lambda: service.reject(chosen, everywhere=everywhere), done)
-
-    def reject_everywhere(self) -> None:
-        """Reject this spelling for this actor in every article."""
-        self.reject_current(everywhere=True)

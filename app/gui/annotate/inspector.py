@@ -18,7 +18,6 @@ from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, QUrl, Si
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -28,7 +27,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTextBrowser,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -36,12 +34,12 @@ from PySide6.QtWidgets import (
 from app.core.changes import Changes
 from app.core.errors import DossierError, NotFound
 from app.core.notes import Backlink
-from app.core.records import Highlight, Tag
+from app.core.records import Highlight
 from app.gui.annotate.quicktag import QuickTagPopup
-from app.gui.common.colours import palette_colour, readable_text_colour, valid_colour
+from app.gui.annotate.tag_chip import TagChip
 from app.gui.common.controller import NotebookController
 from app.gui.common.elided import ElidedLabel
-from app.gui.notes.view import PREVIEW_CSS
+from app.gui.notes.links import PREVIEW_CSS
 from app.services import parse_url
 
 log = logging.getLogger(__name__)
@@ -49,35 +47,6 @@ log = logging.getLogger(__name__)
 AUTOSAVE_MS = 500
 QUOTE_LIMIT = 600
 """Code points of the passage shown before eliding."""
-
-
-class TagChip(QFrame):
-    """A tag name on its colour with a remove button."""
-
-    removeRequested = Signal(int)
-
-    def __init__(self, tag: Tag, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.tag_id = tag.id
-        colour = valid_colour(tag.colour or palette_colour(tag.id))
-        text = readable_text_colour(colour)
-        self.setStyleSheet(
-            f"TagChip {{ background: {colour.name()}; border-radius: 4px; }}"
-            f" QLabel, QToolButton {{ color: {text.name()}; }}"
-        )
-        label = ElidedLabel(tag.path, self)
-        self.remove_button = QToolButton(self)
-        self.remove_button.setText("\u00d7")
-        self.remove_button.setAutoRaise(True)
-        self.remove_button.setToolTip(f"Remove tag \u201c{tag.path}\u201d from this highlight")
-        self.remove_button.clicked.connect(self._on_remove)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 0, 0, 0)
-        layout.addWidget(label, 1)
-        layout.addWidget(self.remove_button)
-
-    def _on_remove(self) -> None:
-        self.removeRequested.emit(self.tag_id)
 
 
 class InspectorPanel(QWidget):

@@ -12,25 +12,19 @@ changes them, so re-rendering while typing costs only the Markdown conversion.
 from __future__ import annotations
 
 import functools
-import json
 import logging
-import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QMimeData, QSignalBlocker, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
-    QDockWidget,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QMessageBox,
-    QPlainTextEdit,
     QSplitter,
     QTextBrowser,
     QToolButton,
@@ -42,13 +36,11 @@ from PySide6.QtWidgets import (
 
 from app.core.changes import Changes
 from app.core.errors import DossierError, NotFound, QuerySyntaxError
-from app.core.notes import NoteSummary
 from app.gui.common.controller import NotebookController
-from app.services import Resolved, find_links, parse_url, render_markdown
-
-if TYPE_CHECKING:  # the window imports this module: a cycle only for the type checker
-    from app.gui.window.main_window import MainWindow
-    from app.services import Notebook, NoteService
+from app.gui.notes.editor import NoteEditor
+from app.gui.notes.links import PREVIEW_CSS, NoteLinks
+from app.gui.notes.tree import hit_items, tree_items, walk
+from app.services import Resolved
 
 log = logging.getLogger(__name__)
 
@@ -57,118 +49,12 @@ WIDE_NOTES = 640
 
 AUTOSAVE_MS = 1000
 RENDER_MS = 250
-PASSAGE_MIME = "application/x-dossier-passage"
-"""Drag payload of a passage: JSON ``{"article_id": .., "start": .., "end": ..}``."""
-PREVIEW_CSS = (".broken-link { color: #b00020; text-decoration: line-through; }"
-               " .passage { font-style: italic; }")
-_LINK_PREFIX = re.compile(r"\[\[([^\[\]\n|]*)$")
 SORTS = (("Title", "title", False), ("Last change", "modified", True))
 
 
-def note_service(nb: Notebook) -> NoteService:
-    """The notebook's note service."""
-    return nb.notes
-
-
-class NoteEditor(QPlainTextEdit):
-    """Markdown source editor with ``[[`` completion and passage drops.
-
-    Signals:
-        passageDropped(int, int, int): article id, start, end of a dropped passage.
-    """
-
-    passageDropped = Signal(int, int, int)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.complete_fn: Any = None  # text -> [(display, link)]
-        self._links: dict[str, str] = {}
-        self._model = QStandardItemModel(self)
-        self.completer = QCompleter(self._model, self)  # parented: not garbage-collected
-        self.completer.setWidget(self)
-        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self.completer.activated.connect(self.insert_completion)
-        self.textChanged.connect(self._update_completion)
-        self.setTabChangesFocus(False)
-        self.setPlaceholderText("Write Markdown. [[ links actors, agreements, notes, articles.")
-
-    def link_prefix(self) -> str | None:
-        """The text typed after an unclosed ``[[`` before the cursor, or None."""
-        cursor = self.textCursor()
-        before = cursor.block().text()[: cursor.positionInBlock()]
-        match = _LINK_PREFIX.search(before)
-        return match.group(1) if match else None
-
-    def _update_completion(self) -> None:
-        prefix = self.link_prefix()
-        popup = self.completer.popup()
-        if prefix is None or self.complete_fn is None:
-            popup.hide()
-            return
-        options = self.complete_fn(prefix)
-        self._links = dict(options)
-        self._model.clear()
-        for display, _link in options:
-            self._model.appendRow(QStandardItem(display))
-        if not options:
-            popup.hide()
-            return
-        rect = self.cursorRect()
-        rect.setWidth(max(280, popup.sizeHintForColumn(0) + 24))
-        self.completer.complete(rect)
-
-    def insert_completion(self, display: str) -> None:
-        """Replace the typed ``[[prefix`` with the chosen link (ignores a second Enter)."""
-        prefix = self.link_prefix()
-        link = self._links.get(display)
-        if prefix is None or link is None:
-            return
-        cursor = self.textCursor()
-        cursor.movePosition(cursor.MoveOperation.Left, cursor.MoveMode.KeepAnchor,
-                            len(prefix) + 2)
-        cursor.insertText(link)
-        self.setTextCursor(cursor)
-        self.completer.popup().hide()
-
-    def completion_displays(self) -> list[str]:
-        """What the completion popup offers now (for tests)."""
-        return [self._model.item(r).text() for r in range(self._model.rowCount())]
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        keys = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Escape)
-        if self.completer.popup().isVisible() and event.key() in keys:
-            event.ignore()  # the completer's popup handles these
-            return
-        super().keyPressEvent(event)
-
-    def canInsertFromMimeData(self, source: QMimeData) -> bool:
-        return source.hasFormat(PASSAGE_MIME) or super().canInsertFromMimeData(source)
-
-    def insertFromMimeData(self, source: QMimeData) -> None:
-        if source.hasFormat(PASSAGE_MIME):
-            try:
-                data = json.loads(bytes(source.data(PASSAGE_MIME).data()).decode("utf-8"))
-                self.passageDropped.emit(int(data["article_id"]), int(data["start"]),
-                                         int(data["end"]))
-                return
-            except (ValueError, KeyError, TypeError):
-                log.info("ignored a malformed passage drop")
-        super().insertFromMimeData(source)
-
-
-class NotesView(QWidget):
-    """Notes list, editor, preview and backlinks over the controller's notebook.
-
-    Signals:
-        openArticle(int): an article link was clicked.
-        openPassage(int, int, int): a passage link: article id, start, end (code points).
-        openActor(int), openAgreement(int): an actor or agreement link was clicked.
-    """
-
-    openArticle = Signal(int)
-    openPassage = Signal(int, int, int)
-    openActor = Signal(int)
-    openAgreement = Signal(int)
+class NotesView(NoteLinks):
+    """Notes list, editor, preview and backlinks over the controller's notebook (signals:
+    see :class:`~app.gui.notes.links.NoteLinks`)."""
 
     def __init__(self, controller: NotebookController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -286,10 +172,6 @@ class NotesView(QWidget):
         self.render_timer.timeout.connect(self.render_preview)
 
     # -- list -------------------------------------------------------------------------
-    @property
-    def notes(self) -> Any:
-        return note_service(self._controller.nb)
-
     def note_id(self) -> int:
         """The note in the editor (0: none)."""
         return self._note_id
@@ -300,7 +182,7 @@ class NotesView(QWidget):
         summaries = self.notes.list(sort, descending)
         with QSignalBlocker(self.tree):
             self.tree.clear()
-            items = _tree_items(summaries) if self._hits is None else _hit_items(self._hits)
+            items = tree_items(summaries) if self._hits is None else hit_items(self._hits)
             for item in items:
                 self.tree.addTopLevelItem(item)
             self.tree.expandAll()
@@ -335,14 +217,14 @@ class NotesView(QWidget):
             self.refresh_list()
 
     def _item_for(self, note_id: int) -> QTreeWidgetItem | None:
-        for item in _walk(self.tree):
+        for item in walk(self.tree):
             if item.data(0, Qt.ItemDataRole.UserRole) == note_id:
                 return item
         return None
 
     def note_titles(self) -> list[str]:
         """Titles in tree order, depth first (for tests and accessibility)."""
-        return [item.text(0) for item in _walk(self.tree)]
+        return [item.text(0) for item in walk(self.tree)]
 
     def _on_current_item_changed(self, item: QTreeWidgetItem | None, _old: Any) -> None:
         if item is not None:
@@ -415,75 +297,6 @@ class NotesView(QWidget):
     def hideEvent(self, event: Any) -> None:
         self.save_now()
         super().hideEvent(event)
-
-    # -- preview ----------------------------------------------------------------------
-    def render_preview(self) -> None:
-        """Render the editor's Markdown with links resolved (new targets only)."""
-        self.render_timer.stop()
-        text = self.editor.toPlainText()
-        refs = find_links(text)
-        unknown = [r for r in refs if r.key not in self._resolved]
-        if unknown:
-            found = self.notes.resolve(unknown, self._note_id or None)
-            for ref in unknown:
-                self._resolved[ref.key] = found.get(ref.key)
-        links = {k: v for k, v in self._resolved.items() if v is not None}
-        bar = self.preview.verticalScrollBar()
-        position = bar.value()
-        self.preview.setHtml(render_markdown(text, links))
-        bar.setValue(position)
-
-    def preview_html(self) -> str:
-        return self.preview.toHtml()
-
-    def open_url(self, url: QUrl) -> None:
-        """Follow a clicked link: notes open here, everything else is signalled."""
-        target = parse_url(url.toString())
-        if target is None:
-            self.status.setText(f"Not opened: {url.toString()[:80]}")
-            return
-        kind, target_id = target
-        if kind == "note":
-            self._select_note(target_id)
-        elif kind == "article":
-            self.openArticle.emit(target_id)
-        elif kind == "actor":
-            self.openActor.emit(target_id)
-        elif kind == "agreement":
-            self.openAgreement.emit(target_id)
-        else:
-            self._open_passage(target_id)
-
-    def _open_passage(self, highlight_id: int) -> None:
-        try:
-            highlight = self._controller.nb.annotations.get(highlight_id)
-        except NotFound:
-            self.status.setText("That passage no longer exists.")
-            return
-        self.openPassage.emit(highlight.article_id, highlight.start, highlight.end)
-
-    def _select_note(self, note_id: int) -> None:
-        self.open_note(note_id)
-
-    # -- backlinks and completion ---------------------------------------------------------
-    def refresh_backlinks(self) -> None:
-        """List the notes that link to the open note."""
-        self.backlinks.clear()
-        if not self._note_id:
-            return
-        for link in self.notes.backlinks("note", self._note_id):
-            item = QListWidgetItem(f"{link.note_title} — {link.context}", self.backlinks)
-            item.setData(Qt.ItemDataRole.UserRole, link.note_id)
-
-    def _on_backlink_activated(self, item: QListWidgetItem) -> None:
-        self._select_note(int(item.data(Qt.ItemDataRole.UserRole)))
-
-    def _complete(self, text: str) -> list[tuple[str, str]]:
-        try:
-            return list(self.notes.complete(text))
-        except DossierError as exc:
-            log.info("completion failed: %s", exc)
-            return []
 
     # -- editing notes ------------------------------------------------------------------
     def new_note(self, title: str = "") -> int:
@@ -582,93 +395,3 @@ class NotesView(QWidget):
         self._resolved.clear()
         self._clear_note()
         self.refresh_list()
-
-
-def _tree_items(summaries: list[NoteSummary]) -> list[QTreeWidgetItem]:
-    """Top-level items with their children, keeping the given order at each level."""
-    items: dict[int, QTreeWidgetItem] = {}
-    for note in summaries:
-        item = QTreeWidgetItem([note.title])
-        item.setData(0, Qt.ItemDataRole.UserRole, note.id)
-        item.setToolTip(0, f"{note.title}\nchanged {note.modified_at:%Y-%m-%d %H:%M}")
-        items[note.id] = item
-    roots = []
-    for note in summaries:
-        parent = items.get(note.parent_id) if note.parent_id is not None else None
-        if parent is not None:
-            parent.addChild(items[note.id])
-        else:
-            roots.append(items[note.id])
-    return roots
-
-
-def _hit_items(hits: list[tuple[int, str, str]]) -> list[QTreeWidgetItem]:
-    """Search results as a flat list in rank order, snippets as tooltips."""
-    items = []
-    for note_id, title, snippet in hits:
-        item = QTreeWidgetItem([title])
-        item.setData(0, Qt.ItemDataRole.UserRole, note_id)
-        item.setToolTip(0, snippet)
-        items.append(item)
-    return items
-
-
-def _walk(tree: QTreeWidget) -> list[QTreeWidgetItem]:
-    out: list[QTreeWidgetItem] = []
-    stack = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount() - 1, -1, -1)]
-    while stack:
-        item = stack.pop()
-        if item is None:  # never: indices are in range (the stubs say Optional)
-            continue
-        out.append(item)
-        stack.extend(item.child(i) for i in range(item.childCount() - 1, -1, -1))
-    return out
-
-
-def mount_notes(window: MainWindow) -> tuple[NotesView, QDockWidget]:
-    """Add the notes dock (tabbed with the inspector), a Notes menu and "Copy as Citation"
-    to the main window, and connect link clicks to the window's readers and views."""
-    view = NotesView(window.controller, window)
-    dock = window.add_dock("Notes", "NotesDock", view, Qt.DockWidgetArea.RightDockWidgetArea,
-                           tab_with=window.inspector_dock, shortcut="Ctrl+Shift+5")
-    _connect_links(window, view)
-    _add_menu(window, view, dock)
-    return view, dock
-
-
-def _connect_links(window: MainWindow, view: NotesView) -> None:
-    view.openArticle.connect(window.open_article)
-    view.openPassage.connect(window.open_passage)
-    view.openActor.connect(window.open_actor)
-    view.openAgreement.connect(window.open_agreement)
-
-
-def _add_menu(window: MainWindow, view: NotesView, dock: QDockWidget) -> None:
-    menu = window.add_menu("notes", "&Notes")
-    actions = (("new_note", "&New Note…", functools.partial(_new_note, view, dock),
-                "Ctrl+Alt+N"),
-               ("copy_citation", "Copy as &Citation", window.reader_area.copy_citation,
-                "Ctrl+Shift+C"),
-               ("insert_citation", "&Insert Selection as Citation",
-                functools.partial(_insert_citation, window, view, dock), "Ctrl+Alt+C"))
-    for name, text, slot, keys in actions:
-        menu.addAction(window.add_action(name, text, slot, keys))
-    menu.addSeparator()
-    menu.addAction(dock.toggleViewAction())
-
-
-def _new_note(view: NotesView, dock: QDockWidget) -> None:
-    dock.show()
-    dock.raise_()
-    view.new_note()
-
-
-def _insert_citation(window: MainWindow, view: NotesView, dock: QDockWidget) -> None:
-    """Cite the reader's selection into the open note."""
-    span = window.reader_area.selected_span()
-    if span is None or not view.note_id():
-        window.statusBar().showMessage("Select a passage and open a note to cite into.", 4000)
-        return
-    dock.show()
-    dock.raise_()
-    view.cite_passage(*span)

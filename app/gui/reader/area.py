@@ -25,7 +25,7 @@ from app.core.errors import NotFound
 from app.gui.annotate.context_menu import SelectionMenu
 from app.gui.annotate.quicktag import QuickTagPopup, apply_quick_tag
 from app.gui.common.controller import NotebookController
-from app.gui.notes.view import note_service
+from app.gui.notes.links import note_service
 from app.gui.reader.pane import FindBar, ReaderPane
 from app.gui.reader.panes import MAX_PANES, ReaderPanes
 

@@ -44,7 +44,7 @@ from app.gui.annotate.highlighter import HighlightRenderer, Mark
 from app.gui.common.colours import DEFAULT_COLOUR, palette_colour, valid_colour
 from app.gui.common.controller import NotebookController
 from app.gui.common.textpos import TextPositions
-from app.gui.notes.view import PASSAGE_MIME
+from app.gui.notes.editor import PASSAGE_MIME
 from app.gui.reader.margin import MarginBar
 from app.gui.reader.overlays import ReaderOverlays
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from app.core.changes import Changes
 from app.core.errors import DossierError
 from app.core.records import IndexStatus
-from app.gui.actors.actors_view import mount_actor_views
+from app.gui.actors.mount import mount_actor_views
 from app.gui.annotate.inspector import InspectorPanel
 from app.gui.annotate.tag_manager import TagManagerDialog
 from app.gui.common.about import APP_NAME, make_about_box
@@ -46,7 +46,7 @@ from app.gui.library.actions import (
 from app.gui.library.import_dialog import ImportDialog
 from app.gui.library.metadata_dialog import MetadataDialog
 from app.gui.library.panel import LibraryPanel
-from app.gui.notes.view import mount_notes
+from app.gui.notes.mount import mount_notes
 from app.gui.reader.area import ReaderArea
 from app.gui.search.panel import SearchPanel
 from app.gui.window.menus import build_actions, build_menus

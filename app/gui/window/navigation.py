@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDockWidget, QTextEdit
 from app.gui.window.base import WindowBase
 
 if TYPE_CHECKING:
-    from app.gui.actors.actors_view import ActorViews
+    from app.gui.actors.mount import ActorViews
     from app.gui.annotate.inspector import InspectorPanel
     from app.gui.library.panel import LibraryPanel
     from app.gui.notes.view import NotesView
