@@ -3,7 +3,8 @@
 ``internal://GUID.txt`` is a member of the ``.qdpx`` (``sources/`` or ``Sources/``, any
 case); ``relative://...`` is relative to the project's ``basePath`` or, without one, to
 the folder of the ``.qdpx``; ``absolute://...`` (and ``file://``) is a path on this
-computer, read only if it exists. Nothing outside the archive is ever created or changed.
+computer, read only if it exists and is a ``.txt`` file. Nothing outside the archive is
+ever created or changed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from app.ingest.limits import MAX_FILE_BYTES, human_size
 from app.qdpx.archive import QdpxArchive
 
 _WINDOWS_DRIVE = re.compile(r"^/?([A-Za-z]:[/\\])")
+EXTERNAL_SUFFIXES = (".txt", ".text")
+"""The only files read outside the archive (``plainTextPath`` names plain text)."""
 
 
 def read_path(archive: QdpxArchive | None, value: str, base_path: str,
@@ -59,6 +62,10 @@ def _internal(archive: QdpxArchive | None, value: str, rest: str) -> bytes:
 
 
 def _external(value: str, candidates: list[Path]) -> bytes:
+    # A project names files on the importing computer: only plain-text files are read,
+    # so a crafted project cannot pull other files (keys, documents) into the notebook.
+    if any(path.suffix.lower() not in EXTERNAL_SUFFIXES for path in candidates):
+        raise IngestError(value, "an external file that is not a .txt file is not read")
     for path in candidates:
         try:
             if not path.is_file():

@@ -33,6 +33,7 @@ from app.store.sessions import Sessions
 
 log = logging.getLogger(__name__)
 MAX_TAG_NAME = 200
+EXTERNAL = ("relative://", "absolute://", "file://")
 BATCH = 5000
 """Highlights written per multi-row INSERT round (see :mod:`app.store.highlight_batches`)."""
 SLASH = "\u2215"  # DIVISION SLASH: looks like '/', which separates tag paths in Dossier
@@ -122,6 +123,9 @@ class QdpxImportService:
                 report.skipped.append((f"source '{source.name}'", f"{source.other_selections} "
                                        "area or media selections (only text selections import)"))
             item = prepare_source(source, from_dossier=_is_dossier(project))
+            if source.text_origin.lower().startswith(EXTERNAL):
+                item.remarks.append((f"source '{source.name}'", "text read from "
+                                     f"{source.text_origin}, outside the project file"))
             report.skipped.extend(item.skipped)
             report.remarks.extend(item.remarks)
             out.append(item)

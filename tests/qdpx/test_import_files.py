@@ -38,15 +38,20 @@ def test_relative_paths_with_and_without_base_path(notebook, tmp_path):
 
 
 def test_absolute_path_read_only_if_it_exists(notebook, tmp_path):
-    """absolute:// is read when the file exists; a missing one is a skipped source."""
+    """absolute:// is read when the .txt exists (and said so); a missing one or another
+    kind of file is a skipped source."""
     text_file = tmp_path / "abs.txt"
     text_file.write_text(TEXT, encoding="utf-8")
+    secret = tmp_path / "id_rsa"
+    secret.write_text("PRIVATE KEY text", encoding="utf-8")
     missing = "absolute:///C:/PROJECT/Sources/gone.txt"
     qde = b.project(sources=_source_at(f"absolute://{text_file}", b.guid())
-                    + _source_at(missing, b.guid()))
+                    + _source_at(missing, b.guid()) + _source_at(f"file://{secret}", b.guid()))
     report = notebook.qdpx_import.import_project(b.write_qdpx(tmp_path / "a.qdpx", qde))
     assert report.sources == 1
-    assert any("not found" in reason for _, reason in report.skipped)
+    reasons = [reason for _, reason in report.skipped]
+    assert any("not found" in r for r in reasons) and any("not a .txt" in r for r in reasons)
+    assert any(str(text_file) in r and "outside the project" in r for _, r in report.remarks)
     assert not Path("C:/PROJECT").exists()
 
 
