@@ -10,6 +10,7 @@ another note, and a sub-note.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ EMOJI_TEXT = (
     "Präsident Tokajew 👍 unterzeichnete „das Abkommen“ über 1,1 Mrd. USD.\n"
     "Dritte Zeile: q\u0307 und \u0928\u092e\u0938\u094d\u0924\u0947 mit 😀 am Ende.\n"
 )
+HTML = Path(__file__).resolve().parents[1] / "ingest" / "data" / "en_news.html"
 ENGLISH_TEXT = (
     "Tokayev meets Trump\n"
     "President Tokayev announced that Kazakhstan will buy 37 Boeing jets.\n"
@@ -50,11 +52,14 @@ def build(folder: Path) -> Built:
     texts.mkdir(parents=True)
     (texts / "gipfel.txt").write_text(EMOJI_TEXT, encoding="utf-8")
     (texts / "boeing.txt").write_text(ENGLISH_TEXT, encoding="utf-8")
+    shutil.copy(HTML, texts / "g20.html")  # a web page: extra metadata (site, host, section)
     nb = Notebook.open(folder / "nb")
-    report = nb.imports.import_paths([texts / "gipfel.txt", texts / "boeing.txt"])
+    report = nb.imports.import_paths([texts / n for n in ("gipfel.txt", "boeing.txt",
+                                                          "g20.html")])
     assert not report.failures
     ids = {Path(s.original_name).name: s.id for s in report.imported}
-    built = Built(nb, {"gipfel": ids["gipfel.txt"], "boeing": ids["boeing.txt"]})
+    built = Built(nb, {"gipfel": ids["gipfel.txt"], "boeing": ids["boeing.txt"],
+                       "g20": ids["g20.html"]})
     _metadata(built)
     _tags(built)
     _highlights(built)

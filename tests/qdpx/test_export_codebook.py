@@ -89,7 +89,7 @@ def test_cli_exports_project_and_codebook(built: Built, tmp_path: Path,
                  "--nvivo-offsets", "--qdc", str(tmp_path / "c.qdc")])
     out = capsys.readouterr().out
     assert code == 0
-    assert f"wrote {tmp_path / 'p.qdpx'}: 2 sources, 7 selections" in out
+    assert f"wrote {tmp_path / 'p.qdpx'}: 3 sources, 7 selections" in out
     assert "UTF-16" in out and f"wrote {tmp_path / 'c.qdc'}" in out
     assert zipfile.ZipFile(tmp_path / "p.qdpx").testzip() is None
 

@@ -276,7 +276,15 @@ def test_article_metadata_are_source_variables_and_outlets_sets(built: Built,
     sets = {s.get("name"): [m.get("targetGUID") for m in s.iterfind("q:MemberSource", NS)]
             for s in root.iterfind("q:Sets/q:Set", NS)}
     assert sets == {"Outlet: Die Zeit": [gipfel.get("guid")],
+                    "Outlet: Example Times": [
+                        sources["Trump invites Tokayev and Mirziyoyev to G20 summit in Miami"]
+                        .get("guid")],
                     "Outlet: Reuters": [sources["Tokayev meets Trump"].get("guid")]}
+    g20 = sources["Trump invites Tokayev and Mirziyoyev to G20 summit in Miami"]
+    extra = {names[v.find("q:VariableRef", NS).get("targetGUID")]:  # type: ignore[union-attr]
+             v.findtext("q:TextValue", namespaces=NS)
+             for v in g20.iterfind("q:VariableValue", NS)}
+    assert extra["sitename"] == "Example Times" and extra["hostname"] == "example-times.com"
 
 
 def test_orphaned_highlight_is_reported_and_left_out(fresh: Built, tmp_path: Path,
@@ -331,8 +339,8 @@ def test_progress_counts_articles_and_cancel_midway_writes_nothing(built: Built,
 
     events: list[ProgressEvent] = []
     QdpxExportService(built.nb).export_project(tmp_path / "a.qdpx", progress=events.append)
-    assert [e.done for e in events] == [0, 1, 2, 1]
-    assert events[0].total == 3 and events[-1].done == events[-1].total
+    assert [e.done for e in events] == [0, 1, 2, 3, 1]
+    assert events[0].total == 4 and events[-1].done == events[-1].total
 
     token = CancelToken()
 

@@ -24,14 +24,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
 
 
 def articles(nb: Any) -> dict[str, tuple[object, ...]]:
-    """Each article by title: text and metadata."""
+    """Each article by title: text, metadata and extra metadata."""
     from app.core.records import ArticleFilter
 
     out = {}
     for s in nb.articles.list(ArticleFilter(sort="id"), limit=1000).items:
         a = nb.articles.get(s.id)
         out[s.title] = (a.text, s.outlet, s.language, s.published, s.url, s.author,
-                        s.original_name)
+                        s.original_name, a.extra)
     return out
 
 
