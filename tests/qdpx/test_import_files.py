@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -12,7 +10,6 @@ import pytest
 from app.core.errors import IngestError
 from tests.qdpx import builders as b
 
-ROOT = Path(__file__).resolve().parents[2]
 TEXT = "External text about the tungsten venture.\n"
 
 
@@ -93,27 +90,29 @@ def test_bad_files_fail_with_one_line_naming_the_file(notebook, tmp_path, make, 
     assert notebook.articles.list().total == 0
 
 
-def test_cli_imports_a_project_and_prints_the_report(tmp_path):
+def test_cli_imports_a_project_and_prints_the_report(tmp_path, capsys):
     """``--notebook NEW import project.qdpx`` imports it and prints counts and skips."""
+    from app.cli.main import main
+
     src = b.guid()
     qde = b.project(sources=_source_at(f"internal://{src}.txt", src)
                     + f'<AudioSource guid="{b.guid()}" name="Interview"/>')
     path = b.write_qdpx(tmp_path / "cli.qdpx", qde, {f"sources/{src}.txt": TEXT.encode()})
-    result = subprocess.run(
-        [sys.executable, "main.py", "--notebook", str(tmp_path / "new"), "import", str(path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert "1 sources" in result.stdout and "1 selections" in result.stdout
-    assert "Interview" in result.stdout and "audio source without a text" in result.stdout
-    assert result.returncode == 1  # something was not brought over
+    code = main(["--notebook", str(tmp_path / "new"), "import", str(path)])
+    out = capsys.readouterr().out
+    assert "1 sources" in out and "1 selections" in out
+    assert "Interview" in out and "audio source without a text" in out
+    assert code == 1  # something was not brought over
 
 
-def test_cli_names_a_broken_file_on_one_line(tmp_path):
+def test_cli_names_a_broken_file_on_one_line(tmp_path, capsys):
     """A file that is not a project is one line on stderr; the exit code says it failed."""
+    from app.cli.main import main
+
     path = tmp_path / "broken.qdpx"
     path.write_bytes(b"nonsense")
-    result = subprocess.run(
-        [sys.executable, "main.py", "--notebook", str(tmp_path / "new"), "import", str(path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 1
-    [error] = [line for line in result.stderr.splitlines() if line.startswith("dossier:")]
+    code = main(["--notebook", str(tmp_path / "new"), "import", str(path)])
+    assert code == 1
+    err = capsys.readouterr().err
+    [error] = [line for line in err.splitlines() if line.startswith("dossier:")]
     assert "broken.qdpx" in error and "not a zip archive" in error
