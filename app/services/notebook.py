@@ -25,6 +25,7 @@ from app.services.history import History
 from app.services.imports import ImportService
 from app.services.indexing import Indexer
 from app.services.notes import NoteService
+from app.services.qdpx_export import QdpxExportService
 from app.services.qdpx_import import QdpxImportService
 from app.services.revisions import RevisionService
 from app.services.search import SearchService
@@ -96,6 +97,7 @@ class Notebook:
         self.imports = ImportService(sessions, self._indexer.wake)
         self.qdpx_import = QdpxImportService(sessions, self._writer)
         self.exports = ExportService(self)
+        self.qdpx_export = QdpxExportService(self)
         self.transfer = BackupService(sessions, name, self.history.clear, self._indexer.wake)
         if repair_index:
             self._indexer.repair_on_open()
