@@ -11,14 +11,14 @@ import sys
 
 from app.cli.progress import TerminalProgress
 from app.core.progress import CancelToken
-from app.services import Notebook, QdpxExportReport, QdpxExportService
+from app.services import Notebook, QdpxExportReport
 
 
 def export_project(nb: Notebook, path: str, nvivo_offsets: bool, token: CancelToken) -> None:
     """Write the notebook as a ``.qdpx`` project and say what went out."""
     bar = TerminalProgress(verb="exporting")
     try:
-        report = QdpxExportService(nb).export_project(
+        report = nb.qdpx_export.export_project(
             path, nvivo_offsets=nvivo_offsets, progress=bar, cancel=token)
     finally:
         bar.finish()
@@ -28,7 +28,7 @@ def export_project(nb: Notebook, path: str, nvivo_offsets: bool, token: CancelTo
 
 def export_codebook(nb: Notebook, path: str) -> None:
     """Write the tags as a ``.qdc`` code book."""
-    _say(QdpxExportService(nb).export_codebook(path))
+    _say(nb.qdpx_export.export_codebook(path))
 
 
 def _say(report: QdpxExportReport) -> None:
