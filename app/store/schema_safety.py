@@ -5,8 +5,8 @@ At open (:func:`prepare`):
 - SQLite, or a new (empty) PostgreSQL database: the usual automatic upgrade
   (:func:`app.store.engine.upgrade`; SQLite copies its file first).
 - A PostgreSQL notebook whose schema is newer than this code knows: opened read-only,
-  with the one line saying which Dossier upgraded it (recorded at each upgrade in
-  ``notebook_meta``). Nothing is written.
+  with the one line saying which Dossier upgraded it (recorded at each upgrade in a
+  comment on ``alembic_version``). Nothing is written.
 - A PostgreSQL notebook whose schema is older: refused. Upgrading a shared notebook
   locks every older client out of editing, so it is a deliberate act of an owner
   (:func:`upgrade_shared`: a ``pg_dump`` backup first, then the migrations in one
@@ -16,17 +16,19 @@ At open (:func:`prepare`):
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from psycopg import sql
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
+from sqlalchemy.orm import Session
 
 import app
 from app.core.access import Role
 from app.core.errors import AccessDenied, MigrationError
-from app.store import meta, migrate, pg_backup, roles
+from app.store import migrate, pg_backup, roles
 from app.store.engine import (
     HEAD_REVISION,
     MIGRATIONS,
@@ -41,10 +43,26 @@ log = logging.getLogger(__name__)
 UPGRADE_COMMAND = "python main.py --notebook URL upgrade"
 
 
-def written_by_key(revision: str) -> str:
-    """The ``notebook_meta`` key naming the Dossier that brought the schema to
-    ``revision`` (keyed by revision, so a stale value can never describe another)."""
-    return f"schema_{revision}_written_by"
+WRITTEN_BY = re.compile(r"^(Dossier \S+) wrote schema (\S+)$")
+"""The comment on ``alembic_version`` naming who wrote the schema. A comment, not a row:
+it adds nothing to the notebook's data (an empty notebook stays empty), pg_dump keeps
+it, and anyone who can read the notebook can read it."""
+
+
+def written_by(session: Session, revision: str) -> str:
+    """"Dossier X" if the comment says it wrote schema ``revision``, else ""."""
+    comment = session.execute(text(
+        "SELECT obj_description(to_regclass('alembic_version'), 'pg_class')")).scalar()
+    found = WRITTEN_BY.match(str(comment or ""))
+    return found.group(1) if found and found.group(2) == revision else ""
+
+
+def stamp_writer(session: Session, revision: str) -> None:
+    """Note on ``alembic_version`` that this Dossier wrote schema ``revision``."""
+    note = f"Dossier {app.__version__} wrote schema {revision}"
+    raw: Any = session.connection().connection.driver_connection  # psycopg's
+    with raw.cursor() as cur:  # COMMENT takes no parameters: a quoted literal instead
+        cur.execute(sql.SQL("COMMENT ON TABLE alembic_version IS {}").format(sql.Literal(note)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +109,7 @@ def known_revisions() -> set[str]:
 def newer_schema_reason(engine: Engine, current: str) -> str:
     """The read-only line for a schema this code does not know."""
     with make_sessions(engine)() as session:
-        writer = meta.get_value(session, written_by_key(current))
+        writer = written_by(session, current)
     if writer:
         return (f"read-only: this notebook was upgraded by {writer} (schema {current}); "
                 f"install {writer} or newer to edit it")
@@ -174,7 +192,7 @@ def _migrate_as_owners(engine: Engine, before: str | None, backup: Path) -> None
         with make_sessions(runner)() as session, session.begin():
             if group:
                 roles.apply_grants(session, roles.notebook_groups(session))
-            meta.set_value(session, written_by_key(HEAD_REVISION), f"Dossier {app.__version__}")
+            stamp_writer(session, HEAD_REVISION)
     finally:
         runner.dispose()
     log.info("upgraded the shared notebook from schema %s to %s (backup %s)",
@@ -203,5 +221,5 @@ def _record_writer(engine: Engine, revision: str) -> None:
     """Note in the notebook which Dossier wrote schema ``revision`` (for the read-only
     line of older clients)."""
     with make_sessions(engine)() as session, session.begin():
-        if meta.get_value(session, written_by_key(revision)) is None:
-            meta.set_value(session, written_by_key(revision), f"Dossier {app.__version__}")
+        if not written_by(session, revision):
+            stamp_writer(session, revision)

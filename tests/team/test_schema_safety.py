@@ -31,8 +31,7 @@ def _fake_newer_schema(db: TeamDb, written_by: str | None) -> None:
     with db.connect() as conn:
         conn.execute("UPDATE alembic_version SET version_num = '0099'")
         if written_by:
-            conn.execute("INSERT INTO notebook_meta (key, value) VALUES (%s, %s)",
-                         ("schema_0099_written_by", written_by))
+            conn.execute(f"COMMENT ON TABLE alembic_version IS '{written_by} wrote schema 0099'")
 
 
 def test_newer_schema_opens_read_only_naming_the_version(team_db, tmp_path):
@@ -164,7 +163,14 @@ def test_pg_tools_are_installed():
 
 
 def test_upgrade_of_an_empty_database_creates_the_notebook(empty_team_db, tmp_path):
-    """A new database has nothing to back up: upgrade simply creates the schema."""
+    """A new database has nothing to back up: upgrade simply creates the schema, notes
+    which Dossier wrote it, and adds no row (the new notebook stays empty)."""
+    import app
+
     result = upgrade_notebook(empty_team_db.url, tmp_path / "backups")
     assert (result.before, result.after, result.backup) == (None, HEAD_REVISION, None)
     assert revision_of(empty_team_db) == HEAD_REVISION
+    with empty_team_db.connect() as conn:
+        assert conn.execute("SELECT count(*) FROM notebook_meta").fetchone() == (0,)
+        assert conn.execute("SELECT obj_description('alembic_version'::regclass)").fetchone() \
+            == (f"Dossier {app.__version__} wrote schema {HEAD_REVISION}",)
