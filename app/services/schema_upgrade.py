@@ -12,6 +12,7 @@ from pathlib import Path
 
 import platformdirs
 
+from app.core.errors import NotebookError
 from app.store.engine import current_revision, make_engine, translated_errors
 from app.store.schema_safety import UpgradeResult, upgrade_shared
 
@@ -50,7 +51,10 @@ def _upgrade_local(location: str | Path) -> UpgradeResult:
     text = str(location)
     db_file = (Path(text.split(":///", 1)[1]) if "://" in text
                else Path(location).expanduser() / DB_FILE)
-    before = _revision_of(db_file) if db_file.is_file() else None
+    if not db_file.is_file():
+        raise NotebookError(f"there is no notebook at {location} ({db_file} is missing); "
+                            "nothing to upgrade")
+    before = _revision_of(db_file)
     with Notebook.open(location, repair_index=False) as nb:
         backup = nb.backup
     return UpgradeResult(before, _revision_of(db_file) or "", backup)

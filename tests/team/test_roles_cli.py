@@ -74,3 +74,19 @@ def test_upgrade_command_names_its_backup(empty_team_db, tmp_path, capsys):
     assert len(backups) == 1 and f"backed up to {backups[0]}" in out
     assert f"from schema 0008 to {HEAD_REVISION}" in out
     assert revision_of(empty_team_db) == HEAD_REVISION
+
+
+def test_upgrade_of_a_missing_local_notebook_creates_nothing(tmp_path, capsys):
+    """``upgrade`` on a folder without a notebook says so and makes no notebook there."""
+    code = main(["--notebook", str(tmp_path / "none"), "upgrade"])
+    assert code == 3
+    assert "there is no notebook at" in capsys.readouterr().err
+    assert not (tmp_path / "none").exists()
+
+
+def test_upgrade_of_a_current_local_notebook_says_it_is_up_to_date(tmp_path, capsys):
+    """A SQLite notebook at the code's schema: nothing to do, and it says so."""
+    main(["--notebook", str(tmp_path / "nb"), "list"])
+    capsys.readouterr()
+    assert main(["--notebook", str(tmp_path / "nb"), "upgrade"]) == 0
+    assert f"up to date (schema {HEAD_REVISION})" in capsys.readouterr().out
