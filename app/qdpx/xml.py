@@ -67,8 +67,8 @@ def attr(element: Element, name: str) -> str:
     if value is not None:
         return str(value)
     lowered = name.lower()
-    for key, found in element.attrib.items():
-        if isinstance(key, str) and etree.QName(key).localname.lower() == lowered:
+    for key, found in element.items():
+        if isinstance(key, str) and key.rpartition("}")[2].lower() == lowered:
             return str(found)
     return ""
 
