@@ -8,13 +8,25 @@ from pathlib import Path
 
 import pytest
 
-from tests import pg
+from tests import pg, pg_backend
 from tests.pg import pg_notebook, pg_url  # noqa: F401  (fixtures, registered here)
+from tests.pg_backend import _pg_pool, notebook_backend  # noqa: F401  (fixtures)
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: about the SQLite notebook file itself; not run again on "
+        "PostgreSQL by the notebook_backend parameter")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests of the notebook suites run on SQLite and on PostgreSQL (tests/pg_backend.py)."""
+    pg_backend.parametrize_backends(metafunc, Path(__file__).parent)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
