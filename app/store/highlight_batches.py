@@ -16,6 +16,7 @@ from sqlalchemy import insert
 from app.core.ids import HighlightId
 from app.store import schema
 from app.store.ops import Op, Recorder
+from app.store.versioning import bookkeeping, is_versioned
 
 _TABLES = schema.Base.metadata.tables
 H, HT = _TABLES["highlight"], _TABLES["highlight_tag"]
@@ -31,6 +32,9 @@ def insert_highlights(rec: Recorder, rows: Sequence[Mapping[str, object]]) -> li
     new ids in the order given."""
     out: list[HighlightId] = []
     statement = insert(H).returning(H.c.id, sort_by_parameter_order=True)
+    if is_versioned(H):  # stamped as the recorder stamps one insert
+        stamp = bookkeeping(rec.author, 1)
+        rows = [{**stamp, **row} for row in rows]
     for chunk in _chunks(rows):
         ids = [HighlightId(int(i)) for i in rec.session.scalars(statement, list(chunk))]
         rec.ops.extend(Op("insert", H.name, {**row, "id": i})
