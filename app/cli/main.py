@@ -17,9 +17,10 @@ from types import FrameType
 from app.cli import actors as actors_cli
 from app.cli import edit as edit_cli
 from app.cli import notes as notes_cli
-from app.cli import qdpx_import as qdpx_cli
 from app.cli import qdpx_export as qdpx_export_cli
+from app.cli import qdpx_import as qdpx_cli
 from app.cli import query_args, render
+from app.cli import team as team_cli
 from app.cli import transfer as transfer_cli
 from app.cli.progress import TerminalProgress
 from app.core.errors import (
@@ -268,6 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
     actors_cli.add_commands(add)
     notes_cli.add_commands(add)
     edit_cli.add_commands(add)
+    team_cli.add_commands(add)
     return parser
 
 
@@ -277,6 +279,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
+        if hasattr(args, "run"):  # upgrade: an older shared notebook cannot be opened first
+            return int(args.run(args))
         with _open(args) as nb:
             return int(args.func(nb, args))
     except (QuerySyntaxError, ValidationError) as exc:

@@ -5,7 +5,9 @@
     DossierError
     ├── NotebookError            a notebook cannot be opened or used
     │   ├── NotebookLocked       another process is writing the notebook
-    │   └── MigrationError       the schema upgrade failed (the backup is named)
+    │   ├── MigrationError       the schema upgrade failed (the backup is named)
+    │   ├── ReadOnlyError        the notebook is open read-only (a reader; a newer schema)
+    │   └── AccessDenied         the user's role does not allow this (team, upgrade, SQL)
     ├── NotFound                 an id that does not (or no longer) exists
     ├── ConflictError            a row changed since it was read or recorded (stale write)
     ├── ValidationError          a value a user gave is not acceptable
@@ -41,6 +43,16 @@ class NotebookLocked(NotebookError):
 
 class MigrationError(NotebookError):
     """Upgrading the database schema failed; the message names the backup."""
+
+
+class ReadOnlyError(NotebookError):
+    """The notebook is open read-only: the user is a reader, or its schema is newer than
+    this Dossier. Raised before anything is written; the message says why."""
+
+
+class AccessDenied(NotebookError):
+    """The user's role in a shared notebook does not allow this (managing the team,
+    upgrading the schema), or the database itself refused it."""
 
 
 class NotFound(DossierError):

@@ -24,7 +24,10 @@ from app.services.notebook import Notebook, default_notebook_dir
 from app.services.notes import NoteService
 from app.services.qdpx_export import QdpxExportReport, QdpxExportService
 from app.services.qdpx_import import QdpxImportReport, QdpxImportService
+from app.services.schema_upgrade import default_backup_folder, upgrade_notebook
 from app.services.search import CheckReport
+from app.services.team import TeamService, check_user_name
+from app.store.schema_safety import UpgradeResult
 
 __all__ = [
     "AGREEMENT_SORTS",
@@ -40,10 +43,14 @@ __all__ = [
     "QdpxImportReport",
     "QdpxImportService",
     "Resolved",
+    "TeamService",
+    "UpgradeResult",
+    "check_user_name",
     "clean_actor_name",
     "clean_country",
     "clean_external_id",
     "clean_kind",
+    "default_backup_folder",
     "default_notebook_dir",
     "find_links",
     "merge_lines",
@@ -52,4 +59,5 @@ __all__ = [
     "record_dict",
     "render_markdown",
     "seen_of",
+    "upgrade_notebook",
 ]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import platformdirs
 
+from app.core.access import Access
 from app.core.changes import Changes
 from app.core.errors import NotebookError
 from app.search import SearchIndex
@@ -30,9 +31,12 @@ from app.services.qdpx_import import QdpxImportService
 from app.services.revisions import RevisionService
 from app.services.search import SearchService
 from app.services.tags import TagService
+from app.services.team import TeamService, read_access
 from app.services.unit import Writer
-from app.store.engine import make_engine, make_sessions, translated_errors, upgrade
+from app.store.engine import make_engine, make_sessions, translated_errors
 from app.store.ops import Op
+from app.store.read_only import refuse_writes
+from app.store.schema_safety import prepare
 from app.store.sessions import Sessions
 
 log = logging.getLogger(__name__)
@@ -60,6 +64,9 @@ class Notebook:
     Attributes:
         articles, annotations, tags, search, imports, exports, history: the services.
         backup: the database backup made before a schema upgrade at open, if any.
+        access: the current user's role and whether (and why not) edits are allowed; a
+            read-only notebook refuses every edit with ReadOnlyError.
+        team: the members of a shared notebook (owners manage them).
     """
 
     def __init__(self, url: str, index_dir: Path, name: str, path: Path | None,
@@ -71,17 +78,23 @@ class Notebook:
         self._engine = make_engine(url)
         try:
             with translated_errors():
-                self.backup = upgrade(self._engine)
+                opened = prepare(self._engine)
+            self._schema_reason = opened.read_only_reason
+            sessions = make_sessions(self._engine)
+            self._sessions = sessions
+            self.access = self._read_access()
             index = SearchIndex.open(index_dir, read_only=not repair_index)
         except BaseException:
             self._engine.dispose()
             raise
-        sessions = make_sessions(self._engine)
-        self._sessions = sessions
+        self.backup = opened.backup
+        refuse_writes(sessions, lambda: self.access.read_only_reason)
         self._indexer = Indexer(sessions, index)
         self.history = History(self._replay)
         # author None: edits are stamped with the store's "who am I" (app.store.identity)
         self._writer = Writer(sessions, self.history.record, self._indexer.wake, author)
+        self._writer.refuse_edits_when(lambda: self.access.read_only_reason)
+        self.team = TeamService(sessions, lambda: self.access)
         self.tags = TagService(sessions, self._writer)
         self.articles = ArticleService(sessions, self._writer)
         self.revisions = RevisionService(sessions, self._writer, author or _author())
@@ -99,11 +112,22 @@ class Notebook:
         self.exports = ExportService(self)
         self.qdpx_export = QdpxExportService(self)
         self.transfer = BackupService(sessions, name, self.history.clear, self._indexer.wake)
+        # a read-only notebook cannot queue index work in the database's outbox
+        repair_index = repair_index and self.access.can_write
         if repair_index:
             self._indexer.repair_on_open()
             _remove_old_notes_index(index_dir)
         if background and repair_index:
             self._indexer.start()
+
+    def _read_access(self) -> Access:
+        shared = self.url.startswith("postgres")
+        return read_access(self._sessions, shared, _author(), self._schema_reason)
+
+    def refresh_access(self) -> Access:
+        """Ask the database again for the user's role (an owner may have changed it)."""
+        self.access = self._read_access()
+        return self.access
 
     def _replay(self, ops: list[Op], label: str) -> Changes:
         return self._writer.replay(ops, label)

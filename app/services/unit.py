@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from app.core.changes import Changes
+from app.core.errors import ReadOnlyError
 from app.store import search_documents
 from app.store.engine import translated_errors
 from app.store.ops import Op, Recorder, touched_records
@@ -51,10 +52,18 @@ class Writer:
         self._record = record
         self._after_commit = after_commit
         self._author = author  # None: the store's "who am I" (app.store.identity)
+        self._read_only_reason: Callable[[], str] = lambda: ""
+
+    def refuse_edits_when(self, reason: Callable[[], str]) -> None:
+        """Refuse every edit with ReadOnlyError(reason()) while it is not "" (a reader,
+        a schema newer than the code), before any transaction starts."""
+        self._read_only_reason = reason
 
     @contextlib.contextmanager
     def edit(self, label: str, *, undoable: bool = True) -> Iterator[Transaction]:
         """Open a transaction for one use case; commit, enqueue, record on success."""
+        if why := self._read_only_reason():
+            raise ReadOnlyError(why)
         with translated_errors(), self._sessions() as session, session.begin():
             tx = Transaction(Recorder(session, self._author))
             yield tx

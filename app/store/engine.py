@@ -12,7 +12,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.errors import MigrationError, NotebookError, NotebookLocked
+from app.core.errors import AccessDenied, MigrationError, NotebookError, NotebookLocked
 from app.store import migrate
 
 log = logging.getLogger(__name__)
@@ -161,6 +161,9 @@ def _upgrade_locked(engine: Engine, current: str | None) -> Path | None:
 def translate(exc: BaseException) -> NotebookError:
     """Turn a SQLAlchemy error into Dossier's error tree."""
     text = str(getattr(exc, "orig", exc))
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501":  # PostgreSQL's grants
+        return AccessDenied(f"the database refused: {migrate.one_line(exc)} "
+                            "(your role in this shared notebook does not allow it)")
     if isinstance(exc, OperationalError) and ("locked" in text or "busy" in text):
         return NotebookLocked(
             "the notebook is busy: another Dossier process is writing to it. "
