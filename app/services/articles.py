@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from app.core.changes import Changes
 from app.core.dates import parse_partial_date
@@ -100,6 +100,7 @@ class ArticleService:
             "published": _published(meta.published),
             "original_name": meta.original_name.strip(),
         }
+        _check_lengths(values)
         title = values["title"] or f"article {article_id}"
         with self._writer.edit(f"edit metadata of '{_short(title)}'") as tx:
             if not articles.exists(tx.session, article_id):
@@ -119,6 +120,7 @@ class ArticleService:
             values["language"] = language.strip().lower()
         if published is not None:
             values["published"] = _published(published)
+        _check_lengths(values)
         ids = sorted(set(ids))
         if not values or not ids:
             return Changes()
@@ -150,3 +152,12 @@ class ArticleService:
 
 def _short(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _check_lengths(values: Mapping[str, object]) -> None:
+    """Refuse a value longer than its column holds (ValidationError naming the field)."""
+    for name, limit in articles.length_limits().items():
+        value = values.get(name)
+        if isinstance(value, str) and len(value) > limit:
+            raise ValidationError(f"the {name.replace('_', ' ')} of an article can be at "
+                                  f"most {limit} characters (this one has {len(value)})")

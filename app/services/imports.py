@@ -23,6 +23,7 @@ from app.core.progress import CancelToken, ProgressFn, no_progress
 from app.core.records import ArticleSummary
 from app.core.revisions import NewerVersion
 from app.core.text import content_key, text_sha256
+from app.store import articles as article_store
 from app.store import imports
 from app.store.engine import translated_errors
 from app.store.sessions import Session, Sessions
@@ -72,11 +73,12 @@ class ImportReport:
 
 
 def _row(parsed: ParsedArticle, now: dt.datetime) -> dict[str, object]:
+    limits = article_store.length_limits()  # a page's site name can be longer than fits
     return {
         "title": parsed.title or parsed.original_name,
         "text": parsed.text,
-        "language": parsed.language,
-        "outlet": parsed.outlet,
+        "language": parsed.language[:limits["language"]],
+        "outlet": parsed.outlet[:limits["outlet"]].strip(),
         "url": parsed.url,
         "author": parsed.author,
         "published": parsed.published,

@@ -16,7 +16,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.core.conflicts import NO_STAMP
@@ -31,6 +31,14 @@ from app.store.versioning import stamp_of
 # ``schema.article`` is typed as a FromClause; the metadata holds the same Table, typed.
 _TABLES = schema.Base.metadata.tables
 A, H, HT = _TABLES["article"], _TABLES["highlight"], _TABLES["highlight_tag"]
+
+
+def length_limits() -> dict[str, int]:
+    """The most characters each length-limited text column of an article holds
+    (``outlet``: 300, ...). PostgreSQL refuses longer values; SQLite would keep them, so
+    the services check them on both, and a notebook stays publishable."""
+    return {c.name: int(c.type.length) for c in A.c
+            if isinstance(c.type, String) and c.type.length}
 
 SUMMARY_COLUMNS = (
     "id", "title", "language", "outlet", "url", "author", "published",
