@@ -93,6 +93,7 @@ class Highlight:
     modified_at: dt.datetime
     tag_ids: tuple[TagId, ...] = ()
     is_orphaned: bool = False
+    stamp: Stamp = NO_STAMP  # version and last change: pass the record back to edit it
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from app.core.errors import NotFound, ValidationError
 from app.core.ids import HighlightId, TagId
 from app.core.records import Highlight, HighlightSpan, Passage
 from app.core.text import quote, text_sha256
+from app.services.conflicts import expect
 from app.services.tags import TagService
 from app.services.unit import Transaction, Writer
 from app.store import articles, highlights, tags
@@ -145,14 +146,24 @@ class AnnotationService:
         self._get(tx.session, highlight_id)
         highlights.update(tx.rec, highlight_id, {**values, "modified_at": _now()})
 
-    def set_memo(self, highlight_id: int, memo: str) -> Changes:
+    def set_memo(self, highlight_id: int, memo: str, seen: Highlight | None = None
+                 ) -> Changes:
+        """Set a highlight's memo. ``seen``, the highlight as the user saw it, makes it
+        a versioned write: a memo a colleague changed meanwhile raises ConflictError
+        (see :mod:`app.services.conflicts`); a highlight deleted meanwhile comes back."""
         with self._writer.edit("edit memo") as tx:
-            if self._get(tx.session, highlight_id).memo != memo:
+            if seen is not None and seen.memo != memo:
+                expect(tx, seen)
+                highlights.update(tx.rec, highlight_id, {"memo": memo, "modified_at": _now()})
+            elif seen is None and self._get(tx.session, highlight_id).memo != memo:
                 self._touch(tx, highlight_id, memo=memo)
         return tx.changes
 
-    def set_colour(self, highlight_id: int, colour: str) -> Changes:
+    def set_colour(self, highlight_id: int, colour: str, seen: Highlight | None = None
+                   ) -> Changes:
+        """Set a highlight's colour (``seen``: a versioned write, as :meth:`set_memo`)."""
         with self._writer.edit("change highlight colour") as tx:
+            expect(tx, seen)
             self._touch(tx, highlight_id, colour=_colour(colour))
         return tx.changes
 

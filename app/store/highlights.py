@@ -15,11 +15,13 @@ from typing import Any
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
+from app.core.conflicts import NO_STAMP
 from app.core.ids import ArticleId, HighlightId, TagId
 from app.core.records import Highlight, HighlightSpan, Passage
 from app.core.text import TextQuote
 from app.store import schema
 from app.store.ops import Recorder
+from app.store.versioning import stamp_of
 
 # ``schema.highlight`` is typed as a FromClause; the metadata holds the same Table, typed.
 _TABLES = schema.Base.metadata.tables
@@ -45,6 +47,7 @@ def record(row: Mapping[Any, Any], tag_ids: Iterable[int]) -> Highlight:
         modified_at=row["modified_at"],
         tag_ids=tuple(TagId(t) for t in sorted(tag_ids)),
         is_orphaned=bool(row["is_orphaned"]),
+        stamp=stamp_of(row) if "version" in row else NO_STAMP,
     )
 
 

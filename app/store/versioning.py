@@ -33,6 +33,9 @@ from app.core.conflicts import Action, FieldConflict, RowConflict, Seen, Stamp, 
 VERSION_COLUMNS = ("version", "changed_by", "changed_at")
 """The bookkeeping columns of a versioned row."""
 
+TOUCHED = frozenset({"modified_at"})
+"""Columns an edit sets to its own time: taken from the write, never merged."""
+
 
 class Versioned:
     """Mixin for the tables of mutable rows: a growing version and the last change."""
@@ -79,8 +82,11 @@ def stale_conflict(tbl: Table, pk: Mapping[str, Any], values: Mapping[str, Any],
     """A write based on version ``seen.version`` of a row now at another version:
     ``(None, what to write)`` when the two sides changed different fields, else
     ``(the conflict, {})``."""
-    write, fields = merge_fields(seen.values, values, {k: stored[k] for k in values})
+    own = {k: v for k, v in values.items() if k not in TOUCHED}
+    write, fields = merge_fields(seen.values, own, {k: stored[k] for k in own})
     if not any(f.is_conflicting for f in fields):
+        if write:  # a write's own "modified at" goes with it, never conflicts
+            write.update({k: v for k, v in values.items() if k in TOUCHED})
         return None, write
     version, author, at = _author_time(stored)
     return RowConflict(tbl.name, int(pk["id"]), fields, "update", "edit", version, author,

@@ -53,7 +53,9 @@ def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
         out = {}
         for table in tables:
             cols = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')
-                    if (table, r[1]) != ("article", "rev")]
+                    if (table, r[1]) != ("article", "rev")
+                    # row versions only grow, undo included (schema 0010)
+                    and r[1] not in ("version", "changed_by", "changed_at")]
             names = ", ".join(f'"{c}"' for c in cols)
             out[table] = sorted(conn.execute(f'SELECT {names} FROM "{table}"').fetchall(),
                                 key=repr)

@@ -259,3 +259,25 @@ def test_undo_of_a_field_the_colleague_did_not_touch_applies(
     stored = bob.agreements.get(made.id)
     assert (stored.title, stored.summary) == ("Deal", "by Bob")
     assert stored.stamp.version == 4 and stored.stamp.changed_by == "alice"
+
+
+def test_highlight_memo_conflicts_and_colour_merges(two: tuple[Notebook, Notebook],
+                                                   tmp_path: Path) -> None:
+    """Memos written from the same version conflict (naming Alice); Bob's colour change
+    from that version merges with Alice's memo (their own "modified at" never conflicts)."""
+    alice, bob = two
+    (tmp_path / "a.md").write_text("# Tokayev in Washington\n\nTokayev met Rubio.\n",
+                                   encoding="utf-8")
+    alice.imports.import_paths([tmp_path / "a.md"])
+    article_id = alice.articles.list().items[0].id
+    made, _ = alice.annotations.add(article_id, 0, 7)
+    seen_a, seen_b = alice.annotations.get(made.id), bob.annotations.get(made.id)
+    alice.annotations.set_memo(made.id, "the President", seen=seen_a)
+    bob.annotations.set_colour(made.id, "#ff0000", seen=seen_b)
+    with pytest.raises(ConflictError) as caught:
+        bob.annotations.set_memo(made.id, "Kazakh president", seen=seen_b)
+    memo = _conflict(caught).field("memo")
+    assert (memo.base, memo.mine, memo.theirs) == ("", "Kazakh president", "the President")
+    stored = alice.annotations.get(made.id)
+    assert (stored.memo, stored.colour) == ("the President", "#ff0000")
+    assert stored.stamp.version == 3
