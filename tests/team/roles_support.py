@@ -98,8 +98,13 @@ class TeamDb:
     def drop(self) -> None:
         from app.store.roles import group_names
 
-        _drop_database(self.admin, self.url)
         roles = self.users + list(group_names(self.name).values())
+        with self.connect(dbname="postgres") as conn:
+            existing = [r for (r,) in conn.execute(
+                "SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)", (roles,))]
+            for role in existing:  # ending a test user's connection needs its membership
+                conn.execute(sql.SQL("GRANT {} TO CURRENT_USER").format(sql.Identifier(role)))
+        _drop_database(self.admin, self.url)
         with self.connect(dbname="postgres") as conn:
             for role in roles:
                 conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
