@@ -13,6 +13,7 @@ Every database made here is named ``dossier_test_<random>``; only those are drop
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -20,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+log = logging.getLogger(__name__)
 
 ENV = "DOSSIER_TEST_PG_URL"
 PREFIX = "dossier_test_"
@@ -123,15 +126,25 @@ def _name_of(url: str) -> str:
 
 
 def end_connections(admin: str, url: str) -> None:
-    """Terminate every connection to a test database (a test may leave some open)."""
+    """Terminate the client connections to a test database that a test left open.
+    Background workers (autovacuum) are left alone: DROP DATABASE stops those itself,
+    and only a superuser may signal them."""
     from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
 
     name = _name_of(url)
     engine = _admin_engine(admin)
     try:
         with engine.connect() as conn:
-            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                              "WHERE datname = :n AND pid <> pg_backend_pid()"), {"n": name})
+            pids = conn.execute(text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = :n "
+                "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"),
+                {"n": name}).scalars().all()
+            for pid in pids:
+                try:
+                    conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+                except DBAPIError as exc:  # another role's session we may not end
+                    log.info("could not end connection %s to %s: %s", pid, name, exc)
     finally:
         engine.dispose()
 
@@ -141,11 +154,10 @@ def drop_database(admin: str, url: str) -> None:
     from sqlalchemy import text
 
     name = _name_of(url)
+    end_connections(admin, url)
     engine = _admin_engine(admin)
     try:
         with engine.connect() as conn:
-            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                              "WHERE datname = :n AND pid <> pg_backend_pid()"), {"n": name})
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
     finally:
         engine.dispose()

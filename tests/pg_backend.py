@@ -53,6 +53,14 @@ SQLITE_ONLY: dict[str, str] = {
     "services/test_annotations.py::test_deletions_are_undone_and_redone_exactly": FILE,
     "services/test_undo_state_machine.py": FILE,
     "services/test_import_hostile.py": FILE,
+    "actors/test_agreement_dates.py::test_bad_date_stored_by_an_older_version_does_not_"
+    "break_lists": FILE + " (writes a bad date behind the app's back)",
+    "actors/test_demo_and_exports.py::test_cli_actors_agreements_suggest_export":
+        "passes the notebook's folder (nb.path) to the CLI",
+    "notes/test_note_durability.py::test_autosaved_text_survives_sigkill": PROCESS,
+    "cli/test_notebook_transfer.py::test_round_trip_reproduces_every_table_and_file_when_"
+    "imported_into_new": FILE + " (compares two notebook.db files; on PostgreSQL "
+    "tests/team/test_publish.py compares every table)",
 }
 """Tests that stay SQLite-only, by file or file::test, with the reason (kept here rather
 than as markers in files other helpers are editing). ``@pytest.mark.sqlite_only`` works
