@@ -121,12 +121,17 @@ def get(session: Session, tag_id: int) -> Tag | None:
 
 
 def child_named(session: Session, parent_id: int | None, name: str) -> TagId | None:
-    """The child of ``parent_id`` (None: top level) named ``name``, case-insensitively."""
+    """The child of ``parent_id`` (None: top level) named ``name``, case-insensitively.
+
+    Compared in Python: SQLite's ``lower`` folds only ASCII letters while PostgreSQL's
+    folds every script, so "Öl" and "öl" were one name on a server and two in a file."""
     under = T.c.parent_id.is_(None) if parent_id is None else T.c.parent_id == parent_id
-    found = session.scalar(
-        select(T.c.id).where(under, func.lower(T.c.name) == name.lower()).order_by(T.c.id).limit(1)
-    )
-    return None if found is None else TagId(found)
+    key = name.casefold()
+    for tag_id, sibling in session.execute(select(T.c.id, T.c.name).where(under)
+                                           .order_by(T.c.id)):
+        if str(sibling).casefold() == key:
+            return TagId(tag_id)
+    return None
 
 
 def article_tag_paths(session: Session, article_ids: list[int]) -> dict[ArticleId, list[str]]:

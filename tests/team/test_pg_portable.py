@@ -1,5 +1,6 @@
-"""Length-limited text columns behave the same on SQLite and PostgreSQL: PostgreSQL refuses
-a value longer than ``varchar(n)`` where SQLite keeps it, so the services check first."""
+"""What SQLite and PostgreSQL do differently gives the same result through Dossier:
+length-limited text columns (PostgreSQL refuses a value longer than ``varchar(n)`` where
+SQLite keeps it, so the services check first) and case-insensitive names beyond ASCII."""
 
 from __future__ import annotations
 
@@ -55,3 +56,12 @@ def test_import_keeps_the_first_300_characters_of_a_long_outlet(either: Notebook
     article_id = _article(either, tmp_path, outlet="Sehr lange Zeitung " * 30)
     outlet = either.articles.get(article_id).summary.outlet
     assert len(outlet) <= 300 and outlet.startswith("Sehr lange Zeitung Sehr")
+
+
+def test_sibling_tag_names_differing_in_non_ascii_case_are_one_name(either: Notebook) -> None:
+    """"öl" beside "Öl" is refused on both databases (SQLite's lower() folds only ASCII)."""
+    either.tags.create("Öl")
+    with pytest.raises(ValidationError):
+        either.tags.create("öl")
+    tag, _ = either.tags.ensure("ÖL")
+    assert [t.name for t in either.tags.list()] == ["Öl"] and tag.name == "Öl"
