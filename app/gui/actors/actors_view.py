@@ -310,11 +310,12 @@ class ActorsView(QWidget):
         if message or not self.actor_id:
             return
         actor_id, actors = self.actor_id, self.nb.actors
-        values = dict(name=self.name_edit.text(), kind=self.kind_edit.currentText(),
-                      country=self.country_edit.text(),
-                      description=self.description_edit.toPlainText(),
-                      external_id=self.external_edit.text())
-        self._controller.edit(lambda: actors.update(actor_id, **values), self)
+        name, kind = self.name_edit.text(), self.kind_edit.currentText()
+        country, external_id = self.country_edit.text(), self.external_edit.text()
+        description = self.description_edit.toPlainText()
+        self._controller.edit(lambda: actors.update(
+            actor_id, name=name, kind=kind, country=country, description=description,
+            external_id=external_id), self)
 
     def add_alias(self) -> None:
         """Add the typed spelling (with its language) to the current actor."""
