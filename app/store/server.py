@@ -139,6 +139,8 @@ def database_name(location: str) -> str:
         url = make_url(location)
     except ArgumentError:
         return without_password(location)
+    if url.get_backend_name() == "sqlite" and url.database:
+        return url.database.replace("\\", "/").rsplit("/", 1)[-1]  # the file's name
     return url.database or without_password(location)
 
 
