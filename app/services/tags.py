@@ -8,17 +8,15 @@ from collections.abc import Iterable
 from app.core.changes import Changes
 from app.core.errors import NotFound, ValidationError
 from app.core.ids import TagId
+from app.core.palette import TAG_PALETTE, default_tag_colour
 from app.core.records import Tag
 from app.services.unit import Transaction, Writer
 from app.store import tags
 from app.store.engine import translated_errors
 from app.store.sessions import Session, Sessions
 
-PALETTE = (
-    "#ffd54f", "#81c784", "#64b5f6", "#e57373", "#ba68c8", "#4db6ac",
-    "#ffb74d", "#a1887f", "#90a4ae", "#f06292", "#aed581", "#7986cb",
-)
-"""Default tag colours: distinct, light enough to read black text on."""
+PALETTE = TAG_PALETTE
+"""Default tag colours: distinct, light enough to read black text on (app.core.palette)."""
 
 
 def clean_name(name: str) -> str:
@@ -87,7 +85,8 @@ class TagService:
         if tags.child_named(tx.session, parent_id, name) is not None:
             raise ValidationError(f"a tag named {name!r} exists already there")
         if not colour:
-            colour = PALETTE[tags.count(tx.session) % len(PALETTE)]
+            colour = default_tag_colour(tags.count(tx.session),
+                                        tags.neighbour_colours(tx.session, parent_id))
         return tags.insert(tx.rec, name, parent_id, colour.lower(), description)
 
     @staticmethod

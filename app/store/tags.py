@@ -120,6 +120,18 @@ def get(session: Session, tag_id: int) -> Tag | None:
     return _record(row, paths(session)[TagId(tag_id)], int(used or 0))
 
 
+def neighbour_colours(session: Session, parent_id: int | None) -> list[str]:
+    """Colours of the children of ``parent_id`` (None: the top-level tags) and of the
+    parent itself: what a new tag there should not look like."""
+    under = T.c.parent_id.is_(None) if parent_id is None else T.c.parent_id == parent_id
+    found = [str(c) for c in session.scalars(select(T.c.colour).where(under)) if c]
+    if parent_id is not None:
+        parent = session.scalar(select(T.c.colour).where(T.c.id == parent_id))
+        if parent:
+            found.append(str(parent))
+    return found
+
+
 def child_named(session: Session, parent_id: int | None, name: str) -> TagId | None:
     """The child of ``parent_id`` (None: top level) named ``name``, case-insensitively.
 

@@ -11,12 +11,11 @@ from collections.abc import Sequence
 
 from PySide6.QtGui import QColor
 
-PALETTE: tuple[str, ...] = (
-    "#e6194b", "#3cb44b", "#ffe119", "#4363d8", "#f58231", "#911eb4",
-    "#42d4f4", "#f032e6", "#bfef45", "#fabed4", "#469990", "#dcbeff",
-    "#9a6324", "#800000", "#aaffc3", "#808000", "#000075", "#a9a9a9",
-)
-"""Distinct colours (Sasha Trubetskoy's list) for tags without a colour of their own."""
+from app.core.palette import TAG_PALETTE, contrast_with_black
+
+PALETTE: tuple[str, ...] = TAG_PALETTE
+"""The services' default tag colours (distinct hues, black text readable on each), for
+tags stored without a colour of their own."""
 
 DEFAULT_COLOUR = "#ffd54f"
 """Colour of a highlight that has neither its own colour nor a tagged colour."""
@@ -64,6 +63,8 @@ def blend(colours: Sequence[QColor]) -> QColor:
 
 
 def readable_text_colour(background: QColor) -> QColor:
-    """Black or white, whichever reads better on ``background`` (tag chips, swatches)."""
-    luminance = 0.299 * background.redF() + 0.587 * background.greenF() + 0.114 * background.blueF()
-    return QColor(0, 0, 0) if luminance > 0.55 else QColor(255, 255, 255)
+    """Black or white, whichever has the higher WCAG contrast on ``background`` (tag
+    chips, swatches): black on every default tag colour."""
+    on_black = contrast_with_black(background.name())
+    on_white = 21.0 / on_black  # (1.05) / (L + 0.05) = 21 / ((L + 0.05) / 0.05)
+    return QColor(0, 0, 0) if on_black >= on_white else QColor(255, 255, 255)
