@@ -281,3 +281,43 @@ def test_highlight_memo_conflicts_and_colour_merges(two: tuple[Notebook, Noteboo
     stored = alice.annotations.get(made.id)
     assert (stored.memo, stored.colour) == ("the President", "#ff0000")
     assert stored.stamp.version == 3
+
+
+def test_threads_appending_at_once_lose_no_update(two: tuple[Notebook, Notebook]) -> None:
+    """Alice's and Bob's notebook objects append lines to one summary from two threads
+    that start together (a barrier); stale writes are refused and retried: every line
+    is kept."""
+    import threading
+
+    from app.core.errors import NotebookError
+
+    alice, bob = two
+    made, _ = alice.agreements.create("Boeing deal")
+    rounds, barrier, failures = 8, threading.Barrier(2), []
+
+    def append(nb: Notebook, name: str) -> None:
+        barrier.wait(timeout=30)
+        try:
+            for i in range(rounds):
+                for _attempt in range(100):  # bounded: a persistent error fails the test
+                    seen = nb.agreements.get(made.id)
+                    try:
+                        nb.agreements.update(made.id, summary=seen.summary + f"{name}{i}\n",
+                                             seen=seen)
+                        break
+                    except (ConflictError, NotebookError):  # stale, or SQLite busy
+                        continue
+                else:
+                    raise AssertionError(f"{name}: no write got through in 100 attempts")
+        except BaseException as exc:  # reported below: a thread cannot fail the test
+            failures.append(exc)
+
+    threads = [threading.Thread(target=append, args=(nb, nb_name))
+               for nb, nb_name in ((alice, "a"), (bob, "b"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not failures
+    lines = alice.agreements.get(made.id).summary.splitlines()
+    assert sorted(lines) == sorted(f"{n}{i}" for n in "ab" for i in range(rounds))
