@@ -36,8 +36,9 @@ def is_server_url(location: str) -> bool:
 def _parse(location: str) -> URL:
     try:
         return make_url(location)
-    except ArgumentError as exc:
-        raise NotebookError(f"not a database URL: {without_password(location)!r}") from exc
+    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
+        raise NotebookError(f"not a database URL: {without_password(location)!r} "
+                            f"({str(exc).splitlines()[0]})") from None
 
 
 def normalise_url(location: str) -> str:
@@ -59,7 +60,7 @@ def without_password(location: str) -> str:
         return location
     try:
         url = make_url(location)
-    except ArgumentError:  # not a URL we understand: cut anything between ':' and '@'
+    except (ArgumentError, ValueError):  # not a URL we know: cut between ':' and '@'
         head, _, tail = location.partition("://")
         if "@" in tail:
             user, _, host = tail.rpartition("@")
@@ -137,7 +138,7 @@ def database_name(location: str) -> str:
     password when it names none."""
     try:
         url = make_url(location)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return without_password(location)
     if url.get_backend_name() == "sqlite" and url.database:
         return url.database.replace("\\", "/").rsplit("/", 1)[-1]  # the file's name

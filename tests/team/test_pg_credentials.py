@@ -163,3 +163,12 @@ def test_no_file_dossier_writes_holds_the_password(
                for p in root.rglob("*") if p.is_file()]
     assert any("indexes" in p.parts for p in written)  # the client's own index is there
     assert [p for p in written if password.encode() in p.read_bytes()] == []
+
+
+def test_malformed_url_is_one_line_without_its_password(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A URL whose port is not a number: exit 3, one line, no password, no traceback."""
+    assert main(["--notebook", "postgresql://anna:Geheim42@db:xx/desk", "list"]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not a database URL" in err
+    assert "Geheim42" not in err
