@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.errors import AccessDenied, MigrationError, NotebookError, NotebookLocked
-from app.store import migrate
+from app.store import migrate, server
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +35,9 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout."""
-    engine = create_engine(url, future=True)
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout; a
+    ``postgresql://`` URL is opened with psycopg 3 (see :func:`server.normalise_url`)."""
+    engine = create_engine(server.normalise_url(url), future=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -169,7 +170,7 @@ def translate(exc: BaseException) -> NotebookError:
             "the notebook is busy: another Dossier process is writing to it. "
             "Try again when it has finished."
         )
-    return NotebookError(f"database error: {text}")
+    return NotebookError(f"database error: {migrate.one_line(exc)}")  # libpq adds hints
 
 
 @contextlib.contextmanager
