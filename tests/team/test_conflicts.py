@@ -321,3 +321,22 @@ def test_threads_appending_at_once_lose_no_update(two: tuple[Notebook, Notebook]
     assert not failures
     lines = alice.agreements.get(made.id).summary.splitlines()
     assert sorted(lines) == sorted(f"{n}{i}" for n in "ab" for i in range(rounds))
+
+
+def test_redo_over_a_colleagues_change_asks(two: tuple[Notebook, Notebook]) -> None:
+    """Alice undoes her rename, Bob renames, Alice redoes: a conflict (origin redo)
+    instead of overwriting Bob; choosing 'mine' performs the redo."""
+    alice, bob = two
+    made, _ = alice.agreements.create("Deal")
+    alice.agreements.update(made.id, title="Deal A")
+    alice.history.undo()
+    bob.agreements.update(made.id, title="Deal B", seen=bob.agreements.get(made.id))
+    with pytest.raises(ConflictError) as caught:
+        alice.history.redo()
+    conflict = _conflict(caught)
+    assert conflict.origin == "redo" and conflict.their_author == "bob"
+    title = conflict.field("title")
+    assert (title.base, title.mine, title.theirs) == ("Deal", "Deal A", "Deal B")
+    assert alice.agreements.get(made.id).title == "Deal B" and alice.history.can_redo
+    alice.conflicts.resolve(caught.value, {"title": "mine"})
+    assert alice.agreements.get(made.id).title == "Deal A" and alice.history.can_undo
