@@ -10,7 +10,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.core.changes import Changes
 from app.core.conflicts import Origin
@@ -53,12 +53,16 @@ class RowResolution:
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One undo step. ``key`` and ``at`` let a burst of similar edits share one step."""
+    """One undo step. ``key`` and ``at`` let a burst of similar edits share one step.
+    ``guard``, if set, is called with "undo" or "redo" before the step is applied and
+    refuses it (raising DossierError) when the notebook no longer allows it exactly (an
+    import whose articles have been annotated since)."""
 
     label: str
     ops: tuple[Op, ...]
     key: str = ""
     at: float = 0.0
+    guard: Callable[[str], None] | None = None
 
 
 class History:
@@ -71,12 +75,14 @@ class History:
         self._resolutions: list[tuple[tuple[str, int], RowResolution]] = []
         self._lock = threading.RLock()
 
-    def record(self, label: str, ops: list[Op]) -> None:
-        """Push a completed edit; a new edit clears the redo stack."""
+    def record(self, label: str, ops: list[Op],
+               guard: Callable[[str], None] | None = None) -> None:
+        """Push a completed edit; a new edit clears the redo stack. ``guard``: see
+        :class:`Entry` (for steps written outside a Writer, such as an import)."""
         if not ops:
             return
         with self._lock:
-            self._undo.append(Entry(label, tuple(ops)))
+            self._undo.append(Entry(label, tuple(ops), guard=guard))
             del self._undo[:-MAX_ENTRIES]
             self._redo.clear()
 
@@ -115,7 +121,7 @@ class History:
         with self._lock:
             if self._undo:
                 last = self._undo[-1]
-                self._undo[-1] = Entry(last.label, (*last.ops, *ops), last.key, last.at)
+                self._undo[-1] = replace(last, ops=(*last.ops, *ops))
 
     @property
     def can_undo(self) -> bool:
@@ -147,6 +153,8 @@ class History:
             if not self._undo:
                 raise DossierError("nothing to undo")
             entry = self._undo[-1]
+            if entry.guard is not None:
+                entry.guard("undo")
             ops = self._resolved(entry, "undo", invert(list(entry.ops)), resolution)
             changes = self._apply(ops, entry.label, "undo")
             self._resolutions.clear()
@@ -159,6 +167,8 @@ class History:
             if not self._redo:
                 raise DossierError("nothing to redo")
             entry = self._redo[-1]
+            if entry.guard is not None:
+                entry.guard("redo")
             ops = self._resolved(entry, "redo", list(entry.ops), resolution)
             changes = self._apply(ops, entry.label, "redo")
             self._resolutions.clear()

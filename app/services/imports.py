@@ -3,6 +3,12 @@
 Articles are written in small transactions (each article whole or not at all); the
 outbox rows for the index go in the same transactions. Cancelling (or Ctrl+C in the CLI,
 which cancels) keeps everything written so far.
+
+An import asked to be ``undoable`` (the GUI's) becomes one step of the notebook's undo
+history: undo deletes exactly the articles it stored, redo stores them again with the
+same ids and values. Undo refuses, saying why, once anything points at those articles
+(highlights, text revisions, note links): deleting them would take the user's later work
+with them outside the history. Deleting the articles (undoable itself) is the way then.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.core.changes import Changes
-from app.core.errors import Cancelled
+from app.core.errors import Cancelled, DossierError
 from app.core.ids import ArticleId
 from app.core.import_notes import SkippedEntry, TrimSuggestion
 from app.core.progress import CancelToken, ProgressFn, no_progress
@@ -24,12 +30,13 @@ from app.core.records import ArticleSummary
 from app.core.revisions import NewerVersion
 from app.core.text import content_key, text_sha256
 from app.store import articles as article_store
-from app.store import imports
+from app.store import import_undo, imports
 from app.store.engine import translated_errors
 from app.store.sessions import Session, Sessions
 
 if TYPE_CHECKING:  # app.ingest loads trafilatura, lingua, pypdf: only when importing
     from app.ingest import ParsedArticle
+    from app.services.history import History
 
 log = logging.getLogger(__name__)
 BATCH = 100
@@ -112,13 +119,20 @@ def _older_version(session: Session, parsed: ParsedArticle,
 class ImportService:
     """Long work: call from a worker thread (GUI) or the CLI."""
 
-    def __init__(self, sessions: Sessions, wake_indexer: Callable[[], None]) -> None:
+    def __init__(self, sessions: Sessions, wake_indexer: Callable[[], None],
+                 history: History | None = None) -> None:
         self._sessions = sessions
         self._wake = wake_indexer
+        self._history = history
 
     def import_paths(self, paths: Iterable[str | Path], progress: ProgressFn = no_progress,
-                     cancel: CancelToken | None = None) -> ImportReport:
-        """Import files, folders and zips. Bad files are reported; the rest goes on."""
+                     cancel: CancelToken | None = None, *,
+                     undoable: bool = False) -> ImportReport:
+        """Import files, folders and zips. Bad files are reported; the rest goes on.
+
+        ``undoable``: record what was stored (also of a cancelled import) as one undo
+        step, "import of N articles" (front ends with a live history; the CLI's history
+        ends with its process)."""
         from app.ingest import IngestFailure, read_sources
 
         report = ImportReport()
@@ -138,11 +152,37 @@ class ImportService:
         finally:
             if pending:
                 self._store(pending, report)
-        report.changes = Changes(
-            articles=frozenset(s.id for s in report.imported),
-            label=f"import {len(report.imported)} articles",
-        )
+        label = import_label(len(report.imported))
+        report.changes = Changes(articles=frozenset(s.id for s in report.imported),
+                                 label=label)
+        if undoable and report.imported:
+            self._record_undo(label, [s.id for s in report.imported])
         return report
+
+    def _record_undo(self, label: str, article_ids: list[ArticleId]) -> None:
+        """Push the stored articles (read back whole) as one step of the history."""
+        if self._history is None:
+            log.warning("no history to record %r in", label)
+            return
+        with translated_errors(), self._sessions() as session:
+            ops = import_undo.insert_ops(session, article_ids)
+
+        def guard(verb: str) -> None:
+            if verb == "undo":
+                self._refuse_if_used(label, article_ids)
+
+        self._history.record(label, ops, guard)
+
+    def _refuse_if_used(self, label: str, article_ids: list[ArticleId]) -> None:
+        """Raise DossierError naming what now points at the imported articles."""
+        with translated_errors(), self._sessions() as session:
+            found = import_undo.dependents(session, article_ids)
+        if found:
+            what = ", ".join(f"{count} {table.replace('_', ' ')} row(s)"
+                             for table, count in sorted(found.items()))
+            raise DossierError(
+                f"cannot undo '{label}': its articles have been worked on since ({what}); "
+                "delete the articles themselves instead (that can be undone)")
 
     def import_parsed(self, items: Sequence[ParsedArticle]) -> ImportReport:
         """Store already-parsed articles (demo notebook, tests)."""
@@ -172,3 +212,8 @@ class ImportService:
                 if parsed.trim is not None:
                     report.trims.append((summary.id, parsed.trim))
         self._wake()
+
+
+def import_label(count: int) -> str:
+    """The undo label of an import: "import of 3 articles", "import of 1 article"."""
+    return f"import of {count} article{'' if count == 1 else 's'}"
