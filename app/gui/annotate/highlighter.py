@@ -214,8 +214,8 @@ class HighlightRenderer(QObject):
     opening an article formats only the dozen blocks on screen.
     """
 
-    def __init__(self, document: QTextDocument) -> None:
-        super().__init__(document)
+    def __init__(self, document: QTextDocument, parent: QObject | None = None) -> None:
+        super().__init__(document if parent is None else parent)
         self._document = document
         self.index = MarkIndex([0])
         self._stale: set[int] = set()  # blocks whose formats lag behind the index
@@ -223,6 +223,11 @@ class HighlightRenderer(QObject):
 
     def document(self) -> QTextDocument:
         return self._document
+
+    def set_document(self, document: QTextDocument) -> None:
+        """Draw into ``document`` from now on (a reader shows each article in a new one);
+        call :meth:`install` for its text before it is shown."""
+        self._document = document
 
     def install(self, marks: Iterable[Mark], starts: list[int]) -> None:
         """Index marks for a text about to be set (``starts``: its Qt block starts).

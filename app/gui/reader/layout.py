@@ -79,13 +79,17 @@ class ReaderLayout(QTextEdit):
         marks = self.renderer.index.at(self._positions.to_qt(cp))
         return [m.id for m in sorted(marks, key=lambda m: (m.length, m.id))]
 
-    def highlight_at_qt(self, pos: int) -> int:
-        """Innermost highlight at a Qt cursor position (the char after it, else before)."""
+    def highlights_at_qt(self, pos: int) -> list[int]:
+        """Highlights at a Qt cursor position (the char after it, else the one before),
+        innermost (shortest) first."""
         index = self.renderer.index
         marks = index.at(pos) or (index.at(pos - 1) if pos > 0 else [])
-        if not marks:
-            return 0
-        return min(marks, key=lambda m: (m.length, m.id)).id
+        return [m.id for m in sorted(marks, key=lambda m: (m.length, m.id))]
+
+    def highlight_at_qt(self, pos: int) -> int:
+        """Innermost highlight at a Qt cursor position (0: none)."""
+        ids = self.highlights_at_qt(pos)
+        return ids[0] if ids else 0
 
 
     def span_rects(self, start: int, end: int) -> list[QRectF]:

@@ -1,12 +1,13 @@
 """The margin lane beside a reader's text: one coloured bar per highlight, lanes for
-overlaps, and a right-hand column marking agreement evidence by stance."""
+overlaps, and a right-hand column marking agreement evidence by stance. Clicking a bar
+selects its highlight."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QRectF, QSize
-from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from app.gui.annotate.highlighter import Mark
@@ -32,6 +33,7 @@ class MarginBar(QWidget):
     def __init__(self, reader: ReaderView) -> None:
         super().__init__(reader)
         self._reader = reader
+        self.setCursor(Qt.CursorShape.PointingHandCursor)  # bars are clickable
 
     def lanes_shown(self) -> int:
         return min(self._reader.renderer.index.lane_count(), MAX_LANES)
@@ -58,7 +60,7 @@ class MarginBar(QWidget):
         for mark in self._reader.visible_marks():
             lane = min(lanes.get(mark.id, 0), MAX_LANES - 1)
             top, bottom = self._reader.mark_extent(mark)
-            x = 2 + lane * (LANE_WIDTH + 1)
+            x = self.lane_x(lane)
             painter.fillRect(
                 QRectF(x, top - offset, LANE_WIDTH, max(bottom - top, 2.0)), mark.colour
             )
@@ -83,6 +85,38 @@ class MarginBar(QWidget):
                 if top - offset <= y <= max(bottom, top + 2.0) - offset:
                     out.append(mark.id)
         return out
+
+    def lane_x(self, lane: int) -> float:
+        """Left x of lane number ``lane`` (0 is the leftmost)."""
+        return 2 + min(lane, MAX_LANES - 1) * (LANE_WIDTH + 1)
+
+    def marks_at(self, x: float, y: float) -> list[int]:
+        """Highlights whose bar (or evidence marker) is at viewport point ``(x, y)``,
+        innermost (shortest) first. A lane's gap counts as the lane: bars are 4 px wide."""
+        if x >= self._lanes_width():
+            return self.evidence_at(y)
+        lanes = self._reader.renderer.index.lanes()
+        offset = self._reader.verticalScrollBar().value()
+        found = []
+        for mark in self._reader.visible_marks():
+            left = self.lane_x(lanes.get(mark.id, 0))
+            if not left <= x < left + LANE_WIDTH + 1:
+                continue
+            top, bottom = self._reader.mark_extent(mark)
+            if top - offset <= y <= max(bottom, top + 2.0) - offset:
+                found.append(mark)
+        return [m.id for m in sorted(found, key=lambda m: (m.length, m.id))]
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        """Clicking a bar selects its highlight (again: the next one sharing the spot)."""
+        if event.button() == Qt.MouseButton.LeftButton:
+            point = event.position()
+            ids = self.marks_at(point.x(), point.y())
+            if ids:
+                self._reader.activate_among(ids)
+                event.accept()
+                return
+        super().mousePressEvent(event)
 
     def event(self, event: QEvent) -> bool:
         """Hovering an evidence marker names its agreements."""

@@ -289,7 +289,12 @@ class MainWindow(WindowNavigation):
             self.start_import(paths)
 
     def _on_highlight_activated(self, highlight_id: int) -> None:
+        """Show the highlight in the inspector and bring its dock forward (it may be
+        tabbed behind the notes or closed); the keyboard focus stays in the reader."""
         self.inspector.show_highlight(highlight_id or None)
+        if highlight_id:
+            self.inspector_dock.show()
+            self.inspector_dock.raise_()
 
     def _on_current_article_changed(self, article_id: int) -> None:
         self._reader_article = article_id
