@@ -45,7 +45,9 @@ class _ImportWork:
         self._paths = [str(p) for p in paths]
 
     def __call__(self, progress: ProgressFn, cancel: CancelToken) -> Any:
-        return self._imports.import_paths(self._paths, progress=progress, cancel=cancel)
+        # one undo step: Edit > Undo "import of N articles" takes exactly these away
+        return self._imports.import_paths(self._paths, progress=progress, cancel=cancel,
+                                          undoable=True)
 
 
 class ImportDialog(QDialog):
