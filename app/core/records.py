@@ -72,6 +72,7 @@ class Tag:
     description: str
     path: str
     highlight_count: int = 0
+    stamp: Stamp = NO_STAMP  # version and last change: pass the record back to edit it
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,7 +39,7 @@ from app.core.conflicts import Choice, RowConflict, Seen
 from app.core.errors import ConflictError, NotFound, ValidationError
 from app.core.ids import NoteId
 from app.core.notes import Note
-from app.core.records import Article, Highlight
+from app.core.records import Article, Highlight, Tag
 from app.notes.links import link_markdown
 from app.services import note_links as links
 from app.services.history import History, RowResolution
@@ -50,7 +50,7 @@ from app.store.sessions import Sessions
 
 log = logging.getLogger(__name__)
 
-Versioned = Agreement | Actor | Article | Note | Highlight
+Versioned = Agreement | Actor | Article | Note | Highlight | Tag
 """Records that carry a stamp and can be passed back as ``seen``."""
 
 
@@ -68,6 +68,10 @@ def seen_of(record: Versioned) -> Seen:
         return Seen("actor", record.id, record.stamp.version, {
             "name": record.name, "kind": record.kind, "country": record.country,
             "description": record.description, "external_id": record.external_id})
+    if isinstance(record, Tag):
+        return Seen("tag", record.id, record.stamp.version, {
+            "name": record.name, "colour": record.colour, "parent_id": record.parent_id,
+            "description": record.description})
     if isinstance(record, Highlight):
         return Seen("highlight", record.id, record.stamp.version, {
             "article_id": record.article_id, "start": record.start, "end": record.end,

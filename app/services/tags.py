@@ -10,6 +10,7 @@ from app.core.errors import NotFound, ValidationError
 from app.core.ids import TagId
 from app.core.palette import TAG_PALETTE, default_tag_colour
 from app.core.records import Tag
+from app.services.conflicts import expect
 from app.services.unit import Transaction, Writer
 from app.store import tags
 from app.store.engine import translated_errors
@@ -103,25 +104,30 @@ class TagService:
         if other is not None and other != tag_id:
             raise ValidationError(f"a tag named {name!r} exists already there")
 
-    def rename(self, tag_id: int, name: str) -> Changes:
+    def rename(self, tag_id: int, name: str, seen: Tag | None = None) -> Changes:
+        """Rename a tag. ``seen``, the tag as the user saw it, makes this and the two
+        setters below versioned writes (see :mod:`app.services.conflicts`)."""
         name = clean_name(name)
         with self._writer.edit(f"rename tag to '{name}'") as tx:
             tag = self._require(tx.session, tag_id)
             self._refuse_clash(tx.session, tag.parent_id, name, tag_id)
+            expect(tx, seen)
             tags.update(tx.rec, tag_id, {"name": name})
         return tx.changes
 
-    def set_colour(self, tag_id: int, colour: str) -> Changes:
+    def set_colour(self, tag_id: int, colour: str, seen: Tag | None = None) -> Changes:
         from app.services.annotations import _colour
 
         with self._writer.edit("change tag colour") as tx:
             self._require(tx.session, tag_id)
+            expect(tx, seen)
             tags.update(tx.rec, tag_id, {"colour": _colour(colour)})
         return tx.changes
 
-    def set_description(self, tag_id: int, text: str) -> Changes:
+    def set_description(self, tag_id: int, text: str, seen: Tag | None = None) -> Changes:
         with self._writer.edit("edit tag description") as tx:
             self._require(tx.session, tag_id)
+            expect(tx, seen)
             tags.update(tx.rec, tag_id, {"description": text})
         return tx.changes
 

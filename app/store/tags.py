@@ -14,10 +14,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.core.conflicts import NO_STAMP
 from app.core.ids import ArticleId, TagId
 from app.core.records import Tag
 from app.store import schema
 from app.store.ops import Recorder
+from app.store.versioning import stamp_of
 
 # ``schema.tag`` is typed as a FromClause; the metadata holds the same Table, typed.
 _TABLES = schema.Base.metadata.tables
@@ -35,6 +37,7 @@ def _record(row: Mapping[Any, Any], path: str, count: int) -> Tag:
         description=row["description"],
         path=path,
         highlight_count=count,
+        stamp=stamp_of(row) if "version" in row else NO_STAMP,
     )
 
 

@@ -340,3 +340,21 @@ def test_redo_over_a_colleagues_change_asks(two: tuple[Notebook, Notebook]) -> N
     assert alice.agreements.get(made.id).title == "Deal B" and alice.history.can_redo
     alice.conflicts.resolve(caught.value, {"title": "mine"})
     assert alice.agreements.get(made.id).title == "Deal A" and alice.history.can_undo
+
+
+def test_tag_renamed_by_both_conflicts_and_description_merges(
+        two: tuple[Notebook, Notebook]) -> None:
+    """Tags: both rename (a conflict naming Alice); Bob's description from the same
+    version merges with Alice's name."""
+    alice, bob = two
+    made, _ = alice.tags.create("Energie")
+    seen_a, seen_b = alice.tags.get(made.id), bob.tags.get(made.id)
+    assert seen_a.stamp.version == 1
+    alice.tags.rename(made.id, "Energy", seen=seen_a)
+    bob.tags.set_description(made.id, "oil, gas, uranium", seen=seen_b)
+    with pytest.raises(ConflictError) as caught:
+        bob.tags.rename(made.id, "Power", seen=seen_b)
+    name = _conflict(caught).field("name")
+    assert (name.base, name.mine, name.theirs) == ("Energie", "Power", "Energy")
+    stored = alice.tags.get(made.id)
+    assert (stored.name, stored.description) == ("Energy", "oil, gas, uranium")
