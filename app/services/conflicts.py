@@ -5,8 +5,10 @@ The rules, as the front ends meet them:
 * **Additions never conflict**: a new highlight, evidence passage or status event is an
   insert; nothing of anyone else's is overwritten.
 * **A versioned edit** passes the record the user saw (``seen=``) to the service
-  (``agreements.update``, ``set_value``, ``actors.update``, ``articles.update_meta``,
-  ``notes.save_body`` ...). When the row moved on since, fields changed by only one side
+  (``agreements.update``/``set_value``/``delete``, ``actors.update``/``delete``,
+  ``articles.update_meta``, ``annotations.set_memo``/``set_colour``, ``tags.rename``/
+  ``set_colour``/``set_description``, ``notes.save_body``/``delete``; records carry
+  their ``stamp``). When the row moved on since, fields changed by only one side
   merge automatically; a field changed by both raises
   :class:`~app.core.errors.ConflictError` whose ``conflict`` (a
   :class:`~app.core.conflicts.RowConflict`) holds base / mine / theirs per field and the
