@@ -247,8 +247,9 @@ class ConflictService:
         ``choices`` names base / mine / theirs for each conflicting field (the others go
         to the side that changed them). For a conflict met by undo or redo the step is
         performed with those values (``keep_theirs=True`` for a refused delete: the row
-        stays, the rest of the step is done). A further change of the row meanwhile
-        raises a new ConflictError.
+        stays, the rest of the step is done). For an edit, ``keep_theirs=True`` writes
+        nothing (the colleague's row, or their deletion, stands). A further change of the
+        row meanwhile raises a new ConflictError.
 
         Raises:
             ValidationError: a conflicting field without a choice, or a conflict with
@@ -268,6 +269,8 @@ class ConflictService:
                                        skip=row.action == "delete" and keep_theirs)
             step = self._history.undo if row.origin == "undo" else self._history.redo
             return step(resolution)
+        if keep_theirs:
+            return Changes()  # the row stays as the colleague left it: nothing to write
         if row.deleted or row.action != "update":
             raise ValidationError(f"{row.describe()}: read it again and redo the edit")
         with self._writer.edit(f"resolve conflict in {row.table} {row.id}") as tx:

@@ -358,3 +358,17 @@ def test_tag_renamed_by_both_conflicts_and_description_merges(
     assert (name.base, name.mine, name.theirs) == ("Energie", "Power", "Energy")
     stored = alice.tags.get(made.id)
     assert (stored.name, stored.description) == ("Energy", "oil, gas, uranium")
+
+
+def test_refused_delete_kept_as_theirs_writes_nothing(two: tuple[Notebook, Notebook]) -> None:
+    """Resolving a refused delete by keeping the colleague's row changes nothing."""
+    alice, bob = two
+    made, _ = alice.agreements.create("Deal")
+    seen_a = alice.agreements.get(made.id)
+    bob.agreements.update(made.id, summary="by Bob", seen=bob.agreements.get(made.id))
+    with pytest.raises(ConflictError) as caught:
+        alice.agreements.delete(made.id, seen=seen_a)
+    changes = alice.conflicts.resolve(caught.value, keep_theirs=True)
+    assert not changes.agreements
+    stored = alice.agreements.get(made.id)
+    assert stored.summary == "by Bob" and stored.stamp.version == 2
