@@ -117,10 +117,12 @@ class LibraryActions:
 
 # -- saved state --------------------------------------------------------------------------
 def save_library_state(panel: LibraryPanel, settings: QSettings) -> None:
-    """Column widths, sort column and order, and the filter bar's values."""
+    """Column widths the user chose (0 for those fitted to their content, which are
+    fitted again next time), sort column and order, and the filter bar's values."""
     header = panel.table.horizontalHeader()
+    chosen = panel.sized_by_user()
     state: dict[str, Any] = {
-        "widths": [header.sectionSize(i) for i in range(header.count())],
+        "widths": [header.sectionSize(i) if i in chosen else 0 for i in range(header.count())],
         "sort": [header.sortIndicatorSection(), int(header.sortIndicatorOrder().value)],
         "filters": panel.filter_values(),
     }

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -49,10 +49,15 @@ from app.gui.library.model import (
 
 log = logging.getLogger(__name__)
 
+TITLE_SHARE = 0.4
+"""Part of the table's width kept for the Title column when the others are fitted."""
+
+
 class LibraryTableView(QTableView):
     """The table: Enter opens the current article, Ctrl+Enter opens it in a new pane."""
 
     openRequested = Signal(int, bool)  # article id, new pane
+    widthChanged = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,6 +81,11 @@ class LibraryTableView(QTableView):
         if not index.isValid():
             return 0
         return int(index.siblingAtColumn(0).data(ArticleIdRole) or 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.widthChanged.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -160,11 +170,17 @@ class LibraryPanel(QWidget):
         self._is_fitting = False
         header.sectionResized.connect(self._on_section_resized)
         self.model.modelReset.connect(self._fit_columns)
+        self.table.widthChanged.connect(self._share_width)
+        self._fitted: dict[int, int] = {}  # column -> width its content asks for
         self._fit_columns()
 
     def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
         if not self._is_fitting and column > 0:
             self._sized_by_user.add(column)
+
+    def sized_by_user(self) -> set[int]:
+        """Columns whose width the user chose (by dragging, or restored from a session)."""
+        return set(self._sized_by_user)
 
     def _fit_columns(self) -> None:
         """Size every column but Title to its header and the rows shown; Title takes the rest.
@@ -178,17 +194,43 @@ class LibraryPanel(QWidget):
         first = max(table.rowAt(0), 0)
         last = min(model.rowCount(), first + FIT_ROWS) - 1
         metrics = table.fontMetrics()
-        header_metrics = table.horizontalHeader().fontMetrics()
+        self._fitted = {}
+        for column in range(1, len(COLUMNS)):
+            widths = [self._header_width(column)]
+            for row in range(first, last + 1):
+                value = model.data(model.index(row, column))
+                widths.append(metrics.horizontalAdvance(str(value or "")) + 14)
+            self._fitted[column] = min(max(widths), MAX_COLUMN_WIDTH)
+        self._share_width()
+
+    def _header_width(self, column: int) -> int:
+        metrics = self.table.horizontalHeader().fontMetrics()
+        return metrics.horizontalAdvance(COLUMNS[column][0]) + 24
+
+    def _share_width(self) -> None:
+        """Give the fitted columns their content's width, but shrink them (the widest
+        first, never below their header) so that Title keeps :data:`TITLE_SHARE` of the
+        table: in a narrow dock on first launch the title was cut to "Tru…" while the
+        outlet stayed wide. Columns the user sized keep their width."""
+        fitted = {c: w for c, w in self._fitted.items() if c not in self._sized_by_user}
+        if not fitted:
+            return
+        room = self.table.viewport().width()
+        taken = sum(self.table.columnWidth(c) for c in self._sized_by_user if c > 0)
+        budget = max(0, int(room * (1 - TITLE_SHARE)) - taken)
+        widths = dict(fitted)
+        floors = {c: min(self._header_width(c), w) for c, w in widths.items()}
+        while sum(widths.values()) > budget:
+            shrinkable = [c for c in widths if widths[c] > floors[c]]
+            if not shrinkable:
+                break
+            widest = max(shrinkable, key=lambda c: widths[c] - floors[c])
+            excess = sum(widths.values()) - budget
+            widths[widest] = max(floors[widest], widths[widest] - max(1, min(excess, 8)))
         self._is_fitting = True
         try:
-            for column in range(1, len(COLUMNS)):
-                if column in self._sized_by_user:  # a width the user chose stays
-                    continue
-                widths = [header_metrics.horizontalAdvance(COLUMNS[column][0]) + 24]
-                for row in range(first, last + 1):
-                    value = model.data(model.index(row, column))
-                    widths.append(metrics.horizontalAdvance(str(value or "")) + 14)
-                table.setColumnWidth(column, min(max(widths), MAX_COLUMN_WIDTH))
+            for column, width in widths.items():
+                self.table.setColumnWidth(column, width)
         finally:
             self._is_fitting = False
 
