@@ -13,10 +13,14 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import os
 import re
 import shutil
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +34,14 @@ log = logging.getLogger(__name__)
 
 INDEX_NAME = "dossier"
 VERSION_FILE = "dossier-index.json"
-"""The marker of a Dossier index folder; it also stamps the schema version."""
+"""The marker of a Dossier index folder; it also stamps the schema version and holds the
+folder's cursor in the notebook's change log (see :class:`Cursor`)."""
 WRITE_LOCK = f"{INDEX_NAME}_WRITELOCK"
+CURSOR_LOCK = f"{INDEX_NAME}_CURSOR"
+"""Held while a batch is written and the cursor moved, by one process at a time."""
 
 OWN_FILE = re.compile(
-    rf"^(?:{re.escape(VERSION_FILE)}"
+    rf"^(?:{re.escape(VERSION_FILE)}(?:\.tmp)?"
     rf"|_{INDEX_NAME}_\d+\.toc(?:\.[0-9.]+)?"   # table of contents (and its temp file)
     rf"|{INDEX_NAME}_[0-9a-z]+\.[A-Za-z0-9_.]+"  # segment files
     rf"|{INDEX_NAME}_[A-Z]+"                    # lock files
@@ -95,8 +102,7 @@ def open_or_reset(directory: Path, lock_timeout: float) -> tuple[Any, str]:
             return ix, ""
         refuse_foreign(directory)
         _wipe(directory)
-        (directory / VERSION_FILE).write_text(
-            json.dumps({"schema_version": SCHEMA_VERSION}), encoding="utf-8")
+        _write_marker(directory, None)  # a fresh index: no cursor, so it is rebuilt
         return storage(directory).create_index(build_schema(), indexname=INDEX_NAME), reason
     finally:
         lock.release()
@@ -175,11 +181,96 @@ def _acquire(lock: Any, timeout: float) -> bool:
 
 def _wipe(directory: Path) -> None:
     """Delete Dossier's index files (the caller checked there are no others and holds
-    the write lock, whose file stays)."""
+    the write lock; the lock files stay, as another process may hold the cursor's)."""
     for entry in directory.iterdir():
-        if entry.name == WRITE_LOCK or not OWN_FILE.match(entry.name):
+        if entry.name in (WRITE_LOCK, CURSOR_LOCK) or not OWN_FILE.match(entry.name):
             continue
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry)
         else:
             entry.unlink()
+
+
+# -- the cursor -------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """How far this index follows its notebook's change log.
+
+    Attributes:
+        notebook_uuid: the notebook the index was built from; "" for an index made
+            before the change log existed (schema 0008 and older), which is adopted.
+        last_seq: every write up to this number is in the index.
+        rebuilding: the token of a rebuild under way (then ``last_seq`` means nothing).
+    """
+
+    notebook_uuid: str = ""
+    last_seq: int = 0
+    rebuilding: str = ""
+
+    @property
+    def is_usable(self) -> bool:
+        return bool(self.notebook_uuid) and not self.rebuilding
+
+
+LEGACY = Cursor()
+"""The cursor of an index made before the change log: trusted (as it was then), for
+the notebook it is opened with, from the log's start."""
+
+
+def read_cursor(directory: Path) -> Cursor | None:
+    """The folder's cursor; None when there is none (a fresh or reset index, or a
+    marker that cannot be read): the index must be rebuilt."""
+    try:
+        stamp = json.loads((directory / VERSION_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stamp, dict):
+        return None
+    if "cursor" not in stamp:
+        return LEGACY
+    value = stamp["cursor"]
+    if not isinstance(value, dict):
+        return None
+    if value.get("rebuilding"):
+        return Cursor(rebuilding=str(value["rebuilding"]))
+    try:
+        return Cursor(str(value["notebook"]), int(value["last_seq"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def write_cursor(directory: Path, cursor: Cursor | None) -> None:
+    """Store the cursor (None: none, so the index is rebuilt) in the marker file,
+    atomically: a crash leaves the old cursor or the new one, never half of one."""
+    _write_marker(directory, cursor)
+
+
+def _write_marker(directory: Path, cursor: Cursor | None) -> None:
+    value: dict[str, object] | None
+    if cursor is None:
+        value = None
+    elif cursor.rebuilding:
+        value = {"rebuilding": cursor.rebuilding}
+    else:
+        value = {"notebook": cursor.notebook_uuid, "last_seq": cursor.last_seq}
+    temporary = directory / (VERSION_FILE + ".tmp")
+    temporary.write_text(json.dumps({"schema_version": SCHEMA_VERSION, "cursor": value}),
+                         encoding="utf-8")
+    os.replace(temporary, directory / VERSION_FILE)
+
+
+@contextmanager
+def cursor_lock(directory: Path, timeout: float) -> Iterator[None]:
+    """Hold the folder's cursor lock (across processes) for a write and its cursor.
+
+    Raises:
+        NotebookLocked: another process held it for ``timeout`` seconds.
+    """
+    lock = storage(directory).lock(CURSOR_LOCK)
+    if not _acquire(lock, timeout):
+        raise NotebookLocked(
+            f"the search index at {directory} is being written by another Dossier process")
+    try:
+        yield
+    finally:
+        lock.release()

@@ -20,6 +20,7 @@ from app.services.actors import (
 from app.services.agreements import SORTS as AGREEMENT_SORTS
 from app.services.conflicts import ConflictService, NoteSave, merge_lines, seen_of
 from app.services.imports import ImportReport
+from app.services.live import LiveWatcher
 from app.services.notebook import Notebook, default_notebook_dir
 from app.services.notes import NoteService
 from app.services.qdpx_export import QdpxExportReport, QdpxExportService
@@ -35,6 +36,7 @@ __all__ = [
     "CheckReport",
     "ConflictService",
     "ImportReport",
+    "LiveWatcher",
     "NoteSave",
     "NoteService",
     "Notebook",

@@ -1,74 +1,49 @@
-"""Keeps the one Whoosh index in line with the database by draining the one outbox.
+"""Keeps this client's Whoosh index in line with the database by following the change log.
 
-Articles and notes share the index and the outbox (``(kind, id)`` entries). One indexer
-owns the only Whoosh writer of this process; other processes on the same notebook have
-their own, and the index's file lock lets one write at a time. Draining is idempotent:
-a document is always replaced, never added twice (whether the index is empty is decided
-holding its lock), and entries are removed from the outbox only after the index commit
-that contains them, so a crash or a second process draining the same entries at any
-moment costs a rewrite, never a duplicate or a loss.
+Every write logs the search documents it made stale under its number, in commit order
+(:mod:`app.store.changelog`). Each index folder keeps its own cursor (the last number it
+has indexed, and the notebook's uuid) in its marker file, so any number of clients
+(each with its own index) follow one notebook without taking each other's work. A
+drain reads the entries after the cursor, rewrites those documents, and only then moves
+the cursor, holding the folder's cursor lock: a crash in between costs a rewrite, never
+a loss, and rewriting is idempotent (a document is replaced, never added twice).
+
+The index is rebuilt from scratch when it has no cursor (new, reset, or a rebuild that
+did not finish), when its cursor names another notebook, or when it is below the log's
+floor (entries it needs were pruned, or a notebook load asked every client to rebuild).
+Repairs of this index alone (drift found by ``check``) stay local: they are queued in
+memory, never in the shared log.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections import Counter
+import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 
 from app.core.errors import Cancelled, DossierError, NotebookLocked
 from app.core.progress import CancelToken, ProgressEvent, ProgressFn, no_progress
 from app.core.records import IndexStatus
 from app.search import IndexDoc, SearchIndex
 from app.search.documents import from_article, from_note
-from app.store import outbox, search_documents
+from app.search.index_files import Cursor, cursor_lock, read_cursor, write_cursor
+from app.services.index_drift import Drift, compare
+from app.store import changelog, outbox, search_documents
 from app.store.engine import translated_errors
 from app.store.outbox import ARTICLE, KINDS, NOTE, DocRef
 from app.store.sessions import Session, Sessions
 
 log = logging.getLogger(__name__)
 
+__all__ = ["Drift", "Indexer", "Listener", "compare"]
+
 SMALL_BATCH = 200
 BULK_BATCH = 2000
+CURSOR_WAIT = 30.0
+"""Seconds to wait for another process's batch (it holds the cursor lock while it
+writes one); giving up only defers the work, which stays in the log."""
 Listener = Callable[[IndexStatus], None]
-
-
-@dataclass(frozen=True, slots=True)
-class Drift:
-    """How the index differs from the database, as ``(kind, id)`` documents.
-
-    Attributes:
-        missing: in the database, not in the index.
-        extra: in the index, not in the database.
-        stale: indexed at another revision than the database's.
-        duplicates: indexed more than once.
-    """
-
-    missing: tuple[DocRef, ...] = ()
-    extra: tuple[DocRef, ...] = ()
-    stale: tuple[DocRef, ...] = ()
-    duplicates: tuple[DocRef, ...] = ()
-
-    @property
-    def refs(self) -> tuple[DocRef, ...]:
-        """Every document to rewrite (or remove) to repair the index."""
-        return tuple(dict.fromkeys(self.missing + self.extra + self.stale + self.duplicates))
-
-
-def compare(entries: Iterable[tuple[str, int, int]], revisions: dict[DocRef, int]) -> Drift:
-    """The drift between index entries ``(kind, id, rev)`` and the database's revisions."""
-    counts: Counter[DocRef] = Counter()
-    indexed: dict[DocRef, int] = {}
-    for kind, doc_id, rev in entries:
-        counts[(kind, doc_id)] += 1
-        indexed[(kind, doc_id)] = rev
-    return Drift(
-        missing=tuple(sorted(set(revisions) - set(indexed))),
-        extra=tuple(sorted(set(indexed) - set(revisions))),
-        stale=tuple(sorted(r for r, rev in indexed.items()
-                           if r in revisions and revisions[r] != rev)),
-        duplicates=tuple(sorted(r for r, n in counts.items() if n > 1)))
 
 
 def _documents(session: Session, refs: list[DocRef]) -> tuple[list[IndexDoc], list[DocRef]]:
@@ -83,12 +58,13 @@ def _documents(session: Session, refs: list[DocRef]) -> tuple[list[IndexDoc], li
 
 
 class Indexer:
-    """Drains the outbox into the Whoosh index, in the caller's thread or its own."""
+    """Follows the change log into this client's index, in the caller's thread or its own."""
 
     def __init__(self, sessions: Sessions, index: SearchIndex) -> None:
         self._sessions = sessions
         self.index = index
         self._lock = threading.Lock()
+        self._local: dict[DocRef, None] = {}
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -98,10 +74,20 @@ class Indexer:
         self.last_error = ""
 
     # -- status -------------------------------------------------------------------------
+    def cursor(self) -> Cursor | None:
+        """This index's cursor (None: it has none and will be rebuilt)."""
+        return read_cursor(self.index.directory)
+
     def pending(self) -> int:
-        """How many documents are queued."""
+        """How many documents wait to be (re)indexed here."""
+        cursor = self.cursor()
         with translated_errors(), self._sessions() as session:
-            return outbox.pending(session)
+            clock = changelog.clock(session)
+            if _needs_rebuild(cursor, clock.notebook_uuid, clock.floor_seq):
+                return outbox.document_count(session)
+            assert cursor is not None
+            queued = changelog.stale_count(session, cursor.last_seq, clock.seq)
+        return queued + len(self._local)
 
     def status(self) -> IndexStatus:
         return IndexStatus(pending=self.pending(), indexed=self.index.doc_count(),
@@ -141,19 +127,25 @@ class Indexer:
         return list(dict.fromkeys(defined + indexed))
 
     def repair_on_open(self) -> None:
-        """Queue what a reset or drifted index lacks; never clears it.
+        """Adopt an index made before the change log; queue what a drifted one lacks.
 
-        A new (reset) index gets everything queued. Otherwise, when nothing is queued
-        but the index holds another number of documents than the database defines, the
-        drifted documents are queued: rewriting is idempotent, so another process doing
-        the same at the same time costs time, never a duplicate.
+        An index without a usable cursor is rebuilt by the next drain. Otherwise, when
+        nothing is queued but the index holds another number of documents than the
+        database defines, the drifted documents are queued here (rewriting is
+        idempotent, so another process doing the same costs time, never a duplicate).
         """
+        cursor = self.cursor()
         with translated_errors(), self._sessions() as session:
+            clock = changelog.clock(session)
             defined = outbox.document_count(session)
-        if self.index.was_reset:
-            if defined:
-                log.info("search index was reset: queueing %s documents", defined)
-                self.enqueue_all()
+        if cursor is not None and not cursor.notebook_uuid and not cursor.rebuilding:
+            log.info("search index from before the change log: adopted at its start")
+            with cursor_lock(self.index.directory, CURSOR_WAIT):
+                write_cursor(self.index.directory, Cursor(clock.notebook_uuid, 0))
+            cursor = self.cursor()
+        if _needs_rebuild(cursor, clock.notebook_uuid, clock.floor_seq):
+            log.info("search index at %s will be rebuilt (%s documents)",
+                     self.index.directory, defined)
         elif self.pending() == 0 and self.index.doc_count() != defined:
             drift = self.drift()
             log.info("search index out of date (%s documents for %s): queueing %s",
@@ -163,51 +155,127 @@ class Indexer:
     # -- work ---------------------------------------------------------------------------
     def drain(self, progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
               bulk: bool | None = None, kinds: Sequence[str] = KINDS) -> int:
-        """Index everything in the outbox (or only its documents of these ``kinds``);
-        returns the number of documents written."""
+        """Index everything this client has not indexed yet (or only the documents of
+        these ``kinds``, leaving the cursor where it is if others wait); returns the
+        number of documents written."""
         with self._lock:
             total = self.pending()
             if bulk is None:
                 bulk = total > SMALL_BATCH
             self._run_total, self._done_in_run = total, 0
             try:
-                return self._drain_locked(total, bulk, progress, cancel, kinds)
+                return self._drain_locked(total, bulk, progress, cancel, set(kinds))
             finally:
                 self._run_total = self._done_in_run = 0
                 self._notify()
 
+    def rebuild(self, progress: ProgressFn = no_progress,
+                cancel: CancelToken | None = None) -> int:
+        """Clear this index and index every document again; returns how many."""
+        with self._lock:
+            with translated_errors(), self._sessions() as session:
+                total = outbox.document_count(session)
+            self._run_total, self._done_in_run = total, 0
+            try:
+                return self._rebuild(total, progress, cancel)
+            finally:
+                self._run_total = self._done_in_run = 0
+                self._notify()
+
+    def queue(self, refs: Iterable[DocRef]) -> None:
+        """Queue these documents here (to rewrite them, or remove them if they are gone)."""
+        with self._lock:
+            self._local.update(dict.fromkeys(refs))
+
     def _drain_locked(self, total: int, bulk: bool, progress: ProgressFn,
-                      cancel: CancelToken | None, kinds: Sequence[str]) -> int:
+                      cancel: CancelToken | None, kinds: set[str]) -> int:
         batch = BULK_BATCH if bulk else SMALL_BATCH
         done = 0
         while True:
             if cancel is not None and cancel.is_cancelled:
                 raise Cancelled("indexing cancelled; the rest stays queued")
+            cursor = self.cursor()
             with translated_errors(), self._sessions() as session:
-                entries = outbox.queued(session, batch, kinds)
-                if not entries:
-                    return done
-                refs = list(dict.fromkeys(ref for _entry, ref in entries))
-                docs, deletes = _documents(session, refs)
+                clock = changelog.clock(session)
+            if _needs_rebuild(cursor, clock.notebook_uuid, clock.floor_seq):
+                if not set(KINDS) <= kinds:
+                    return done  # a partial flush does not start a full rebuild
+                return done + self._rebuild(total, progress, cancel)
+            assert cursor is not None
+            written, is_done = self._drain_batch(cursor, clock.seq, batch, bulk, kinds)
+            done += written
+            self._done_in_run = done
+            if written:
+                progress(ProgressEvent(min(done, total), max(total, done), "indexing"))
+                self._notify()
+            if is_done:
+                return done
+
+    def _drain_batch(self, cursor: Cursor, upto: int, batch: int, bulk: bool,
+                     kinds: set[str]) -> tuple[int, bool]:
+        """Index one batch after ``cursor``; returns how many documents were written
+        and whether nothing is left (up to ``upto``, the clock when the drain looked)."""
+        local = list(self._local)[:batch]
+        with translated_errors(), self._sessions() as session:
+            logged, covered = changelog.stale_refs(session, cursor.last_seq, upto, batch)
+            refs = list(dict.fromkeys([r for r in logged if r[0] in kinds] + local))
+            docs, deletes = _documents(session, refs)
+        is_partial = any(kind not in kinds for kind, _id in logged)
+        if not refs and covered == cursor.last_seq:
+            return 0, True
+        with cursor_lock(self.index.directory, CURSOR_WAIT):
             self.index.write(docs, deletes, bulk=bulk)
-            with translated_errors(), self._sessions() as session, session.begin():
-                outbox.dequeue(session, entries[-1][0], refs)
-            done += len(refs)
+            if not is_partial:
+                self._advance(cursor, covered)
+        for ref in local:
+            self._local.pop(ref, None)
+        return len(refs), is_partial or (covered >= upto and not self._local)
+
+    def _advance(self, start: Cursor, covered: int) -> None:
+        """Move the cursor to ``covered`` (caller holds the cursor lock and has just
+        written everything in ``(start, covered]``).
+
+        The batch's documents were read after the clock said ``covered``, so they are at
+        least that new, but another process sharing this folder may have written newer
+        ones and moved the cursor further, and this write just replaced them: the cursor
+        then goes back to ``covered`` (those writes are redone, harmlessly). It is left
+        alone if another process reset or is rebuilding the folder, or if its cursor is
+        below where this batch started (a gap this batch does not fill)."""
+        current = self.cursor()
+        if (current is not None and current.is_usable
+                and current.notebook_uuid == start.notebook_uuid
+                and current.last_seq >= start.last_seq):
+            write_cursor(self.index.directory, Cursor(start.notebook_uuid, covered))
+
+    def _rebuild(self, total: int, progress: ProgressFn, cancel: CancelToken | None) -> int:
+        """Clear, index every document, then set the cursor to the clock read before
+        the documents were (later writes are applied by the next drain)."""
+        token = uuid.uuid4().hex
+        with cursor_lock(self.index.directory, CURSOR_WAIT):
+            write_cursor(self.index.directory, Cursor(rebuilding=token))
+            if self.index.doc_count():  # a fresh index needs no clearing (one commit less)
+                self.index.clear()
+        with translated_errors(), self._sessions() as session:
+            clock = changelog.clock(session)
+            refs = list(outbox.revisions(session))
+        self._local.clear()
+        done = 0
+        for start in range(0, len(refs), BULK_BATCH):
+            if cancel is not None and cancel.is_cancelled:
+                raise Cancelled("indexing cancelled; the index is rebuilt next time")
+            chunk = refs[start:start + BULK_BATCH]
+            with translated_errors(), self._sessions() as session:
+                docs, deletes = _documents(session, chunk)
+            with cursor_lock(self.index.directory, CURSOR_WAIT):
+                self.index.write(docs, deletes, bulk=True)
+            done += len(chunk)
             self._done_in_run = done
             progress(ProgressEvent(min(done, total), max(total, done), "indexing"))
             self._notify()
-
-    def enqueue_all(self) -> int:
-        """Queue every article and note for (re)indexing; returns how many."""
-        with translated_errors(), self._sessions() as session, session.begin():
-            return outbox.enqueue_all(session)
-
-    def queue(self, refs: Iterable[DocRef]) -> None:
-        """Queue these documents (to rewrite them, or remove them if they are gone)."""
-        wanted = list(refs)
-        if wanted:
-            with translated_errors(), self._sessions() as session, session.begin():
-                outbox.enqueue_refs(session, wanted)
+        with cursor_lock(self.index.directory, CURSOR_WAIT):
+            if self.cursor() == Cursor(rebuilding=token):  # nobody restarted it meanwhile
+                write_cursor(self.index.directory, Cursor(clock.notebook_uuid, clock.seq))
+        return done
 
     # -- background thread ----------------------------------------------------------------
     def start(self) -> None:
@@ -222,7 +290,7 @@ class Indexer:
         self._wake.set()
 
     def stop(self, timeout: float = 30.0) -> None:
-        """Stop the thread after its current batch (pending work stays in the outbox)."""
+        """Stop the thread after its current batch (what is left stays in the log)."""
         if self._thread is None:
             return
         self._stop.set()
@@ -251,6 +319,12 @@ class Indexer:
         except DossierError as exc:
             self.last_error = str(exc)
             log.error("indexing failed: %s", exc)
+
+
+def _needs_rebuild(cursor: Cursor | None, notebook_uuid: str, floor_seq: int) -> bool:
+    """No usable cursor, another notebook's, or one below the log's floor."""
+    return (cursor is None or not cursor.is_usable or cursor.notebook_uuid != notebook_uuid
+            or cursor.last_seq < floor_seq)
 
 
 class _StopToken(CancelToken):

@@ -25,6 +25,7 @@ from app.services.exports import ExportService
 from app.services.history import History
 from app.services.imports import ImportService
 from app.services.indexing import Indexer
+from app.services.live import LiveWatcher
 from app.services.notes import NoteService
 from app.services.qdpx_export import QdpxExportService
 from app.services.qdpx_import import QdpxImportService
@@ -33,7 +34,9 @@ from app.services.search import SearchService
 from app.services.tags import TagService
 from app.services.team import TeamService, read_access
 from app.services.unit import Writer
+from app.store import changelog
 from app.store.engine import make_engine, make_sessions, translated_errors
+from app.store.notifications import listener_factory
 from app.store.ops import Op
 from app.store.read_only import refuse_writes
 from app.store.schema_safety import prepare
@@ -67,6 +70,8 @@ class Notebook:
         access: the current user's role and whether (and why not) edits are allowed; a
             read-only notebook refuses every edit with ReadOnlyError.
         team: the members of a shared notebook (owners manage them).
+        live: watches the change log; subscribers learn what others changed (started
+            with ``background=True``; ``live.check()`` looks at once).
     """
 
     def __init__(self, url: str, index_dir: Path, name: str, path: Path | None,
@@ -90,6 +95,10 @@ class Notebook:
         self.backup = opened.backup
         refuse_writes(sessions, lambda: self.access.read_only_reason)
         self._indexer = Indexer(sessions, index)
+        # every write logs what it changed as its last step; others' writes come back
+        # through the log (drained on open, on notification, and by polling)
+        self.live = LiveWatcher(sessions, listener_factory(self._engine), self._indexer.wake)
+        changelog.install(sessions, on_commit=self.live.note_own)
         self.history = History(self._replay)
         # author None: edits are stamped with the store's "who am I" (app.store.identity)
         self._writer = Writer(sessions, self.history.record, self._indexer.wake, author)
@@ -112,13 +121,14 @@ class Notebook:
         self.exports = ExportService(self)
         self.qdpx_export = QdpxExportService(self)
         self.transfer = BackupService(sessions, name, self.history.clear, self._indexer.wake)
-        # a read-only notebook cannot queue index work in the database's outbox
-        repair_index = repair_index and self.access.can_write
+        # the index is this client's own (fed from the log), so readers keep one too
         if repair_index:
             self._indexer.repair_on_open()
             _remove_old_notes_index(index_dir)
         if background and repair_index:
             self._indexer.start()
+        if background:
+            self.live.start()
 
     def _read_access(self) -> Access:
         shared = self.url.startswith("postgres")
@@ -182,7 +192,8 @@ class Notebook:
         return self._sessions
 
     def close(self) -> None:
-        """Stop the indexer (queued work stays queued) and release files."""
+        """Stop watching and the indexer (queued work stays queued); release files."""
+        self.live.stop()
         self._indexer.stop()
         self._indexer.index.close()
         self.notes.close()

@@ -37,7 +37,7 @@ class CheckReport:
     missing: tuple[int, ...]
     extra: tuple[int, ...]
     stale: tuple[int, ...]
-    pending: int               # queued in the outbox before the check
+    pending: int               # waiting to be indexed here before the check
     repaired: bool
     duplicates: tuple[int, ...] = ()
     notes: tuple[int, ...] = ()
@@ -105,16 +105,16 @@ class SearchService:
                 kinds: Sequence[str] = KINDS) -> int:
         """Rebuild the index from the database. Cancelling leaves the rest queued.
 
-        Safe beside another process doing the same: the documents are queued after the
-        index is cleared, and written by replacing, so each ends up indexed once. With
-        only some ``kinds``, their documents are rewritten (and removed where their
-        records are gone) without clearing the others.
+        Only this client's index is rebuilt (others follow the notebook's change log
+        on their own). Safe beside another process doing the same on this index: the
+        documents are written by replacing, so each ends up indexed once, and only the
+        rebuild that cleared last sets the cursor. With only some ``kinds``, their
+        documents are rewritten (and removed where their records are gone) without
+        clearing the others.
         """
         if set(KINDS) <= set(kinds):
-            self._indexer.index.clear()
-            self._indexer.enqueue_all()
-        else:
-            self._indexer.queue(self._indexer.refs_of(kinds))
+            return self._indexer.rebuild(progress, cancel)
+        self._indexer.queue(self._indexer.refs_of(kinds))
         return self._indexer.drain(progress, cancel, bulk=True)
 
     def check(self, repair: bool = True, progress: ProgressFn = no_progress) -> CheckReport:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from app.core.changes import Changes
 from app.core.errors import ReadOnlyError
-from app.store import search_documents
+from app.store import changelog, search_documents
 from app.store.engine import translated_errors
 from app.store.ops import Op, Recorder, touched_records
 from app.store.sessions import Session, Sessions
@@ -69,6 +69,7 @@ class Writer:
             yield tx
             ops = tx.rec.ops
             search_documents.enqueue(session, search_documents.affected_documents(session, ops))
+            changelog.add_records(session, changelog.record_entries(ops), tx.rec.author)
         tx.changes = derive_changes(ops, label)
         if undoable:
             self._record(label, ops)

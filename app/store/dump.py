@@ -43,8 +43,6 @@ from app.store.references import OnDelete
 from app.store.sessions import Session, Sessions
 
 DERIVED: dict[str, str] = {
-    "search_outbox": "articles and notes waiting for the search index; rebuilt by queueing "
-                     "everything",
     "alembic_version": "the schema stamp, written by the migrations of the new notebook",
     "notebook_clock": "the change log's clock, floor and notebook uuid; a new notebook "
                       "starts its own (its search indexes are rebuilt)",

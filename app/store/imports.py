@@ -1,8 +1,8 @@
 """Storing imported articles: duplicates found by content key, new rows queued for the index.
 
 Import is the one bulk writer of articles. It does not go through the undo recorder
-(an import is undone by deleting its articles); each new article and its outbox row
-are written in the caller's transaction, so the index never misses one.
+(an import is undone by deleting its articles); each new article and its change-log
+entries are written in the caller's transaction, so no index or view misses one.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.core.ids import ArticleId
 from app.core.records import ArticleSummary
-from app.store import outbox, schema
+from app.store import changelog, outbox, schema
 from app.store.articles import SUMMARY_COLUMNS, summary
 
 A = schema.Base.metadata.tables["article"]
@@ -35,6 +35,7 @@ def insert_article(session: Session, row: Mapping[str, object]) -> ArticleSummar
     assert primary_key is not None  # a plain INSERT of one row always has one
     new_id = ArticleId(int(primary_key[0]))
     outbox.enqueue(session, outbox.ARTICLE, [new_id])
+    changelog.add_records(session, [("articles", new_id, "insert", new_id)])
     return summary({**row, "id": new_id})
 
 

@@ -1,10 +1,12 @@
-"""The search outbox: which documents (articles and notes) the index must rewrite.
+"""Which search documents (articles and notes) the indexes must rewrite.
 
-Every edit that changes a search document writes an outbox row in its own transaction
-(:func:`enqueue`), so the queue never falls behind the database. The one indexer takes
-the oldest rows (:func:`queued`), writes the index, and only then removes them
-(:func:`dequeue`); a crash in between leaves them to be indexed again, which is harmless
-because a document is always replaced, never added twice.
+Every edit that changes a search document says so here in its own transaction
+(:func:`enqueue`); the change log (:mod:`app.store.changelog`) writes it under the
+write's number as the transaction's last step. Each client's indexer follows the log
+from its own cursor, so no client takes another's work (the shared outbox this module
+used to fill was drained by deleting rows, and with two clients the first drain took
+the other's work). Until schema 0009 the queue was the ``search_outbox`` table; its
+rows were carried into the log.
 
 A document is named by its kind and the id of its row: ``("article", 12)``,
 ``("note", 3)``. Ids are unique per kind only.
@@ -12,76 +14,40 @@ A document is named by its kind and the id of its row: ``("article", 12)``,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import TypeAlias, cast
+from collections.abc import Iterable
+from typing import TypeAlias
 
-from sqlalchemy import Table, delete, func, insert, literal, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.store import schema
+from app.store import changelog, schema
 
 ARTICLE, NOTE = "article", "note"
 KINDS = (ARTICLE, NOTE)
 DocRef: TypeAlias = tuple[str, int]
 """A search document: ``(kind, id)``."""
 
-OUT, A = cast(Table, schema.outbox), schema.article
+A = schema.Base.metadata.tables["article"]
 NOTE_TABLE = schema.Base.metadata.tables["note"]
 CHUNK = 500
 
 
 def enqueue(session: Session, kind: str, ids: Iterable[int]) -> None:
-    """Queue the documents of these rows of ``kind`` (in the caller's transaction)."""
-    wanted = sorted(set(ids))
-    if wanted:
-        session.execute(insert(OUT), [{"kind": kind, "doc_id": i} for i in wanted])
+    """Queue the documents of these rows of ``kind`` (logged with the caller's
+    transaction)."""
+    changelog.mark_stale(session, kind, ids)
 
 
 def enqueue_refs(session: Session, refs: Iterable[DocRef]) -> None:
     """Queue these documents, whatever their kinds."""
-    by_kind: dict[str, list[int]] = {}
     for kind, doc_id in refs:
-        by_kind.setdefault(kind, []).append(doc_id)
-    for kind, ids in by_kind.items():
-        enqueue(session, kind, ids)
+        changelog.mark_stale(session, kind, [doc_id])
 
 
-def enqueue_all(session: Session) -> int:
-    """Queue every article and note (after the index was reset); returns how many."""
-    count = 0
-    for kind, table in ((ARTICLE, A), (NOTE, NOTE_TABLE)):
-        session.execute(insert(OUT).from_select(
-            ["kind", "doc_id"], select(literal(kind), table.c.id)))
-        count += int(session.scalar(select(func.count()).select_from(table)) or 0)
-    return count
-
-
-def pending(session: Session) -> int:
-    """How many distinct documents are queued."""
-    distinct = select(OUT.c.kind, OUT.c.doc_id).distinct().subquery()
-    return int(session.scalar(select(func.count()).select_from(distinct)) or 0)
-
-
-def queued(session: Session, limit: int,
-           kinds: Sequence[str] = KINDS) -> list[tuple[int, DocRef]]:
-    """The oldest ``limit`` entries (of these kinds) as ``(entry id, (kind, id))``."""
-    query = select(OUT.c.id, OUT.c.kind, OUT.c.doc_id).order_by(OUT.c.id).limit(limit)
-    if set(kinds) != set(KINDS):
-        query = query.where(OUT.c.kind.in_(list(kinds)))
-    rows = session.execute(query)
-    return [(int(entry), (str(kind), int(doc_id))) for entry, kind, doc_id in rows]
-
-
-def dequeue(session: Session, up_to: int, refs: Iterable[DocRef]) -> None:
-    """Remove the entries of these documents up to entry ``up_to`` (once indexed);
-    entries queued later stay, since they may carry a newer change."""
-    by_kind: dict[str, list[int]] = {}
-    for kind, doc_id in refs:
-        by_kind.setdefault(kind, []).append(doc_id)
-    for kind, ids in by_kind.items():
-        for chunk in _chunks(sorted(set(ids))):
-            session.execute(delete(OUT).where(OUT.c.id <= up_to, OUT.c.kind == kind,
-                                              OUT.c.doc_id.in_(chunk)))
+def enqueue_all(session: Session) -> None:
+    """Have every client rebuild its whole index once this transaction commits (after
+    a notebook was loaded from a file, say)."""
+    changelog.mark_all_stale(session)
 
 
 def revisions(session: Session) -> dict[DocRef, int]:

@@ -110,18 +110,6 @@ class HighlightTagRow(Base):
     tag_id: Mapped[int] = mapped_column(ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True)
 
 
-class OutboxRow(Base):
-    """Search documents (articles, notes) to rewrite, written in the edit's transaction;
-    see :mod:`app.store.outbox`."""
-
-    __tablename__ = "search_outbox"
-    __table_args__ = (Index("ix_search_outbox_kind_doc_id", "kind", "doc_id"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    kind: Mapped[str] = mapped_column(String(16))  # "article" or "note"
-    doc_id: Mapped[int] = mapped_column(Integer)
-
-
 class MetaRow(Base):
     __tablename__ = "notebook_meta"
     __table_args__ = (UniqueConstraint("key"),)
@@ -135,7 +123,6 @@ article = ArticleRow.__table__
 tag = TagRow.__table__
 highlight = HighlightRow.__table__
 highlight_tag = HighlightTagRow.__table__
-outbox = OutboxRow.__table__
 meta = MetaRow.__table__
 # Feature tables live in their own modules on the same Base; importing them here makes
 # every table known to Alembic and to ``Base.metadata``.

@@ -182,7 +182,7 @@ def _rows(nb: Notebook) -> dict[str, list[tuple[object, ...]]]:
     try:
         tables = [r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            " AND name NOT LIKE '%outbox'")]
+            " AND name NOT LIKE '%outbox' AND name NOT IN ('change_log', 'notebook_clock')")]
         out = {}
         for table in tables:
             cols = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')

@@ -49,7 +49,8 @@ def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
     try:
         tables = [r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            " AND name NOT IN ('search_outbox', 'alembic_version')")]
+            " AND name NOT IN ('search_outbox', 'alembic_version', 'change_log',"
+            " 'notebook_clock')")]
         out = {}
         for table in tables:
             cols = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')

@@ -1,5 +1,5 @@
 """Which search documents an edit makes stale, read off its recorded rows
-(app/store/search_documents.py), seen through the outbox of a real notebook."""
+(app/store/search_documents.py), seen through the change log of a real notebook."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from app.services import Notebook
 
 @pytest.fixture
 def nb(tmp_path: Path) -> Iterator[Notebook]:
-    """A notebook with two articles, indexed, and an empty outbox."""
+    """A notebook with two articles, indexed."""
     for i, body in enumerate(("Tokayev met Rubio.", "Rubio flew home.")):
         (tmp_path / f"a{i}.md").write_text(f"# Report {i}\n\n{body}\n", encoding="utf-8")
     notebook = Notebook.open(tmp_path / "nb")
@@ -25,12 +25,14 @@ def nb(tmp_path: Path) -> Iterator[Notebook]:
 
 
 def queued(nb: Notebook) -> set[tuple[str, int]]:
-    """The documents waiting in the outbox; empties it (as the indexer would)."""
+    """The documents logged as stale since the last call (as an indexer following the
+    change log would read them); forgets them."""
     db = sqlite3.connect(nb.path / "notebook.db")  # type: ignore[operator]
     try:
         with db:
-            rows = set(db.execute("SELECT kind, doc_id FROM search_outbox"))
-            db.execute("DELETE FROM search_outbox")
+            rows = set(db.execute("SELECT entity, entity_id FROM change_log "
+                                  "WHERE op = 'stale'"))
+            db.execute("DELETE FROM change_log")
         return rows
     finally:
         db.close()

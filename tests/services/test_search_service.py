@@ -84,7 +84,8 @@ def test_upgrade_carries_queued_articles_and_notes_into_the_one_outbox(tmp_path)
     conn.close()
     with Notebook.open(folder) as nb:
         with sqlite3.connect(db) as conn:
-            queued = conn.execute("SELECT kind, doc_id FROM search_outbox ORDER BY id").fetchall()
+            queued = conn.execute("SELECT entity, entity_id FROM change_log "  # since 0009
+                                  "WHERE op = 'stale' ORDER BY id").fetchall()
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         conn.close()
         assert queued[:2] == [("article", 1), ("note", 1)]
