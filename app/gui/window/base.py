@@ -10,12 +10,22 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
+from app.gui.window.sidebars import DockSideBars
+
 
 class WindowBase(QMainWindow):
     """A main window with named actions and keyed menus (the base of MainWindow)."""
 
     menu_actions: dict[str, QAction]
     _menus: dict[str, QMenu]
+    _side_bars: DockSideBars | None = None
+
+    @property
+    def side_bars(self) -> DockSideBars:
+        """The side bars docks collapse to (made with the first dock)."""
+        if self._side_bars is None:
+            self._side_bars = DockSideBars(self)
+        return self._side_bars
 
     def _fit_to_screen(self, width: int, height: int) -> None:
         """Start at ``width`` x ``height``, or at the screen's available size if smaller
@@ -42,6 +52,7 @@ class WindowBase(QMainWindow):
         self.addAction(toggle)  # the shortcut works with the menu bar hidden
         if "view" in self._menus:
             self._menus["view"].addAction(toggle)
+        self.side_bars.register(dock)  # "Collapse to Side Bar" in its title bar and View
         return dock
 
     def add_action(

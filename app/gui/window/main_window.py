@@ -54,10 +54,12 @@ from app.gui.window.navigation import WindowNavigation
 from app.gui.window.session import (
     KEY_GEOMETRY,
     KEY_STATE,
+    collapsed_docks,
     default_opener,
     notebook_location,
     recent_notebooks,
     remember_recent,
+    save_collapsed_docks,
     save_panes,
     saved_panes,
 )
@@ -393,6 +395,7 @@ class MainWindow(WindowNavigation):
         """Save geometry, docks and panes to the settings."""
         self.settings.setValue(KEY_GEOMETRY, self.saveGeometry())
         self.settings.setValue(KEY_STATE, self.saveState())
+        save_collapsed_docks(self.settings, self.side_bars.collapsed_names())
         save_library_state(self.library, self.settings)
         self.save_panes()
         self.settings.sync()
@@ -405,6 +408,7 @@ class MainWindow(WindowNavigation):
         state = self.settings.value(KEY_STATE)
         if state is not None:
             self.restoreState(state)
+        self.side_bars.collapse_names(collapsed_docks(self.settings))
         restore_library_state(self.library, self.settings)
         self.restore_panes()
 

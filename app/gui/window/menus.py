@@ -103,6 +103,8 @@ def build_menus(window: MainWindow) -> None:
     view_menu = window.new_menu("view", "&View")
     view_menu.addAction(a["sync_scrolling"])
     view_menu.addSeparator()
+    view_menu.addMenu(window.side_bars.menu)  # collapse any dock to its edge
+    view_menu.addSeparator()
     for dock in (window.library_dock, window.inspector_dock, window.search_dock):
         view_menu.addAction(dock.toggleViewAction())
     window.new_menu("annotate", "&Annotate")

@@ -22,6 +22,7 @@ MAX_RECENT = 8
 KEY_RECENT = "notebooks/recent"
 KEY_GEOMETRY = "window/geometry"
 KEY_STATE = "window/state"
+KEY_COLLAPSED = "window/collapsed"
 
 
 def default_opener(path: str) -> Notebook:
@@ -72,3 +73,16 @@ def saved_panes(settings: QSettings, location: str) -> dict[str, Any] | None:
         log.warning("ignoring unreadable pane state %r", raw)
         return None
     return state if isinstance(state, dict) else None
+
+
+def collapsed_docks(settings: QSettings) -> list[str]:
+    """Object names of the docks collapsed to a side bar when the window last closed."""
+    value = settings.value(KEY_COLLAPSED, [])
+    if isinstance(value, str):  # QSettings gives a str for a one-element list
+        value = [value] if value else []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def save_collapsed_docks(settings: QSettings, names: list[str]) -> None:
+    """Remember which docks are collapsed (their object names)."""
+    settings.setValue(KEY_COLLAPSED, names)
