@@ -51,7 +51,7 @@ def test_view_menu_collapses_and_restores_every_dock(qtbot, notebook, make_windo
     menu = window.side_bars.menu
     assert menu.menuAction() in window.menu("view").actions()
     menu.aboutToShow.emit()
-    titles = [a.text() for a in menu.actions()]
+    titles = [a.text() for a in menu.actions() if a.isCheckable()]
     for title in ("Library", "Inspector", "Search", "Notes", "Actors", "Agreements",
                   "Network", "Timeline", "Needs Review"):
         assert title in titles
@@ -99,3 +99,30 @@ def test_collapsed_docks_are_restored_in_the_next_session(
     again.close()
     third = make_window(notebook)
     assert third.side_bars.collapsed_names() == ["LibraryDock"]
+
+
+def test_collapse_tab_group_and_all_docks_give_the_readers_the_window(
+        qtbot, notebook, make_window):
+    """The inspector's tab group (notes, actors ...) collapses at once from its title bar;
+    View > Collapse All Docks leaves only the readers; Restore All brings every dock back."""
+    window = make_window(notebook, show=True)
+    window.resize(1400, 900)
+    dock = window.inspector_dock
+    tabbed = window.tabifiedDockWidgets(dock)
+    assert tabbed  # the notes and actor views share the inspector's place
+    dock.customContextMenuRequested.emit(QPoint(20, 3))
+    qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
+    menu = QApplication.activePopupWidget()
+    group = next(a for a in menu.actions() if a.text() == "Collapse Tab Group to Side Bar")
+    menu.close()
+    group.trigger()
+    assert all(window.side_bars.is_collapsed(d) for d in [dock, *tabbed])
+    view = window.side_bars.menu
+    view.aboutToShow.emit()
+    next(a for a in view.actions() if a.text() == "Collapse &All Docks").trigger()
+    qtbot.waitUntil(lambda: window.reader_area.width() > 1250)
+    assert not window.library_dock.isVisible() and not window.search_dock.isVisible()
+    view.aboutToShow.emit()
+    next(a for a in view.actions() if a.text() == "&Restore All Docks").trigger()
+    assert window.library_dock.isVisible() and window.search_dock.isVisible()
+    assert window.side_bars.collapsed_names() == []

@@ -208,8 +208,8 @@ class LibraryPanel(QWidget):
         return metrics.horizontalAdvance(COLUMNS[column][0]) + 24
 
     def _share_width(self) -> None:
-        """Give the fitted columns their content's width, but shrink them (the widest
-        first, never below their header) so that Title keeps :data:`TITLE_SHARE` of the
+        """Give the fitted columns their content's width, but shrink them (Outlet first,
+        then the widest, never below their header) so that Title keeps :data:`TITLE_SHARE` of the
         table: in a narrow dock on first launch the title was cut to "Tru…" while the
         outlet stayed wide. Columns the user sized keep their width."""
         fitted = {c: w for c, w in self._fitted.items() if c not in self._sized_by_user}
@@ -224,7 +224,9 @@ class LibraryPanel(QWidget):
             shrinkable = [c for c in widths if widths[c] > floors[c]]
             if not shrinkable:
                 break
-            widest = max(shrinkable, key=lambda c: widths[c] - floors[c])
+            # Outlet (free text, readable elided) gives way first; then the widest
+            widest = 1 if 1 in shrinkable else max(shrinkable,
+                                                   key=lambda c: widths[c] - floors[c])
             excess = sum(widths.values()) - budget
             widths[widest] = max(floors[widest], widths[widest] - max(1, min(excess, 8)))
         self._is_fitting = True

@@ -139,9 +139,9 @@ class MainWindow(WindowNavigation):
             "Search", "SearchDock", self.search_panel, area.BottomDockWidgetArea,
             shortcut="Ctrl+Shift+3",
         )
-        # Side docks take at most a quarter of the window each, so at 1024 px a reader
-        # keeps its minimum width between them.
-        side = min(400, self.width() // 4), min(300, self.width() // 4)
+        # Side docks take at most 30% and a quarter of the window, so at 1024 px a reader
+        # keeps its minimum width between them (the library's titles need the room).
+        side = min(420, self.width() * 3 // 10), min(300, self.width() // 4)
         self.resizeDocks(
             [self.library_dock, self.inspector_dock], list(side), Qt.Orientation.Horizontal
         )

@@ -142,6 +142,23 @@ class DockSideBars:
         self._forget(dock)
         dock.raise_()
 
+    def collapse_group(self, dock: QDockWidget) -> None:
+        """Collapse ``dock`` and the docks tabbed with it: a tab group takes its room
+        until all of its docks are gone."""
+        for each in [dock, *self._window.tabifiedDockWidgets(dock)]:
+            self.collapse(each)
+
+    def collapse_all(self) -> None:
+        """Collapse every open dock (the readers get the whole window)."""
+        for dock in self._docks.values():
+            if dock.toggleViewAction().isChecked() and not dock.isFloating():
+                self.collapse(dock)
+
+    def restore_all(self) -> None:
+        """Bring back every collapsed dock."""
+        for name in list(self._buttons):
+            self.restore(self._docks[name])
+
     def collapse_names(self, names: Iterable[str]) -> None:
         """Collapse the docks with these object names (a saved session; unknown skipped)."""
         for name in names:
@@ -185,6 +202,9 @@ class DockSideBars:
         menu = QMenu(dock)
         collapse = menu.addAction("Collapse to Side Bar")
         collapse.triggered.connect(lambda: self.collapse(dock))
+        if self._window.tabifiedDockWidgets(dock):
+            group = menu.addAction("Collapse Tab Group to Side Bar")
+            group.triggered.connect(lambda: self.collapse_group(dock))
         close = menu.addAction("Close")
         close.triggered.connect(dock.close)
         menu.popup(dock.mapToGlobal(pos))
@@ -192,6 +212,10 @@ class DockSideBars:
     def _fill_menu(self) -> None:
         """View > Collapse to Side Bar: one checkable entry per dock."""
         self.menu.clear()
+        self.menu.addAction("Collapse &All Docks", self.collapse_all)
+        restore = self.menu.addAction("&Restore All Docks", self.restore_all)
+        restore.setEnabled(bool(self._buttons))
+        self.menu.addSeparator()
         for dock in sorted(self._docks.values(), key=lambda d: d.windowTitle()):
             action = QAction(dock.windowTitle(), self.menu)
             action.setCheckable(True)
