@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.core.changes import Changes
-from app.core.errors import DossierError
+from app.core.errors import ConflictError, DossierError
 
 if TYPE_CHECKING:  # widget tests run without a store; the type checker sees the real API
     from app.services import Notebook
@@ -28,6 +28,9 @@ class NotebookController(QObject):
 
     changed = Signal(object)  # Changes
     notebookOpened = Signal(object)  # the services Notebook
+    #: Shown a ConflictError instead of the plain message (the team GUI's base / mine /
+    #: theirs dialog, which writes the resolution itself); None: the message box.
+    conflict_handler: Callable[[ConflictError, QWidget | None], Any] | None = None
 
     def __init__(self, notebook: Notebook, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +51,10 @@ class NotebookController(QObject):
         try:
             result = mutation()
         except DossierError as exc:
+            if isinstance(exc, ConflictError) and self.conflict_handler is not None:
+                log.info("edit met a conflict: %s", exc)
+                self.conflict_handler(exc, parent)
+                return None
             log.info("edit refused: %s", exc)
             QMessageBox.warning(parent, "Dossier", str(exc))
             return None

@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeySequence
 
 from app.gui.common.about import APP_NAME
 from app.gui.exchange.mount import mount_exchange
+from app.gui.team.mount import mount_team
 
 if TYPE_CHECKING:
     from app.gui.window.main_window import MainWindow
@@ -121,3 +122,4 @@ def build_menus(window: MainWindow) -> None:
     window.add_groups(window.menu("help"),
                      [["help_first_steps", "help_shortcuts", "help_search"], ["about"]])
     mount_exchange(window)  # File > Import / Export (REFI-QDA and the export formats)
+    mount_team(window)  # File > Share on Server / Open Shared Notebook, read-only, live

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings
 
+from app.gui.team.credentials import with_saved_password, without_password
+
 if TYPE_CHECKING:
     from app.services import Notebook
 
@@ -29,12 +31,15 @@ def default_opener(path: str) -> Notebook:
     """Open (or create) the notebook at ``path`` through the services layer."""
     from app.services import Notebook  # deferred: keeps widget tests free of the store
 
-    return Notebook.open(path, background=True)
+    # a server URL gets its password (typed this session, or kept in the keyring) only here
+    return Notebook.open(with_saved_password(path), background=True)
 
 
 def notebook_location(nb: Notebook) -> str:
     """The folder (or database URL) a notebook was opened from, for settings and menus."""
-    return str(nb.path) if getattr(nb, "path", None) else str(getattr(nb, "url", nb.name))
+    if getattr(nb, "path", None):
+        return str(nb.path)
+    return without_password(str(getattr(nb, "url", nb.name)))  # never a password in settings
 
 
 def recent_notebooks(settings: QSettings) -> list[str]:
