@@ -1,8 +1,8 @@
-"""Import files into a notebook: ingest, detect duplicates, store with outbox rows.
+"""Import files into a notebook: ingest, detect duplicates, store with change-log entries.
 
-Articles are written in small transactions (each article whole or not at all); the
-outbox rows for the index go in the same transactions. Cancelling (or Ctrl+C in the CLI,
-which cancels) keeps everything written so far.
+Articles are written in small transactions (each article whole or not at all); their
+change-log entries (for every client's index and views) go in the same transactions.
+Cancelling (or Ctrl+C in the CLI, which cancels) keeps everything written so far.
 
 An import asked to be ``undoable`` (the GUI's) becomes one step of the notebook's undo
 history: undo deletes exactly the articles it stored, redo stores them again with the

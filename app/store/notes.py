@@ -137,6 +137,6 @@ def search_documents(session: Session, note_ids: Iterable[int]) -> list[NoteDocu
 
 
 def enqueue(session: Session, note_ids: Iterable[int]) -> None:
-    """Queue these notes for (re)indexing in the search outbox (in the caller's
-    transaction, so the queue can never fall behind the edit)."""
+    """Queue these notes for (re)indexing (logged with the caller's transaction, so
+    the queue can never fall behind the edit)."""
     outbox.enqueue(session, outbox.NOTE, note_ids)

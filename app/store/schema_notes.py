@@ -7,7 +7,7 @@ soft reference instead, which the undo recorder treats like ``ON DELETE SET NULL
 deleted target leaves its links broken (SQLite may reuse the id), recorded, so undoing
 the deletion re-attaches them. The recorder performs every foreign-key action below
 itself before deleting a row, so undo restores everything. Notes are queued for search
-in the one ``search_outbox`` (:mod:`app.store.outbox`).
+in the change log, like articles (:mod:`app.store.outbox`).
 """
 
 from __future__ import annotations

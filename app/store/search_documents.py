@@ -8,7 +8,8 @@ the actors it links to (:func:`app.store.notes.search_documents`).
 So a document goes stale when one of those sources changes. :func:`affected_documents`
 reads that off the row-level ops of an edit (or of its undo/redo), which name every row
 written, cascades included (:mod:`app.store.ops`); nothing registers extra rules at
-import time. :func:`enqueue` writes the outbox rows in the edit's own transaction.
+import time. :func:`enqueue` logs them in the edit's own transaction (the change log,
+:mod:`app.store.changelog`, which every client's indexer follows).
 """
 
 from __future__ import annotations
@@ -126,11 +127,11 @@ def _affected_notes(session: Session, ops: list[Op], renamed: set[int]) -> set[N
     return {NoteId(n) for n in out}
 
 
-# -- the outbox -------------------------------------------------------------------------
+# -- queueing -----------------------------------------------------------------------------
 def enqueue(session: Session, stale: StaleDocuments) -> None:
     """Queue stale documents for the indexers, in the caller's transaction (so the
-    queue never falls behind the database): articles get their ``rev`` bumped and an
-    outbox row, notes an outbox row (:mod:`app.store.outbox`)."""
+    queue never falls behind the database): articles get their ``rev`` bumped, and
+    both are logged as stale (:mod:`app.store.outbox`)."""
     ids = sorted(stale.articles)
     for chunk in _chunks(ids):
         session.execute(update(A).where(A.c.id.in_(chunk)).values(rev=A.c.rev + 1))
