@@ -2,8 +2,8 @@
 
 A password is never written to settings or logs: the recent-notebooks list and every label
 get the URL without it (:func:`without_password`); a remembered password lives in the system
-keyring under ``"Dossier"`` / ``"<user>@<host>:<port>/<database>"`` and is put back into the
-URL only in memory, when the notebook is opened (:func:`with_saved_password`).
+keyring under ``"dossier"`` / ``"<user>@<host>:<port>/<database>"`` (as the CLI's) and is put
+back into the URL only in memory, when the notebook is opened (:func:`with_saved_password`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 log = logging.getLogger(__name__)
 
-KEYRING_SERVICE = "Dossier"
+KEYRING_SERVICE = "dossier"  # the same entry as the store's (app.store.server): CLI and GUI agree
 DRIVER = "postgresql+psycopg"
 DEFAULT_PORT = 5432
 

@@ -139,7 +139,7 @@ class TeamActions(QObject):
         work = PublishWork(self.window.controller.nb, details, password)
         dialog = RunDialog("Share on Server", self.window.runner, work, published_report,
                            None, self.window,
-                           cancelled_text="Cancelled: nothing was left on the server.")
+                           cancelled_text="Cancelled: nothing was copied to the server.")
         dialog.workFinished.connect(self._on_published)
         self._published = (details, password, remember)
         self.publish_dialog = dialog

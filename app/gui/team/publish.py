@@ -1,24 +1,22 @@
 """Publishing a notebook to a PostgreSQL server (File > Share on Server…).
 
-The whole notebook is written as a notebook file (every table, lossless) and imported into
-the new, empty database on the server, which refuses anything but an empty notebook (nothing
-there is ever overwritten). Runs on a worker thread; cancelling before the import leaves
-nothing on the server but the empty schema.
+``app.services.publish`` copies every table losslessly into a new, empty database (anything
+else is refused before a write: nothing there is ever overwritten). Runs on a worker thread;
+a cancelled or failed copy leaves at most an empty notebook, which a retry fills.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.core.progress import CancelToken, ProgressEvent, ProgressFn
+from app.core.progress import CancelToken, ProgressFn
 from app.gui.exchange.run_dialog import Report
 from app.gui.team.credentials import ServerDetails, without_password
-from app.services import Notebook
+from app.services import publish
 
 log = logging.getLogger(__name__)
 
@@ -52,20 +50,9 @@ class PublishWork:
         self._password = password
 
     def __call__(self, progress: ProgressFn, cancel: CancelToken) -> Published:
+        # the server copy gets its own index later, on the first open: this one is thrown away
         with tempfile.TemporaryDirectory(prefix="dossier-publish-") as folder:
-            file = Path(folder) / "notebook.json"
-            progress(ProgressEvent(0, 3, "Reading the notebook…"))
-            self._nb.transfer.export_notebook(file, cancel=cancel)
-            cancel.raise_if_cancelled()
-            progress(ProgressEvent(1, 3, f"Connecting to {self._details.host}…"))
-            target = Notebook.open(self._details.url(self._password),
-                                   index_dir=Path(folder) / "index")
-            try:
-                cancel.raise_if_cancelled()
-                progress(ProgressEvent(2, 3, "Copying to the server…"))
-                report = target.transfer.import_notebook(file)
-            finally:
-                with contextlib.suppress(Exception):
-                    target.close()
-        progress(ProgressEvent(3, 3, "Done"))
-        return Published(without_password(self._details.url()), report.rows)
+            report = publish(self._nb, self._details.url(self._password),
+                             index_dir=Path(folder) / "index", progress=progress,
+                             cancel=cancel)
+        return Published(without_password(report.path), report.rows)

@@ -65,7 +65,7 @@ def test_share_into_non_empty_database_refused_in_one_line(qtbot, demo_notebook,
     window = make_window(demo_notebook)
     dialog, _ = _share(qtbot, window, pg_url)
     assert dialog.result is None
-    assert "not empty" in dialog.error and "\n" not in dialog.error
+    assert "already holds a notebook" in dialog.error and "\n" not in dialog.error
     with pg.open_pg_notebook(pg_url, tmp_path, "check") as shared:
         assert [t.path for t in shared.tags.list()] == ["Theirs"]
         assert shared.articles.list().total == 0
