@@ -98,7 +98,7 @@ class Notebook:
         # every write logs what it changed as its last step; others' writes come back
         # through the log (drained on open, on notification, and by polling)
         self.live = LiveWatcher(sessions, listener_factory(self._engine), self._indexer.wake)
-        changelog.install(sessions, on_commit=self.live.note_own)
+        changelog.install(sessions, on_commit=self.live.note_own, author=author)
         self.history = History(self._replay)
         # author None: edits are stamped with the store's "who am I" (app.store.identity)
         self._writer = Writer(sessions, self.history.record, self._indexer.wake, author)

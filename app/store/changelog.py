@@ -43,6 +43,7 @@ DocRef: TypeAlias = tuple[str, int]
 _RECORDS, _STALE, _REBUILD, _SEQ, _AUTHOR = (
     "dossier_log_records", "dossier_log_stale", "dossier_log_rebuild", "dossier_log_seq",
     "dossier_log_author")
+_DEFAULT_AUTHOR = "dossier_log_default_author"
 """Keys in ``session.info`` for the open transaction's entries and its number."""
 
 
@@ -125,9 +126,14 @@ def committed_seq(session: Session) -> int | None:
 
 # -- the commit step --------------------------------------------------------------------
 def install(sessions: sessionmaker[Session],
-            on_commit: Callable[[int], None] | None = None) -> None:
+            on_commit: Callable[[int], None] | None = None,
+            author: str | None = None) -> None:
     """Make every transaction of ``sessions`` write its entries as its last step;
-    ``on_commit(seq)`` is called after each commit that logged something."""
+    ``on_commit(seq)`` is called after each commit that logged something. ``author``
+    names the writer of entries that do not say (imports, notebook loads); by default
+    :func:`app.store.identity.current_author`."""
+    if author is not None:
+        sessions.kw.setdefault("info", {})[_DEFAULT_AUTHOR] = author
     event.listen(sessions, "before_commit", _write_entries)
     event.listen(sessions, "after_transaction_end", _forget)
     if on_commit is not None:
@@ -150,7 +156,8 @@ def _write_entries(session: Session) -> None:
         session.execute(delete(LOG).where(LOG.c.seq < seq))
         session.execute(update(CLOCK).where(CLOCK.c.id == 1).values(floor_seq=seq))
         stale = []  # everyone rebuilds everything
-    author = (session.info.pop(_AUTHOR, None) or identity.current_author(session))[:200]
+    author = (session.info.pop(_AUTHOR, None) or session.info.get(_DEFAULT_AUTHOR)
+              or identity.current_author(session))[:200]
     at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     rows = [{"seq": seq, "entity": kind, "entity_id": record_id, "op": op,
              "article_id": article_id, "author": author, "at": at}

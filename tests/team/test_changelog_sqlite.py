@@ -138,3 +138,16 @@ def test_live_update_gathers_entries_into_changes_and_last_writers() -> None:
     who = update.who_changed("notes", 1)
     assert who is not None and (who.author, who.seq) == ("ben", 7)
     assert update.who_changed("tags", 1) is None
+
+
+def test_every_entry_names_the_notebooks_author(tmp_path: Path) -> None:
+    """A notebook opened with an author logs its edits and its imports under that name
+    (views say "changed by <name>")."""
+    (tmp_path / "a.txt").write_text("Tokajew trifft Rubio.", encoding="utf-8")
+    with Notebook.open(tmp_path / "nb", author="ana") as nb:
+        nb.imports.import_paths([tmp_path / "a.txt"])
+        nb.notes.create("Notiz", "Text")
+    with sqlite3.connect(tmp_path / "nb" / "notebook.db") as conn:
+        authors = {row[0] for row in conn.execute("SELECT author FROM change_log")}
+    conn.close()
+    assert authors == {"ana"}
