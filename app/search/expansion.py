@@ -19,6 +19,7 @@ from whoosh.matching import NullMatcher
 from whoosh.reading import IndexReader
 
 from app.core.errors import QuerySyntaxError
+from app.search.matchers import Or
 
 MAX_EXPANSION = 20_000
 """Distinct index words one wildcard or fuzzy word may expand to, per field and segment.
@@ -51,25 +52,40 @@ class _Expansion:
     query_text: str = ""
 
     def _btexts(self, ixreader: IndexReader) -> list[bytes]:
-        """The expansion for one (segment) reader, computed once per query object.
+        """The expansion for one reader (a segment's, or the whole index's).
 
-        Whoosh asks for it several times per reader (matching, counting, snippet
-        terms); a fuzzy word scans thousands of terms each time.
+        A segment's expansion is kept on its reader (see :func:`_leaf_cache`) and so
+        reused by every later query until the segment changes; the whole index's is
+        the union of its segments' (the same words as scanning the merged lexicon,
+        which Whoosh does in Python: seconds for a fuzzy word).
         """
-        cache = self.__dict__.setdefault("_expansions", {})
-        key = id(ixreader)
+        leaves = [leaf for leaf, _offset in ixreader.leaf_readers()]
+        if leaves != [ixreader]:
+            self._expand_leaves(leaves)
+            return sorted(set().union(*(self._btexts(leaf) for leaf in leaves)))
+        cache = _leaf_cache(ixreader)
+        key = self._cache_key()
         if key not in cache:
-            leaves = [leaf for leaf, _offset in ixreader.leaf_readers()]
-            if leaves == [ixreader]:
-                terms = self._expand(ixreader)
-            else:
-                # a multi-segment reader merges its segments' lexicons in Python (seconds
-                # for a fuzzy word); the union of the segments' own expansions is the same
-                terms = sorted(set().union(*(self._btexts(leaf) for leaf in leaves)))
-            if len(terms) > MAX_EXPANSION:
-                raise self._too_many()
-            cache[key] = (ixreader, terms)  # keep the reader alive: ids stay unique
-        return list(cache[key][1])
+            self._expand_leaves([ixreader])
+        terms = cache[key]
+        if len(terms) > MAX_EXPANSION:
+            raise self._too_many()
+        return list(terms)
+
+    def _cache_key(self) -> tuple[Any, ...]:
+        return (type(self).__name__, self.fieldname, self.text)
+
+    def _expand_leaves(self, leaves: list[IndexReader]) -> None:
+        """Expand over the segments whose reader does not know this word yet, storing
+        each segment's words on its reader (at most ``MAX_EXPANSION + 1`` of them)."""
+        key = self._cache_key()
+        for leaf, terms in self._expand_each([r for r in leaves if key not in _leaf_cache(r)]):
+            _leaf_cache(leaf)[key] = tuple(terms)
+
+    def _expand_each(
+        self, leaves: list[IndexReader]
+    ) -> list[tuple[IndexReader, list[bytes]]]:
+        return [(leaf, self._expand(leaf)) for leaf in leaves]
 
     def _too_many(self) -> QuerySyntaxError:
         where = f" (at character {self.where + 1})" if self.where is not None else ""
@@ -84,6 +100,9 @@ class _Expansion:
         raise NotImplementedError
 
     def matcher(self, searcher: Any, context: Any = None) -> Any:
+        # Whoosh asks segment by segment; expand over all segments at the first one
+        top = searcher.get_parent() if searcher.has_parent() else searcher
+        self._expand_leaves([leaf for leaf, _offset in top.reader().leaf_readers()])
         terms = [wq.Term(self.fieldname, t) for t in self._btexts(searcher.reader())]
         if not terms:
             return NullMatcher()
@@ -91,8 +110,8 @@ class _Expansion:
             return wq.Term(self.fieldname, terms[0].text, boost=self.boost).matcher(
                 searcher, context
             )
-        either = wq.Or(terms, boost=self.boost)
-        either.matcher_type = wq.Or.ARRAY_MATCHER
+        either = Or(terms, boost=self.boost)
+        either.matcher_type = Or.ARRAY_MATCHER
         return either.matcher(searcher, context)
 
 
@@ -116,12 +135,34 @@ class FuzzyWord(_Expansion, wq.FuzzyTerm):
     fuzzy word at 10,000 articles); rapidfuzz does the same comparison in C.
     """
 
+    def _cache_key(self) -> tuple[Any, ...]:
+        return (*super()._cache_key(), self.maxdist, self.prefixlength)
+
     def _expand(self, ixreader: IndexReader) -> list[bytes]:
+        return self._expand_each([ixreader])[0][1]
+
+    def _expand_each(
+        self, leaves: list[IndexReader]
+    ) -> list[tuple[IndexReader, list[bytes]]]:
+        """One distance computation per distinct word of all the segments (most words
+        are in every segment), then each segment's share of the similar ones."""
         prefix = self.text[: self.prefixlength]
-        candidates = [t.decode("utf-8") for t in ixreader.expand_prefix(self.fieldname, prefix)]
-        similar = process.extract(self.text, candidates, scorer=Levenshtein.distance,
-                                  score_cutoff=self.maxdist, limit=None)
-        return sorted(choice.encode("utf-8") for choice, _dist, _index in similar)
+        candidates = [list(leaf.expand_prefix(self.fieldname, prefix)) for leaf in leaves]
+        distinct = list({t.decode("utf-8") for words in candidates for t in words})
+        similar = {choice.encode("utf-8") for choice, _dist, _index in process.extract(
+            self.text, distinct, scorer=Levenshtein.distance, score_cutoff=self.maxdist,
+            limit=None)}
+        return [(leaf, sorted(t for t in words if t in similar))
+                for leaf, words in zip(leaves, candidates, strict=True)]
+
+
+def _leaf_cache(reader: IndexReader) -> dict[tuple[Any, ...], tuple[bytes, ...]]:
+    """Expansions kept on a segment's reader: a segment's words never change, and the
+    index keeps a segment's reader only while the segment is unchanged (a new reader,
+    with an empty cache, replaces it after any change), so nothing goes stale."""
+    cache: dict[tuple[Any, ...], tuple[bytes, ...]] = reader.__dict__.setdefault(
+        "_dossier_expansions", {})
+    return cache
 
 
 def set_query_text(q: wq.Query, query: str) -> None:

@@ -24,7 +24,7 @@ from whoosh import query as wq
 from app.core.errors import QuerySyntaxError
 from app.search import analysis
 from app.search.expansion import pattern_word, set_query_text
-from app.search.matchers import AndNot
+from app.search.matchers import AndNot, Or
 from app.search.query_syntax import Bool, DateRange, Node, Not, Phrase, Word, parse_syntax
 from app.search.schema import date_key
 
@@ -89,7 +89,7 @@ class _Builder:
         if not children:
             return None
         if node.op == "or":
-            return children[0] if len(children) == 1 else wq.Or(children)
+            return children[0] if len(children) == 1 else Or(children)
         positive = [c for c in children if not _is_negation(c)]
         negative = [c.query for c in children if _is_negation(c)]
         if not negative:
@@ -97,7 +97,7 @@ class _Builder:
         base = (
             wq.Every() if not positive else positive[0] if len(positive) == 1 else wq.And(positive)
         )
-        excluded = negative[0] if len(negative) == 1 else wq.Or(negative)
+        excluded = negative[0] if len(negative) == 1 else Or(negative)
         return AndNot(base, excluded)
 
     def leaf(self, node: Word | Phrase) -> wq.Query | None:
@@ -106,7 +106,7 @@ class _Builder:
             plain = self.leaf(dataclasses.replace(node, fuzzy=0))
             similar = self.spelling(node, node.text)
             either = [q for q in (plain, similar) if q is not None]
-            return None if not either else either[0] if len(either) == 1 else wq.Or(either)
+            return None if not either else either[0] if len(either) == 1 else Or(either)
         field = node.field or "text"
         spellings = [node.text]
         if self.expand is not None and field in EXPANDABLE and not _is_literal(node):
@@ -114,7 +114,7 @@ class _Builder:
         queries = [q for q in (self.spelling(node, s) for s in _unique(spellings)) if q is not None]
         if not queries:
             return None
-        return queries[0] if len(queries) == 1 else wq.Or(queries)
+        return queries[0] if len(queries) == 1 else Or(queries)
 
     def spelling(self, node: Word | Phrase, text: str) -> wq.Query | None:
         builder = _FIELD_BUILDERS[node.field or "text"]
@@ -189,7 +189,7 @@ def _words_query(node: Word | Phrase, text: str, base: str, boost: float) -> wq.
         for suffix, analyzer in STEMMERS:
             stems = analysis.analyze(analyzer, text)
             parts.insert(-1, _terms_or_phrase(f"{base}_{suffix}", stems, slop, boost))
-    return parts[0] if len(parts) == 1 else wq.Or(parts)
+    return parts[0] if len(parts) == 1 else Or(parts)
 
 
 def text_query(node: Word | Phrase, text: str) -> wq.Query | None:
@@ -197,10 +197,10 @@ def text_query(node: Word | Phrase, text: str) -> wq.Query | None:
     if isinstance(node, Word) and _is_pattern(node):
         title = _pattern(node, "title_exact", text, TITLE_BOOST)
         body = _pattern(node, "body_exact", text)
-        return None if title is None or body is None else wq.Or([title, body])
+        return None if title is None or body is None else Or([title, body])
     title = _words_query(node, text, "title", TITLE_BOOST)
     body = _words_query(node, text, "body", 1.0)
-    return None if title is None or body is None else wq.Or([*_parts(title), *_parts(body)])
+    return None if title is None or body is None else Or([*_parts(title), *_parts(body)])
 
 
 def _parts(q: wq.Query) -> list[wq.Query]:
