@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt
 
 from app.core.actor_records import Actor, Mention
 from app.core.changes import Changes
@@ -34,8 +34,37 @@ class ActorTableModel(RecordTableModel[Actor]):
 
     HEADERS = ("Name", "Kind", "Country", "Aliases", "Mentions")
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.sort_column, self.descending = 0, False
+
     def set_actors(self, actors: Sequence[Actor]) -> None:
-        self.set_rows(actors)
+        """Show ``actors`` in the current sort order."""
+        self.set_rows(self._sorted(actors))
+
+    def _sorted(self, actors: Sequence[Actor]) -> list[Actor]:
+        column = self.sort_column
+
+        def key(actor: Actor) -> tuple[Any, str]:
+            value = self.cell(actor, column)
+            return (value.casefold() if isinstance(value, str) else value,
+                    actor.name.casefold())
+
+        return sorted(actors, key=key, reverse=self.descending)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order by ``column`` (names, then counts numerically), keeping the selection."""
+        self.layoutAboutToBeChanged.emit()
+        self.sort_column = column if 0 <= column < len(self.HEADERS) else 0
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        old = [a.id for a in self._rows]
+        self._rows = self._sorted(self._rows)
+        position = {a.id: i for i, a in enumerate(self._rows)}
+        for index in self.persistentIndexList():
+            row = position.get(old[index.row()], -1) if index.row() < len(old) else -1
+            self.changePersistentIndex(index, self.index(row, index.column()) if row >= 0
+                                       else QModelIndex())
+        self.layoutChanged.emit()
 
     def actor(self, row: int) -> Actor:
         return self.record(row)

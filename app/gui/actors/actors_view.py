@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QModelIndex,
+    QSettings,
     QSignalBlocker,
     Qt,
     Signal,
@@ -43,8 +44,10 @@ from app.core.actor_records import ACTOR_KINDS, Actor
 from app.core.changes import Changes
 from app.core.errors import DossierError, NotFound
 from app.gui.actors.actor_model import ActorTableModel, mention_context, touches_actors
+from app.gui.actors.backlinks import BacklinkList, touches_notes
 from app.gui.actors.dialogs import NewActorDialog
 from app.gui.actors.forms import button_row, error_label, show_error
+from app.gui.actors.table_fit import TableFitter
 from app.gui.common.controller import NotebookController
 from app.services import clean_actor_name, clean_country, clean_external_id
 
@@ -59,11 +62,14 @@ class ActorsView(QWidget):
 
     openPassage = Signal(int, int, int)  # article id, start, end (code points)
     openAgreement = Signal(int)
+    openNote = Signal(int)
     actorSelected = Signal(int)
 
-    def __init__(self, controller: NotebookController, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: NotebookController, parent: QWidget | None = None,
+                 settings: QSettings | None = None) -> None:
         super().__init__(parent)
         self._controller = controller
+        self._settings = settings
         self.actor_id = 0
         #: Asks a yes/no question; replaced in tests.
         self.confirm: Callable[[str], bool] = self._ask
@@ -85,7 +91,12 @@ class ActorsView(QWidget):
         self.tabs.addTab(self.co_actors, "Co-actors")
         self.roles = self._list("roleList", self._on_role_activated)
         self.tabs.addTab(self.roles, "Agreements")
+        self.backlinks = BacklinkList(self._controller, "actor", self)
+        self.backlinks.openNote.connect(self.openNote)
+        self.tabs.addTab(self.backlinks, "Notes")
         splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 1)  # the list gets as much room as the detail
+        splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -111,10 +122,14 @@ class ActorsView(QWidget):
         self.model = ActorTableModel(self)
         self.table = QTableView(box)
         self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.fitter = TableFitter(self.table, self._settings, "actors/table",
+                                  optional=(3, 2))  # aliases, then country, give way first
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         top = QHBoxLayout()
         top.addWidget(self.filter, 1)
@@ -135,10 +150,10 @@ class ActorsView(QWidget):
         self.kind_edit = QComboBox(box)
         self.kind_edit.addItems(ACTOR_KINDS)
         self.country_edit = QLineEdit(box)
-        self.country_edit.setPlaceholderText("KZ, Kazakhstan or Kasachstan")
+        self.country_edit.setPlaceholderText("e.g. KZ, Kazakhstan or Kasachstan")
         self.description_edit = QPlainTextEdit(box)
         self.external_edit = QLineEdit(box)
-        self.external_edit.setPlaceholderText("Q12345")
+        self.external_edit.setPlaceholderText("e.g. Q12345")
         self.field_error = error_label(box)
         save = QPushButton("Save", box)
         save.setObjectName("saveActor")
@@ -162,8 +177,8 @@ class ActorsView(QWidget):
         self.alias_input = QLineEdit(box)
         self.alias_input.setPlaceholderText("New spelling")
         self.alias_language = QLineEdit(box)
-        self.alias_language.setPlaceholderText("de")
-        self.alias_language.setMaximumWidth(60)
+        self.alias_language.setPlaceholderText("e.g. de")
+        self.alias_language.setMaximumWidth(70)
         self.alias_input.returnPressed.connect(self.add_alias)
         add, remove = QPushButton("Add", box), QPushButton("Remove", box)
         add.setObjectName("addAlias")
@@ -230,6 +245,8 @@ class ActorsView(QWidget):
     def _on_changed(self, changes: Changes) -> None:
         if touches_actors(changes):
             self.refresh()
+        elif touches_notes(changes):
+            self.backlinks.refresh()
 
     def _on_notebook_opened(self, _nb: Any) -> None:
         self.actor_id = 0
@@ -243,6 +260,7 @@ class ActorsView(QWidget):
         self._show_fields(actor)
         self._show_aliases(actor)
         self._show_related(actor_id if actor else 0)
+        self.backlinks.show_for(actor_id if actor else 0)
 
     def _show_fields(self, actor: Actor | None) -> None:
         show_error(self.field_error, "")

@@ -10,21 +10,20 @@ whether reports conflict are shown above the evidence.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QModelIndex,
+    QSettings,
     QSignalBlocker,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -36,8 +35,6 @@ from PySide6.QtWidgets import (
     QTableView,
     QTabWidget,
     QTextBrowser,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -45,15 +42,16 @@ from PySide6.QtWidgets import (
 from app.core.actor_records import (
     AGREEMENT_TYPES,
     PARTY_ROLES,
-    STATUSES,
     Agreement,
 )
 from app.core.changes import Changes
-from app.core.dates import parse_partial_date
-from app.core.errors import DossierError, NotFound
-from app.gui.actors.agreement_model import CONFLICT_COLOUR, AgreementTableModel, evidence_text
-from app.gui.actors.dialogs import NewAgreementDialog
+from app.core.errors import NotFound
+from app.gui.actors.agreement_dialog import NewAgreementDialog
+from app.gui.actors.agreement_model import AgreementTableModel
+from app.gui.actors.agreement_tabs import TimelineEvidenceTabs, widget_row
+from app.gui.actors.backlinks import BacklinkList, touches_notes
 from app.gui.actors.forms import button_row, error_label, show_error
+from app.gui.actors.table_fit import TableFitter
 from app.gui.common.controller import NotebookController
 from app.services import render_markdown
 
@@ -63,15 +61,17 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class AgreementsView(QWidget):
+class AgreementsView(TimelineEvidenceTabs):
     """Table of agreements and the detail of the current one."""
 
-    openPassage = Signal(int, int, int)  # article id, start, end (code points)
     agreementSelected = Signal(int)
+    openNote = Signal(int)
 
-    def __init__(self, controller: NotebookController, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: NotebookController, parent: QWidget | None = None,
+                 settings: QSettings | None = None) -> None:
         super().__init__(parent)
         self._controller = controller
+        self._settings = settings
         self.agreement_id = 0
         #: Asks a yes/no question; replaced in tests.
         self.confirm: Callable[[str], bool] = self._ask
@@ -93,7 +93,12 @@ class AgreementsView(QWidget):
         self.tabs.addTab(self._build_parties(), "Parties")
         self.tabs.addTab(self._build_timeline(), "Timeline")
         self.tabs.addTab(self._build_evidence(), "Evidence")
+        self.backlinks = BacklinkList(self._controller, "agreement", self)
+        self.backlinks.openNote.connect(self.openNote)
+        self.tabs.addTab(self.backlinks, "Notes")
         splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 1)  # the list gets as much room as the detail
+        splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -107,8 +112,11 @@ class AgreementsView(QWidget):
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        # conflict, outlets, parties, value give way first in a narrow dock
+        self.fitter = TableFitter(self.table, self._settings, "agreements/table",
+                                  optional=(7, 6, 5, 4))
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         buttons = button_row(box, (("newAgreement", "New…", self.new_agreement),
                                    ("deleteAgreement", "Delete…", self.delete_current)))
@@ -124,7 +132,7 @@ class AgreementsView(QWidget):
         self.type_edit = QComboBox(box)
         self.type_edit.addItems(AGREEMENT_TYPES)
         self.value_edit = QLineEdit(box)
-        self.value_edit.setPlaceholderText("rund 1,1 Milliarden US-Dollar")
+        self.value_edit.setPlaceholderText("e.g. rund 1,1 Milliarden US-Dollar")
         self.value_parsed = QLabel(box)
         self.summary_edit = QPlainTextEdit(box)
         self.summary_edit.setPlaceholderText("Markdown summary")
@@ -166,50 +174,8 @@ class AgreementsView(QWidget):
         remove.clicked.connect(self.remove_party)
         layout = QVBoxLayout(box)
         layout.addWidget(self.parties)
-        layout.addLayout(_row(self.party_actor, self.party_role))
-        layout.addLayout(_row(add, remove))  # a second row keeps the dock narrow
-        return box
-
-    def _build_timeline(self) -> QWidget:
-        box = QWidget(self)
-        self.events = QListWidget(box)
-        self.event_status = QComboBox(box)
-        self.event_status.addItems(STATUSES)
-        self.event_date = QLineEdit(box)
-        self.event_date.setPlaceholderText("2025, 2025-11 or 2025-11-06")
-        self.event_note = QLineEdit(box)
-        self.event_note.setPlaceholderText("Note")
-        add, remove = QPushButton("Add", box), QPushButton("Remove", box)
-        add.setObjectName("addEvent")
-        remove.setObjectName("removeEvent")
-        add.clicked.connect(self.add_event)
-        remove.clicked.connect(self.remove_event)
-        self.event_error = error_label(box)
-        layout = QVBoxLayout(box)
-        layout.addWidget(self.events)
-        layout.addLayout(_row(self.event_status, self.event_date, self.event_note))
-        layout.addLayout(_row(add, remove))
-        layout.addWidget(self.event_error)
-        return box
-
-    def _build_evidence(self) -> QWidget:
-        box = QWidget(self)
-        self.corroboration = QLabel(box)
-        self.conflict = QLabel(box)
-        self.conflict.setStyleSheet(f"color: {CONFLICT_COLOUR}; font-weight: bold;")
-        self.evidence = QTreeWidget(box)
-        self.evidence.setHeaderLabels(["Passage", "Field", "Stance", "Outlet", "Date"])
-        self.evidence.setRootIsDecorated(False)
-        self.evidence.setWordWrap(True)
-        self.evidence.itemActivated.connect(self._on_evidence_activated)
-        remove = QPushButton("Remove Evidence", box)
-        remove.setObjectName("removeEvidence")
-        remove.clicked.connect(self.remove_evidence)
-        layout = QVBoxLayout(box)
-        layout.addWidget(self.corroboration)
-        layout.addWidget(self.conflict)
-        layout.addWidget(self.evidence)
-        layout.addWidget(remove)
+        layout.addLayout(widget_row(self.party_actor, self.party_role))
+        layout.addLayout(widget_row(add, remove))  # a second row keeps the dock narrow
         return box
 
     # -- table ------------------------------------------------------------------------------
@@ -247,6 +213,8 @@ class AgreementsView(QWidget):
                 changes.deleted_actors or changes.touches_highlights or
                 changes.touches_articles):
             self.refresh()
+        elif touches_notes(changes):
+            self.backlinks.refresh()
 
     def _on_notebook_opened(self, _nb: Any) -> None:
         self.agreement_id = 0
@@ -280,10 +248,12 @@ class AgreementsView(QWidget):
         self._show_parties(agreement)
         self._show_events(agreement)
         self._show_evidence(agreement)
+        self.backlinks.show_for(self.agreement_id)
 
     def _show_fields(self, a: Agreement | None) -> None:
         show_error(self.field_error, "")
         self.title_edit.setText(a.title if a else "")
+        self.title_edit.setCursorPosition(0)  # a long title shows its start
         self.type_edit.setCurrentText(a.type if a else "other")
         self.value_edit.setText(a.value.text if a else "")
         self.value_parsed.setText(self._parsed_text(a) if a else "")
@@ -305,41 +275,6 @@ class AgreementsView(QWidget):
         for party in a.parties if a else ():
             item = QListWidgetItem(f"{party.actor_name} — {party.role}", self.parties)
             item.setData(Qt.ItemDataRole.UserRole, party.id)
-
-    def _show_events(self, a: Agreement | None) -> None:
-        show_error(self.event_error, "")
-        self.events.clear()
-        for event in a.events if a else ():
-            text = f"{event.date or 'undated'}: {event.status}"
-            item = QListWidgetItem(text + (f" — {event.note}" if event.note else ""),
-                                   self.events)
-            item.setData(Qt.ItemDataRole.UserRole, event.id)
-
-    def _show_evidence(self, a: Agreement | None) -> None:
-        self.evidence.clear()
-        if a is None:
-            self.corroboration.clear()
-            self.conflict.clear()
-            return
-        outlets = a.outlet_count
-        self.corroboration.setText(
-            f"Corroborated by {outlets} outlet{'s' if outlets != 1 else ''}; "
-            f"{len(a.evidence)} passage{'s' if len(a.evidence) != 1 else ''}")
-        self.conflict.setText("Conflicting reports: some passages contradict others"
-                              if a.is_conflicted else "")
-        for ev in a.evidence:
-            item = QTreeWidgetItem(self.evidence, [ev.quote, ev.field, ev.stance,
-                                                   ev.outlet, ev.published])
-            item.setToolTip(0, f"{ev.article_title}\n{evidence_text(ev)}\n{ev.note}".strip())
-            item.setData(0, Qt.ItemDataRole.UserRole, (ev.article_id, ev.start, ev.end))
-            item.setData(1, Qt.ItemDataRole.UserRole, ev.id)
-            if ev.is_conflicted or ev.stance == "contradicts":
-                for column in range(5):
-                    item.setForeground(column, QBrush(QColor(CONFLICT_COLOUR)))
-
-    def _on_evidence_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
-        article_id, start, end = item.data(0, Qt.ItemDataRole.UserRole)
-        self.openPassage.emit(article_id, start, end)
 
     # -- editing ----------------------------------------------------------------------------
     def _edit(self, mutation: Callable[[], Any]) -> Any:
@@ -374,36 +309,6 @@ class AgreementsView(QWidget):
             party_id, service = int(item.data(Qt.ItemDataRole.UserRole)), self.nb.agreements
             self._edit(lambda: service.remove_party(party_id))
 
-    def add_event(self) -> None:
-        """Add a status step; a date that is not a (partial) date is refused in place."""
-        if not self.agreement_id:
-            return
-        date = self.event_date.text().strip()
-        try:
-            if date:
-                parse_partial_date(date)
-        except DossierError as exc:
-            show_error(self.event_error, str(exc))
-            return
-        service, agreement_id = self.nb.agreements, self.agreement_id
-        status, note = self.event_status.currentText(), self.event_note.text()
-        if self._edit(lambda: service.add_event(agreement_id, status, date, note)):
-            self.event_date.clear()
-            self.event_note.clear()
-
-    def remove_event(self) -> None:
-        item = self.events.currentItem()
-        if item is not None:
-            event_id, service = int(item.data(Qt.ItemDataRole.UserRole)), self.nb.agreements
-            self._edit(lambda: service.remove_event(event_id))
-
-    def remove_evidence(self) -> None:
-        item = self.evidence.currentItem()
-        if item is not None:
-            evidence_id = int(item.data(1, Qt.ItemDataRole.UserRole))
-            service = self.nb.agreements
-            self._edit(lambda: service.remove_evidence(evidence_id))
-
     def new_agreement(self) -> int:
         """Ask for a new agreement and show it; returns its id (0 if cancelled)."""
         dialog = NewAgreementDialog(self._controller, parent=self)
@@ -423,18 +328,3 @@ class AgreementsView(QWidget):
     def _ask(self, question: str) -> bool:
         answer = QMessageBox.question(self, "Agreements", question)
         return answer == QMessageBox.StandardButton.Yes
-
-    def evidence_spans(self) -> Sequence[tuple[int, int, int]]:
-        """(article, start, end) of the listed evidence, in order (for the reader)."""
-        return [self.evidence.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)
-                for i in range(self.evidence.topLevelItemCount())]
-
-
-def _row(*widgets: QWidget) -> QHBoxLayout:
-    """Widgets side by side, buttons kept to the right."""
-    row = QHBoxLayout()
-    if all(isinstance(w, QPushButton) for w in widgets):
-        row.addStretch(1)
-    for widget in widgets:
-        row.addWidget(widget)
-    return row

@@ -28,12 +28,12 @@ from PySide6.QtWidgets import (
 
 from app.core.actor_records import (
     ACTOR_KINDS,
-    AGREEMENT_TYPES,
     EVIDENCE_FIELDS,
     STANCES,
     Agreement,
 )
 from app.core.errors import DossierError
+from app.gui.actors.agreement_dialog import NewAgreementDialog
 from app.gui.actors.forms import error_label, ok_cancel, show_error
 from app.gui.common.controller import NotebookController
 from app.services import (
@@ -44,6 +44,7 @@ from app.services import (
 )
 
 log = logging.getLogger(__name__)
+__all__ = ["EvidenceDialog", "MarkActorPopup", "NewActorDialog", "NewAgreementDialog"]
 
 Span = tuple[int, int, int]  # article id, start, end (code points)
 NEW_ACTOR = -1
@@ -161,10 +162,10 @@ class NewActorDialog(QDialog):
         self.kind_box.addItems(ACTOR_KINDS)
         self.kind_box.setCurrentText("other")
         self.country = QLineEdit(self)
-        self.country.setPlaceholderText("KZ, Kazakhstan or Kasachstan")
+        self.country.setPlaceholderText("e.g. KZ, Kazakhstan or Kasachstan")
         self.description = QPlainTextEdit(self)
         self.external_id = QLineEdit(self)
-        self.external_id.setPlaceholderText("Q12345")
+        self.external_id.setPlaceholderText("e.g. Q12345")
         self.error = error_label(self)
         buttons = ok_cancel(self, self.create)
         form = QFormLayout(self)
@@ -204,54 +205,6 @@ class NewActorDialog(QDialog):
 
 
 # -- agreements ---------------------------------------------------------------------------
-class NewAgreementDialog(QDialog):
-    """Title, type and value text of a new agreement; from a passage if ``span`` is given
-    (the passage becomes its first evidence)."""
-
-    def __init__(self, controller: NotebookController, span: Span | None = None,
-                 title: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("New Agreement from Selection" if span else "New Agreement")
-        self._controller = controller
-        self._span = span
-        self.agreement_id = 0
-        self.title = QLineEdit(title, self)
-        self.type_box = QComboBox(self)
-        self.type_box.addItems(AGREEMENT_TYPES)
-        self.type_box.setCurrentText("other")
-        self.value = QLineEdit(self)
-        self.value.setPlaceholderText("bis zu 37 Boeing-Maschinen")
-        self.error = error_label(self)
-        buttons = ok_cancel(self, self.create)
-        form = QFormLayout(self)
-        form.addRow("Title:", self.title)
-        form.addRow("Type:", self.type_box)
-        form.addRow("Value:", self.value)
-        form.addRow(self.error)
-        form.addRow(buttons)
-
-    def create(self) -> None:  # type: ignore[override]  # the dialog's OK action; Qt's native create() is never called from Python
-        """Create the agreement (and set its value) in one go; say why if refused."""
-        title = " ".join(self.title.text().split())
-        if not title:
-            show_error(self.error, "an agreement needs a title")
-            return
-        nb, kind, value = self._controller.nb, self.type_box.currentText(), self.value.text()
-        if self._span is not None:
-            article_id, start, end = self._span
-            result = self._controller.edit(lambda: nb.agreements.create_from_passage(
-                article_id, start, end, title, kind), self)
-        else:
-            result = self._controller.edit(lambda: nb.agreements.create(title, kind), self)
-        if result is None:
-            return
-        self.agreement_id = result[0].id
-        if value.strip():
-            agreement_id = self.agreement_id
-            self._controller.edit(lambda: nb.agreements.set_value(agreement_id, value), self)
-        self.accept()
-
-
 class EvidenceDialog(QDialog):
     """Cite a passage for an agreement: which agreement, which field (party or status
     step where needed) and the stance."""

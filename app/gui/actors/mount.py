@@ -64,8 +64,8 @@ class ActorViews(QObject):
 
     def _build_docks(self) -> None:
         w, area = self.window, Qt.DockWidgetArea
-        self.actors_view = ActorsView(self._controller, w)
-        self.agreements_view = AgreementsView(self._controller, w)
+        self.actors_view = ActorsView(self._controller, w, settings=w.settings)
+        self.agreements_view = AgreementsView(self._controller, w, settings=w.settings)
         self.network_view = NetworkView(self._controller, w, runner=w.runner,
                                         settings=w.settings)
         self.timeline_view = TimelineView(self._controller, w)
@@ -85,6 +85,9 @@ class ActorViews(QObject):
                                         shortcut="Ctrl+Shift+9")
         self.docks = [self.actors_dock, self.agreements_dock, self.network_dock,
                       self.timeline_dock]
+        for dock in self.docks:  # shown from the menu or its shortcut: bring it forward
+            dock.toggleViewAction().triggered.connect(
+                lambda checked, d=dock: d.raise_() if checked else None)
         w.inspector_dock.raise_()
         w.search_dock.raise_()
 
@@ -108,6 +111,8 @@ class ActorViews(QObject):
         w = self.window
         self.actors_view.openPassage.connect(w.open_passage)
         self.agreements_view.openPassage.connect(w.open_passage)
+        self.actors_view.openNote.connect(w.open_note)
+        self.agreements_view.openNote.connect(w.open_note)
         self.actors_view.openAgreement.connect(self.show_agreement)
         self.actors_view.actorSelected.connect(self._on_actor_selected)
         self.agreements_view.agreementSelected.connect(self._on_agreement_selected)
@@ -171,8 +176,8 @@ class ActorViews(QObject):
         selection = self._selection()
         if selection is None:
             return None
-        dialog = NewAgreementDialog(self._controller, selection[0], selection[1][:120],
-                                    self.window)
+        dialog = NewAgreementDialog(self._controller, selection[0], parent=self.window,
+                                    passage=selection[1])
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(self._on_agreement_created)
         self.dialog = dialog

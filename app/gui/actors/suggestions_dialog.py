@@ -1,47 +1,98 @@
 """Reviewing suggested actor mentions: the table of suggestions and the dialog that accepts
-or rejects them, one by one or for an actor."""
+or rejects them, one by one or for an actor.
+
+Each suggestion shows the article it was found in and the found word marked (bold, on a
+highlight colour) inside the sentence around it, so it can be judged without opening the
+article."""
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSize, Qt
+from PySide6.QtGui import QPainter, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core.actor_records import Suggestion
+from app.gui.actors.table_fit import TableFitter
 from app.gui.common.controller import NotebookController
 from app.gui.common.record_model import RecordTableModel
 
 log = logging.getLogger(__name__)
 
 
-class SuggestionModel(RecordTableModel[Suggestion]):
-    """Suggested mentions: actor, found spelling, score, reason, context."""
+HTML_ROLE = Qt.ItemDataRole.UserRole + 1
+"""The context column's text as HTML, the found word marked."""
+MARK_STYLE = "background-color: #ffe08a; font-weight: bold;"
+CONTEXT = 60
+"""Characters of context the suggestion pass keeps either side of a hit."""
 
-    HEADERS = ("Actor", "Found", "Score", "Reason", "Context")
+
+def context_parts(s: Suggestion) -> tuple[str, str, str]:
+    """The context split around the found word: (before, word, after).
+
+    The pass keeps ``CONTEXT`` characters before the hit (fewer at the article's start),
+    so the word sits at a known offset; if that slice is not the word, it is searched.
+    """
+    offset, length = min(CONTEXT, s.start), s.end - s.start
+    if s.context[offset: offset + length] != s.surface:
+        offset, length = s.context.find(s.surface), len(s.surface)
+        if offset < 0:
+            return " ".join(s.context.split()), "", ""
+    before, word, after = (s.context[:offset], s.context[offset: offset + length],
+                           s.context[offset + length:])
+    return " ".join(before.split()), word, " ".join(after.split())
+
+
+def context_html(s: Suggestion) -> str:
+    """"…before <b>word</b> after…" as escaped HTML."""
+    before, word, after = context_parts(s)
+    marked = f'<span style="{MARK_STYLE}">{html.escape(word)}</span>' if word else ""
+    return f"…{html.escape(before)} {marked} {html.escape(after)}…"
+
+
+class SuggestionModel(RecordTableModel[Suggestion]):
+    """Suggested mentions: actor, found spelling, score, reason, article, context."""
+
+    HEADERS = ("Actor", "Found", "Score", "Reason", "Article", "Context")
+    CONTEXT_COLUMN = 5
 
     def __init__(self, suggestions: Sequence[Suggestion] = (),
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None,
+                 titles: dict[int, str] | None = None) -> None:
         super().__init__(parent, suggestions)
+        self.titles = titles or {}
 
     def cell(self, s: Suggestion, column: int) -> Any:
-        return (s.actor_name, s.surface, f"{s.score:.0f}", s.reason, s.context)[column]
+        if column == self.CONTEXT_COLUMN:
+            before, word, after = context_parts(s)
+            return f"…{before} {word} {after}…"
+        return (s.actor_name, s.surface, f"{s.score:.0f}", s.reason,
+                self.titles.get(int(s.article_id), f"article {s.article_id}"))[column]
 
     def extra(self, s: Suggestion, column: int, role: int) -> Any:
+        if role == HTML_ROLE and column == self.CONTEXT_COLUMN:
+            return context_html(s)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"matches “{s.matched_alias}”: …{s.context}…"
+            title = self.titles.get(int(s.article_id), "")
+            return f"{title}\nmatches “{s.matched_alias}”: …{' '.join(s.context.split())}…"
         return None
+
 
     def suggestion(self, row: int) -> Suggestion:
         return self._rows[row]
@@ -57,6 +108,38 @@ class SuggestionModel(RecordTableModel[Suggestion]):
         self.endResetModel()
 
 
+class HtmlDelegate(QStyledItemDelegate):
+    """Draws a cell's ``HTML_ROLE`` text (the marked word) over the normal background."""
+
+    def _document(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+                  ) -> QTextDocument:
+        document = QTextDocument()
+        document.setDefaultFont(option.font)
+        document.setDocumentMargin(2)
+        document.setHtml(str(index.data(HTML_ROLE) or ""))
+        return document
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        self.initStyleOption(option, index)
+        document = self._document(option, index)
+        option.text = ""
+        style = option.widget.style() if option.widget is not None else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter,
+                              option.widget)
+        painter.save()
+        painter.translate(option.rect.topLeft())
+        painter.setClipRect(option.rect.translated(-option.rect.topLeft()))
+        document.drawContents(painter)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem,
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        document = self._document(option, index)
+        return QSize(int(document.idealWidth()), int(document.size().height()))
+
+
 class SuggestionReviewDialog(QDialog):
     """Review the suggestion pass: accept one, accept all for an actor, reject (here or
     everywhere). Nothing is marked without one of these clicks."""
@@ -67,12 +150,19 @@ class SuggestionReviewDialog(QDialog):
         self.setWindowTitle("Suggested Actor Mentions")
         self.resize(900, 500)
         self._controller = controller
-        self.model = SuggestionModel(suggestions, self)
+        ids = sorted({int(s.article_id) for s in suggestions})
+        titles = {int(a.id): a.title for a in controller.nb.articles.summaries(ids)} \
+            if ids else {}
+        self.model = SuggestionModel(suggestions, self, titles)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.delegate = HtmlDelegate(self.table)
+        self.table.setItemDelegateForColumn(SuggestionModel.CONTEXT_COLUMN, self.delegate)
+        self.fitter = TableFitter(self.table, None, "", stretch=SuggestionModel.CONTEXT_COLUMN)
         self.summary = QLabel(self)
         buttons = QHBoxLayout()
         for name, text, slot in (
