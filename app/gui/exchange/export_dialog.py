@@ -74,7 +74,9 @@ class ExportDialog(QDialog):
         self.message.hide()
         form = QFormLayout()
         form.addRow("&Export:", self.format_box)
-        form.addRow("&File:", row)
+        file_label = QLabel("&File:", self)
+        file_label.setBuddy(self.path_edit)  # a row holding a layout gets no buddy itself
+        form.addRow(file_label, row)
         form.addRow("", self.nvivo_box)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Cancel, self)

@@ -30,10 +30,11 @@ NOTICE_MS = 30_000
 
 
 def documents_folder() -> Path:
-    """The user's Documents folder (the home folder when the platform names none)."""
+    """The user's Documents folder (the home folder when the platform names none or it
+    does not exist: an export must not fail on a fresh account)."""
     location = QStandardPaths.writableLocation(
         QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(location) if location else Path.home()
+    return Path(location) if location and Path(location).is_dir() else Path.home()
 
 
 def suggested_path(notebook_name: str, what: str, suffix: str,

@@ -14,11 +14,13 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QRadioButton,
@@ -35,7 +37,7 @@ from app.gui.team.live import local_time
 
 log = logging.getLogger(__name__)
 
-MAX_CELL = 120
+MAX_CELL = 400
 HEADERS = ("Field", "Base (when you began)", "Mine", "Theirs")
 
 
@@ -51,6 +53,31 @@ def who_and_when(row: RowConflict) -> str:
     """``anna at 14:02`` (or "another writer")."""
     who = row.their_author or "another writer"
     return f"{who} at {local_time(row.their_time)}" if row.their_time else who
+
+
+class ChoiceCell(QWidget):
+    """A radio button with the value beside it, wrapped over as many lines as it needs
+    (a radio button's own text never wraps: long summaries were cut off)."""
+
+    def __init__(self, value: object, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.radio = QRadioButton(self)
+        self.label = QLabel(shown(value), self)
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setToolTip(str(value))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.addWidget(self.radio, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(self.label, 1)
+
+    def text(self) -> str:
+        return self.label.text()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        """Clicking the value chooses it, as clicking a radio button's own text would."""
+        self.radio.setChecked(True)
+        super().mousePressEvent(event)
 
 
 class ConflictDialog(QDialog):
@@ -80,6 +107,8 @@ class ConflictDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         for column in (1, 2, 3):
@@ -123,14 +152,14 @@ class ConflictDialog(QDialog):
         self.table.setItem(number, 0, name)
         group = QButtonGroup(self)
         for column, choice in enumerate(CHOICES, start=1):
-            button = QRadioButton(shown(item.value(choice)), self.table)
-            button.setObjectName(f"{item.field}:{choice}")
-            button.setToolTip(str(item.value(choice)))
-            button.setProperty("choice", choice)
-            group.addButton(button, column)
-            self.table.setCellWidget(number, column, button)
+            cell = ChoiceCell(item.value(choice), self.table)
+            cell.radio.setObjectName(f"{item.field}:{choice}")
+            cell.radio.setProperty("choice", choice)
+            group.addButton(cell.radio, column)
+            self.table.setCellWidget(number, column, cell)
         group.button(2).setChecked(True)  # mine: the edit the user just made
         self.groups[item.field] = group
+        self.table.resizeRowsToContents()
 
     def _build_deletion(self, row: RowConflict) -> None:
         self.table.hide()
