@@ -33,6 +33,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -225,7 +226,7 @@ def main() -> None:
         print(json.dumps({"built": built, "load": os.getloadavg()}), flush=True)
     if args.build_only:
         return
-    from app.search.index import merge_segments
+    from app.search import merge_segments
 
     merged = work / "merged"
     if not (work / "merged.done").exists():
@@ -265,6 +266,7 @@ def main() -> None:
                 stats[side][f"{key[:3]}/{base}"] = round(stats[side][key] / stats[base][key], 2)
     print(json.dumps({"n": args.n + SINGLES, "segments": segments, "rounds": args.rounds,
                       "load_before": load_before, "load_after": os.getloadavg(),
+                      "maxrss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
                       **stats}, ensure_ascii=False), flush=True)
     for ix in (seg_ix, cold_ix, mer_ix):
         ix.close()
