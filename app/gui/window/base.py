@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
@@ -41,6 +41,7 @@ class WindowBase(QMainWindow):
         """Add ``widget`` as a dock (tabbed with ``tab_with``); its toggle goes to View."""
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
+        cap_minimum(widget)
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         if tab_with is not None:
@@ -92,3 +93,20 @@ class WindowBase(QMainWindow):
             if number:
                 menu.addSeparator()
             menu.addActions([self.menu_actions[n] for n in names])
+
+
+MAX_DOCK_MINIMUM = QSize(280, 150)
+"""The most a dock's contents may demand as their minimum size."""
+
+
+def cap_minimum(widget: QWidget) -> None:
+    """Let a dock be narrower (shorter) than contents that ask for more than
+    :data:`MAX_DOCK_MINIMUM`: one wide form in a tab group (a long filter bar) otherwise
+    holds every dock of the group, and so the readers, to its width (at 1024 px the
+    readers had 200 px left). Such contents are squeezed instead; narrow ones keep
+    their own minimum."""
+    hint = widget.minimumSizeHint()
+    if hint.width() > MAX_DOCK_MINIMUM.width():
+        widget.setMinimumWidth(MAX_DOCK_MINIMUM.width())
+    if hint.height() > MAX_DOCK_MINIMUM.height():
+        widget.setMinimumHeight(MAX_DOCK_MINIMUM.height())
