@@ -56,7 +56,7 @@ class TeamActions(QObject):
         self._add_to_file_menu()
         window.controller.conflict_handler = self.on_conflict
         window.controller.notebookOpened.connect(self._on_notebook_opened)
-        QTimer.singleShot(0, self.attach)  # once every view has mounted its actions
+        QTimer.singleShot(0, self, self.attach)  # once every view has mounted its actions
 
     def _add_to_file_menu(self) -> None:
         a = self.window.menu_actions
@@ -77,7 +77,7 @@ class TeamActions(QObject):
         self.live.follow(nb)
 
     def _on_notebook_opened(self, _nb: Any) -> None:
-        QTimer.singleShot(0, self.attach)  # after the window has attached it
+        QTimer.singleShot(0, self, self.attach)  # after the window has attached it
 
     # --- conflicts ------------------------------------------------------------------------
     def on_conflict(self, error: ConflictError, parent: Any = None) -> ConflictDialog:
