@@ -33,8 +33,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -43,6 +41,7 @@ from PySide6.QtWidgets import (
 from app.core.actor_records import ACTOR_KINDS, Actor
 from app.core.changes import Changes
 from app.core.errors import DossierError, NotFound
+from app.gui.actors.actor_aliases import AliasTab
 from app.gui.actors.actor_model import ActorTableModel, mention_context, touches_actors
 from app.gui.actors.backlinks import BacklinkList, touches_notes
 from app.gui.actors.dialogs import NewActorDialog
@@ -57,7 +56,7 @@ if TYPE_CHECKING:  # the window imports this module: a cycle only for the type c
 log = logging.getLogger(__name__)
 
 
-class ActorsView(QWidget):
+class ActorsView(AliasTab):
     """List of actors with a text/kind filter, and the current actor's detail."""
 
     openPassage = Signal(int, int, int)  # article id, start, end (code points)
@@ -168,33 +167,6 @@ class ActorsView(QWidget):
         form.addRow(save)
         return box
 
-    def _build_aliases(self) -> QWidget:
-        box = QWidget(self)
-        self.aliases = QTableWidget(0, 3, box)
-        self.aliases.setHorizontalHeaderLabels(["Spelling", "Language", "Script"])
-        self.aliases.horizontalHeader().setStretchLastSection(True)
-        self.aliases.itemChanged.connect(self._on_alias_edited)
-        self.alias_input = QLineEdit(box)
-        self.alias_input.setPlaceholderText("New spelling")
-        self.alias_language = QLineEdit(box)
-        self.alias_language.setPlaceholderText("e.g. de")
-        self.alias_language.setMaximumWidth(70)
-        self.alias_input.returnPressed.connect(self.add_alias)
-        add, remove = QPushButton("Add", box), QPushButton("Remove", box)
-        add.setObjectName("addAlias")
-        remove.setObjectName("removeAlias")
-        add.clicked.connect(self.add_alias)
-        remove.clicked.connect(self.remove_alias)
-        row = QHBoxLayout()
-        for widget in (self.alias_input, self.alias_language, add, remove):
-            row.addWidget(widget)
-        self.alias_error = error_label(box)
-        layout = QVBoxLayout(box)
-        layout.addWidget(self.aliases)
-        layout.addLayout(row)
-        layout.addWidget(self.alias_error)
-        return box
-
     # -- list -----------------------------------------------------------------------------
     @property
     def nb(self) -> Notebook:
@@ -270,18 +242,6 @@ class ActorsView(QWidget):
         self.description_edit.setPlainText(actor.description if actor else "")
         self.external_edit.setText(actor.external_id if actor else "")
 
-    def _show_aliases(self, actor: Actor | None) -> None:
-        with QSignalBlocker(self.aliases):
-            aliases = actor.aliases if actor else ()
-            self.aliases.setRowCount(len(aliases))
-            for row, alias in enumerate(aliases):
-                for column, text in enumerate((alias.name, alias.language, alias.script)):
-                    item = QTableWidgetItem(text)
-                    item.setData(Qt.ItemDataRole.UserRole, alias.id)
-                    if column == 2:
-                        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-                    self.aliases.setItem(row, column, item)
-
     def _show_related(self, actor_id: int) -> None:
         for widget in (self.mentions, self.co_actors, self.roles):
             widget.clear()
@@ -334,35 +294,6 @@ class ActorsView(QWidget):
         self._controller.edit(lambda: actors.update(
             actor_id, name=name, kind=kind, country=country, description=description,
             external_id=external_id), self)
-
-    def add_alias(self) -> None:
-        """Add the typed spelling (with its language) to the current actor."""
-        name, language = self.alias_input.text(), self.alias_language.text()
-        if not self.actor_id or not name.strip():
-            return
-        actor_id, actors = self.actor_id, self.nb.actors
-        spellings = {s.casefold() for s in actors.get(actor_id).spellings}
-        if " ".join(name.split()).casefold() in spellings:
-            show_error(self.alias_error, f"“{name.strip()}” is already a spelling of this actor")
-            return
-        show_error(self.alias_error, "")
-        if self._controller.edit(lambda: actors.add_alias(actor_id, name, language), self):
-            self.alias_input.clear()
-
-    def remove_alias(self) -> None:
-        """Remove the alias in the current row of the alias table."""
-        item = self.aliases.item(self.aliases.currentRow(), 0)
-        if item is not None:
-            alias_id, actors = int(item.data(Qt.ItemDataRole.UserRole)), self.nb.actors
-            self._controller.edit(lambda: actors.remove_alias(alias_id), self)
-
-    def _on_alias_edited(self, item: QTableWidgetItem) -> None:
-        alias_id, actors, text = int(item.data(Qt.ItemDataRole.UserRole)), self.nb.actors, \
-            item.text()
-        if item.column() == 0:
-            self._controller.edit(lambda: actors.set_alias(alias_id, name=text), self)
-        elif item.column() == 1:
-            self._controller.edit(lambda: actors.set_alias(alias_id, language=text), self)
 
     def new_actor(self) -> int:
         """Ask for a new actor and show it; returns its id (0 if cancelled)."""
