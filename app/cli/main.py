@@ -12,11 +12,13 @@ import logging
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from types import FrameType
 
 from app.cli import actors as actors_cli
 from app.cli import edit as edit_cli
 from app.cli import notes as notes_cli
+from app.cli import publish as publish_cli
 from app.cli import qdpx_export as qdpx_export_cli
 from app.cli import qdpx_import as qdpx_cli
 from app.cli import query_args, render
@@ -143,10 +145,23 @@ def cmd_show(nb: Notebook, args: argparse.Namespace) -> int:
     return OK
 
 
+def _refuse_existing_targets(args: argparse.Namespace) -> None:
+    """An export never replaces a file the user did not ask it to (it may not be Dossier's):
+    an existing target needs ``--overwrite``. Checked before anything is written."""
+    targets = [Path(p) for p in (args.json, args.qdpx, args.qdc) if p]
+    if args.csv:
+        targets += [Path(args.csv) / "articles.csv", Path(args.csv) / "highlights.csv"]
+    existing = [str(t) for t in targets if t.exists() or t.is_symlink()]
+    if existing and not args.overwrite:
+        raise ValidationError(f"{', '.join(existing)} already exists; pass --overwrite to "
+                              "replace it (nothing was written)")
+
+
 def cmd_export(nb: Notebook, args: argparse.Namespace) -> int:
     if not (args.json or args.csv or args.qdpx or args.qdc):
         raise ValidationError("say what to export: --json FILE, --csv FOLDER, --qdpx FILE "
                               "and/or --qdc FILE")
+    _refuse_existing_targets(args)
     if args.json:
         transfer_cli.export_notebook(nb, args.json)
     if args.csv:
@@ -262,6 +277,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--nvivo-offsets", action="store_true", help="with --qdpx: count "
                    "selections in UTF-16 units of CRLF texts, as NVivo for Windows does")
     p.add_argument("--qdc", metavar="FILE", help="the tags alone as a REFI-QDA code book")
+    p.add_argument("--overwrite", action="store_true", help="replace export files that "
+                   "already exist (without it, an existing file is refused)")
     add("reindex", cmd_reindex, "rebuild the search index from the database")
     p = add("check", cmd_check, "verify the database and that the index matches it; "
             "repairs the index")
@@ -270,6 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     notes_cli.add_commands(add)
     edit_cli.add_commands(add)
     team_cli.add_commands(add)
+    publish_cli.add_commands(add)
     return parser
 
 
