@@ -23,12 +23,20 @@ from app.services.imports import ImportReport
 from app.services.live import LiveWatcher
 from app.services.notebook import Notebook, default_notebook_dir
 from app.services.notes import NoteService
+from app.services.publish import publish
 from app.services.qdpx_export import QdpxExportReport, QdpxExportService
 from app.services.qdpx_import import QdpxImportReport, QdpxImportService
 from app.services.schema_upgrade import default_backup_folder, upgrade_notebook
 from app.services.search import CheckReport
 from app.services.team import TeamService, check_user_name
 from app.store.schema_safety import UpgradeResult
+from app.store.server import (
+    is_server_url,
+    keyring_key,
+    save_password,
+    saved_password,
+    without_password,
+)
 
 __all__ = [
     "AGREEMENT_SORTS",
@@ -55,11 +63,17 @@ __all__ = [
     "default_backup_folder",
     "default_notebook_dir",
     "find_links",
+    "is_server_url",
+    "keyring_key",
     "merge_lines",
     "normalise",
     "parse_url",
+    "publish",
     "record_dict",
     "render_markdown",
+    "save_password",
+    "saved_password",
     "seen_of",
     "upgrade_notebook",
+    "without_password",
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import hashlib
 import logging
 import shutil
 from pathlib import Path
@@ -34,7 +33,7 @@ from app.services.search import SearchService
 from app.services.tags import TagService
 from app.services.team import TeamService, read_access
 from app.services.unit import Writer
-from app.store import changelog
+from app.store import changelog, server
 from app.store.engine import make_engine, make_sessions, translated_errors
 from app.store.notifications import listener_factory
 from app.store.ops import Op
@@ -74,12 +73,12 @@ class Notebook:
             with ``background=True``; ``live.check()`` looks at once).
     """
 
-    def __init__(self, url: str, index_dir: Path, name: str, path: Path | None,
+    def __init__(self, url: str, index_dir: Path | None, name: str, path: Path | None,
                  background: bool, repair_index: bool = True,
                  author: str | None = None) -> None:
         self.name = name
         self.path = path
-        self.url = url
+        self.url = server.without_password(url)  # the only form kept, shown or logged
         self._engine = make_engine(url)
         try:
             with translated_errors():
@@ -88,6 +87,8 @@ class Notebook:
             sessions = make_sessions(self._engine)
             self._sessions = sessions
             self.access = self._read_access()
+            if index_dir is None:  # a server notebook: this client's own index
+                index_dir = _own_index_dir(sessions)
             index = SearchIndex.open(index_dir, read_only=not repair_index)
         except BaseException:
             self._engine.dispose()
@@ -161,8 +162,10 @@ class Notebook:
         """
         text = str(location)
         if "://" in text:
-            index = Path(index_dir) if index_dir else _url_index_dir(text)
-            return cls(text, index, name=text.rsplit("/", 1)[-1] or text, path=None,
+            # a password comes from the URL, the keyring, or libpq (.pgpass, service file)
+            url = server.with_saved_password(server.normalise_url(text))
+            index = Path(index_dir) if index_dir else None
+            return cls(url, index, name=server.database_name(url), path=None,
                        background=background, repair_index=repair_index, author=author)
         folder = Path(location).expanduser().resolve()
         if folder.exists() and not folder.is_dir():
@@ -217,6 +220,11 @@ def _remove_old_notes_index(index_dir: Path) -> None:
         log.info("could not remove the old notes index %s: %s", old, exc)
 
 
-def _url_index_dir(url: str) -> Path:
-    digest = hashlib.sha256(url.encode()).hexdigest()[:16]
-    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "indexes" / digest
+def _own_index_dir(sessions: Sessions) -> Path:
+    """The search index of a notebook opened by URL: in this user's data folder, one per
+    notebook (its uuid), so each client of a shared notebook keeps its own, and Dossier
+    never writes into a folder it did not create."""
+    with translated_errors(), sessions() as session:
+        notebook_uuid = changelog.clock(session).notebook_uuid
+    data = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return data / "indexes" / notebook_uuid
