@@ -219,7 +219,8 @@ class LibraryPanel(QWidget):
         taken = sum(self.table.columnWidth(c) for c in self._sized_by_user if c > 0)
         budget = max(0, int(room * (1 - TITLE_SHARE)) - taken)
         widths = dict(fitted)
-        floors = {c: min(self._header_width(c), w) for c, w in widths.items()}
+        # a squeezed column may lose the header's room for the sort arrow, not its text
+        floors = {c: min(self._header_width(c) - 12, w) for c, w in widths.items()}
         while sum(widths.values()) > budget:
             shrinkable = [c for c in widths if widths[c] > floors[c]]
             if not shrinkable:
