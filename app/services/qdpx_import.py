@@ -93,7 +93,9 @@ class QdpxImportService:
                 _Import(tx, project, report, progress, cancel).run(prepared)
         except Cancelled:
             return QdpxImportReport(str(path), cancelled=True)
-        report.changes = tx.changes
+        # Articles are inserted by the import store (not through the recorder), so the
+        # Changes read off the recorded ops lack them: views must still see them.
+        report.changes = tx.changes | Changes(articles=frozenset(report.articles))
         return report
 
     def import_codebook(self, path: str | Path) -> QdpxImportReport:

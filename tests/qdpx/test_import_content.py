@@ -217,3 +217,14 @@ def test_links_in_a_note_text_are_rewritten_to_the_new_ids(notebook, tmp_path):
     assert f"See [[passage:{highlight.id}|the jets]] and [[passage:7]]." in body
     assert body.count(f"passage:{highlight.id}") == 1 and "About:" not in body
     assert summaries["Jets"].parent_id == summaries["Findings"].id
+
+
+def test_import_changes_name_the_new_articles(notebook, tmp_path):
+    """The report's Changes include the new articles (the views refresh from them), not
+    only the tags and highlights the recorder saw."""
+    code = b.guid()
+    sels = b.selection(b.guid(), *_span("Boeing sells 37 jets"), codes=[code])
+    report = notebook.qdpx_import.import_project(
+        _one_source(tmp_path, sels, codes=b.code(code, "Trade")))
+    assert report.articles and set(report.articles) <= report.changes.articles
+    assert report.changes.highlights
