@@ -23,7 +23,7 @@ from app.services.imports import ImportReport
 from app.services.live import LiveWatcher
 from app.services.notebook import Notebook, default_notebook_dir
 from app.services.notes import NoteService
-from app.services.publish import publish
+from app.services.publishing import publish
 from app.services.qdpx_export import QdpxExportReport, QdpxExportService
 from app.services.qdpx_import import QdpxImportReport, QdpxImportService
 from app.services.schema_upgrade import default_backup_folder, upgrade_notebook
