@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -38,9 +39,11 @@ log = logging.getLogger(__name__)
 
 HTML_ROLE = Qt.ItemDataRole.UserRole + 1
 """The context column's text as HTML, the found word marked."""
-MARK_STYLE = "background-color: #ffe08a; font-weight: bold;"
+MARK_STYLE = "background-color: #ffe08a; color: #000000; font-weight: bold;"
 CONTEXT = 60
 """Characters of context the suggestion pass keeps either side of a hit."""
+SHOWN_BEFORE = 30
+"""Characters before the word shown in the table (the tooltip has them all)."""
 
 
 def context_parts(s: Suggestion) -> tuple[str, str, str]:
@@ -56,21 +59,33 @@ def context_parts(s: Suggestion) -> tuple[str, str, str]:
             return " ".join(s.context.split()), "", ""
     before, word, after = (s.context[:offset], s.context[offset: offset + length],
                            s.context[offset + length:])
-    return " ".join(before.split()), word, " ".join(after.split())
+    # runs of white space become one space; the spaces next to the word stay
+    return (re.sub(r"\s+", " ", before).lstrip(), word,
+            re.sub(r"\s+", " ", after).rstrip())
+
+
+def shown_parts(s: Suggestion) -> tuple[str, str, str]:
+    """:func:`context_parts` with the text before the word cut to its last
+    ``SHOWN_BEFORE`` characters (at a space), so the word shows near the cell's start."""
+    before, word, after = context_parts(s)
+    if len(before) > SHOWN_BEFORE:
+        tail = before[-SHOWN_BEFORE:]
+        before = tail[tail.find(" ") + 1:] if " " in tail else tail
+    return before, word, after
 
 
 def context_html(s: Suggestion) -> str:
     """"…before <b>word</b> after…" as escaped HTML."""
-    before, word, after = context_parts(s)
+    before, word, after = shown_parts(s)
     marked = f'<span style="{MARK_STYLE}">{html.escape(word)}</span>' if word else ""
-    return f"…{html.escape(before)} {marked} {html.escape(after)}…"
+    return f"…{html.escape(before)}{marked}{html.escape(after)}…"
 
 
 class SuggestionModel(RecordTableModel[Suggestion]):
     """Suggested mentions: actor, found spelling, score, reason, article, context."""
 
-    HEADERS = ("Actor", "Found", "Score", "Reason", "Article", "Context")
-    CONTEXT_COLUMN = 5
+    HEADERS = ("Actor", "Found", "Context", "Score", "Reason", "Article")
+    CONTEXT_COLUMN = 2
 
     def __init__(self, suggestions: Sequence[Suggestion] = (),
                  parent: QObject | None = None,
@@ -80,9 +95,9 @@ class SuggestionModel(RecordTableModel[Suggestion]):
 
     def cell(self, s: Suggestion, column: int) -> Any:
         if column == self.CONTEXT_COLUMN:
-            before, word, after = context_parts(s)
-            return f"…{before} {word} {after}…"
-        return (s.actor_name, s.surface, f"{s.score:.0f}", s.reason,
+            before, word, after = shown_parts(s)
+            return f"…{before}{word}{after}…"
+        return (s.actor_name, s.surface, "", f"{s.score:.0f}", s.reason,
                 self.titles.get(int(s.article_id), f"article {s.article_id}"))[column]
 
     def extra(self, s: Suggestion, column: int, role: int) -> Any:
@@ -123,14 +138,19 @@ class HtmlDelegate(QStyledItemDelegate):
               index: QModelIndex | QPersistentModelIndex) -> None:
         self.initStyleOption(option, index)
         document = self._document(option, index)
+        if option.state & QStyle.StateFlag.State_Selected:  # readable on the selection
+            colour = option.palette.highlightedText().color().name()
+            document.setHtml(f'<span style="color: {colour};">'
+                             f'{index.data(HTML_ROLE) or ""}</span>')
         option.text = ""
         style = option.widget.style() if option.widget is not None else None
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter,
                               option.widget)
         painter.save()
-        painter.translate(option.rect.topLeft())
-        painter.setClipRect(option.rect.translated(-option.rect.topLeft()))
+        top = max(0, (option.rect.height() - int(document.size().height())) // 2)
+        painter.translate(option.rect.left(), option.rect.top() + top)
+        painter.setClipRect(0, -top, option.rect.width(), option.rect.height())
         document.drawContents(painter)
         painter.restore()
 
@@ -162,7 +182,8 @@ class SuggestionReviewDialog(QDialog):
         self.table.verticalHeader().hide()
         self.delegate = HtmlDelegate(self.table)
         self.table.setItemDelegateForColumn(SuggestionModel.CONTEXT_COLUMN, self.delegate)
-        self.fitter = TableFitter(self.table, None, "", stretch=SuggestionModel.CONTEXT_COLUMN)
+        self.fitter = TableFitter(self.table, None, "", stretch=SuggestionModel.CONTEXT_COLUMN,
+                                  min_stretch=360)
         self.summary = QLabel(self)
         buttons = QHBoxLayout()
         for name, text, slot in (

@@ -54,8 +54,10 @@ class TableFitter(QObject):
     """
 
     def __init__(self, table: QTableView, settings: QSettings | None, key: str,
-                 stretch: int = 0, optional: Sequence[int] = ()) -> None:
+                 stretch: int = 0, optional: Sequence[int] = (),
+                 min_stretch: int = MIN_STRETCH) -> None:
         super().__init__(table)
+        self.min_stretch = min_stretch
         self.table, self.settings, self.key, self.stretch = table, settings, key, stretch
         self.optional = tuple(optional)
         self.sized_by_user: set[int] = set()
@@ -109,7 +111,7 @@ class TableFitter(QObject):
         header = self.table.horizontalHeader()
         wanted = {c: header.sectionSize(c) if c in self.sized_by_user else
                   self.content_width(c) for c in range(header.count()) if c != self.stretch}
-        available = self.table.viewport().width() - MIN_STRETCH
+        available = self.table.viewport().width() - self.min_stretch
         hidden: set[int] = set()
         for column in self.optional:
             if sum(w for c, w in wanted.items() if c not in hidden) <= available:

@@ -97,10 +97,10 @@ def test_suggestions_mark_found_word_in_context_with_article_title(qtbot, contro
     for row, s in enumerate(report.suggestions):
         before, word, _after = context_parts(s)
         assert word == "Tokajew" == article.text[s.start:s.end]
-        assert (before + " " + word).endswith(article.text[:s.end].split("\n")[-1][-20:])
+        assert (before + word).endswith(article.text[:s.end].split("\n")[-1][-20:])
         html = model.data(model.index(row, SuggestionModel.CONTEXT_COLUMN), HTML_ROLE)
         assert '">Tokajew</span>' in html and "font-weight: bold" in html
-        assert model.data(model.index(row, 4)) == article.title
+        assert model.data(model.index(row, 5)) == article.title
     delegate = dialog.table.itemDelegateForColumn(SuggestionModel.CONTEXT_COLUMN)
     assert delegate is dialog.delegate
 
@@ -111,4 +111,20 @@ def test_context_marks_word_at_article_start(notebook, import_text):
     actor, _ = notebook.actors.create("Tokayev", kind="person")
     notebook.actors.add_alias(actor.id, "Tokajew", "de")
     (s,) = notebook.actors.suggestions.run().suggestions
-    assert context_parts(s) == ("", "Tokajew", "reist nach Berlin.")
+    assert context_parts(s) == ("", "Tokajew", " reist nach Berlin.")
+
+
+def test_context_keeps_punctuation_next_to_word_and_shows_word_early(notebook, import_text):
+    """"Tokajew, der…" keeps its comma at the word; a long lead-in is cut so the marked
+    word sits near the start of the cell."""
+    import_text("lang.txt", "Nach langen und zähen Verhandlungen in der Hauptstadt sagte "
+                "Tokajew, der Präsident, zu.\n")
+    actor, _ = notebook.actors.create("Tokayev", kind="person")
+    notebook.actors.add_alias(actor.id, "Tokajew", "de")
+    (s,) = notebook.actors.suggestions.run().suggestions
+    model = SuggestionModel([s])
+    shown = model.data(model.index(0, SuggestionModel.CONTEXT_COLUMN))
+    assert "sagte Tokajew, der Präsident, zu." in shown
+    assert shown.index("Tokajew") <= 32 and not shown.startswith("…Nach")
+    html = model.data(model.index(0, SuggestionModel.CONTEXT_COLUMN), HTML_ROLE)
+    assert '">Tokajew</span>, der' in html
