@@ -72,7 +72,7 @@ def seed(url: str, folder: Path) -> dict[str, list[int]]:
     texts = folder / "articles"
     texts.mkdir()
     with CORPUS.open(encoding="utf-8") as handle:
-        for n, line in zip(range(ARTICLES), handle):
+        for n, line in zip(range(ARTICLES), handle, strict=False):
             body = line.split(";", 1)[1].strip().strip("'")
             (texts / f"a{n:03d}.txt").write_text(f"Artikel {n}\n\n{body}\n", encoding="utf-8")
     nb = Notebook.open(url, index_dir=folder / "index-seed", author="seed")
@@ -102,6 +102,7 @@ class Client:
         self.k, self.nb, self.ids, self.log, self.rng = k, nb, ids, log, rng
         self.inboxes = inboxes
         self.cache: dict[tuple[str, int], Any] = {}   # stale "seen" records
+        self.read_at: dict[tuple[str, int], float] = {}  # when each was read (its end)
         self.highlights = list(ids["highlights"])
         self.pending: dict[str, float] = {}           # token -> writer's commit time
         self.latencies: list[float] = []
@@ -119,6 +120,7 @@ class Client:
         key = (kind, rid)
         if key not in self.cache or self.rng.random() < 0.5:
             self.cache[key] = getter(rid)
+            self.read_at[key] = time.time()
         return self.cache[key]
 
     def versioned(self, table: str, rid: int, field: str, value: Any, call: Any) -> None:
@@ -127,7 +129,7 @@ class Client:
         try:
             call()
             self.write(op="write", table=table, id=rid, field=field, value=value, t0=t0,
-                       t1=time.time(), client=self.k)
+                       t1=time.time(), client=self.k, read_at=self.read_at[(table, rid)])
             return
         except ConflictError as err:
             self.write(op="conflict", table=table, id=rid, field=field, mine=value,
@@ -197,6 +199,7 @@ class Client:
         line = self.unique("Zeile")
         saved = self.nb.conflicts.save_note(nid, seen.body.rstrip("\n") + f"\n{line}\n", seen)
         self.cache[("note", nid)] = saved.note
+        self.read_at[("note", nid)] = time.time()
         self.write(op="note-line", id=nid, line=line, outcome=saved.outcome,
                    copy_id=saved.copy_id, client=self.k)
 
@@ -258,6 +261,8 @@ def client_main(k: int, url: str, folder: str, seconds: float, ids: dict[str, li
     nb = Notebook.open(url, index_dir=folder_path / f"index-client{k}", background=True,
                        author=f"client{k}")
     rng = random.Random(seed_value * 100 + k)
+    nb.search.flush()        # index the seed first: latency starts from a caught-up index
+    barrier.wait()
     errors: list[str] = []
     with (folder_path / f"client{k}.jsonl").open("w", encoding="utf-8") as log:
         c = Client(k, nb, ids, log, inboxes, rng)
@@ -326,6 +331,7 @@ def lost_updates(nb: Notebook, entries: list[dict[str, Any]], url: str) -> list[
             problems.append(f"{table} {rid}.{field} = {final!r}; last logged write "
                             f"{last['value']!r} by client{last['client']} "
                             f"({len(ws)} writes)")
+    problems += silent_overwrites(writes)
     for e in entries:
         if e["op"] == "note-line" and e["outcome"] in ("saved", "merged", "copied"):
             where = e["copy_id"] if e["outcome"] == "copied" else e["id"]
@@ -333,6 +339,25 @@ def lost_updates(nb: Notebook, entries: list[dict[str, Any]], url: str) -> list[
                 problems.append(f"note {where}: line {e['line']!r} ({e['outcome']}) missing")
     problems += missing_inserts(entries, url)
     problems += version_and_log_gaps(writes, url)
+    return problems
+
+
+def silent_overwrites(writes: dict[tuple[str, int, str], list[dict[str, Any]]]) -> list[str]:
+    """A write W that succeeded without a conflict although another client's write O of
+    the same field committed after W's ``seen`` record was read (O started after the read
+    ended) and before W started: W overwrote a change its author never saw."""
+    problems = []
+    for (table, rid, field), ws in writes.items():
+        for w in ws:
+            if "read_at" not in w:  # a resolution: its base is the conflict, not a read
+                continue
+            for o in ws:
+                if (o["client"] != w["client"] and o["t0"] > w["read_at"]
+                        and o["t1"] < w["t0"] and o["value"] != w["value"]):
+                    problems.append(f"{table} {rid}.{field}: {w['value']!r} by "
+                                    f"client{w['client']} overwrote {o['value']!r} by "
+                                    f"client{o['client']} without a conflict")
+                    break
     return problems
 
 
@@ -365,6 +390,7 @@ def version_and_log_gaps(writes: dict[tuple[str, int, str], list[dict[str, Any]]
     per_author: dict[tuple[str, int, str], int] = defaultdict(int)
     kinds = {"highlight": "highlights", "tag": "tags", "agreement": "agreements"}
     for (table, rid, _field), ws in writes.items():
+        ws = [w for w in ws if w.get("resolved") != "theirs"]  # same value: no new version
         per_row[(table, rid)] += len(ws)
         for w in ws:
             per_author[(kinds[table], rid, f"client{w['client']}")] += 1
