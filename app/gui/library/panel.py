@@ -171,7 +171,8 @@ class LibraryPanel(QWidget):
         header.sectionResized.connect(self._on_section_resized)
         self.model.modelReset.connect(self._fit_columns)
         self.table.widthChanged.connect(self._share_width)
-        self._fitted: dict[int, int] = {}  # column -> width its content asks for
+        self._fitted: dict[int, int] = {}  # column -> width its content and header ask for
+        self._content: dict[int, int] = {}  # column -> width of its widest value shown
         self._fit_columns()
 
     def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
@@ -194,13 +195,15 @@ class LibraryPanel(QWidget):
         first = max(table.rowAt(0), 0)
         last = min(model.rowCount(), first + FIT_ROWS) - 1
         metrics = table.fontMetrics()
-        self._fitted = {}
+        self._fitted, self._content = {}, {}
         for column in range(1, len(COLUMNS)):
-            widths = [self._header_width(column)]
+            widths = [0]
             for row in range(first, last + 1):
                 value = model.data(model.index(row, column))
                 widths.append(metrics.horizontalAdvance(str(value or "")) + 14)
-            self._fitted[column] = min(max(widths), MAX_COLUMN_WIDTH)
+            self._content[column] = max(widths)
+            self._fitted[column] = min(max(max(widths), self._header_width(column)),
+                                       MAX_COLUMN_WIDTH)
         self._share_width()
 
     def _header_width(self, column: int) -> int:
@@ -225,9 +228,11 @@ class LibraryPanel(QWidget):
             shrinkable = [c for c in widths if widths[c] > floors[c]]
             if not shrinkable:
                 break
-            # Outlet (free text, readable elided) gives way first; then the widest
-            widest = 1 if 1 in shrinkable else max(shrinkable,
-                                                   key=lambda c: widths[c] - floors[c])
+            # Outlet (free text, readable elided) gives way first, then room only the
+            # header asked for (Lang holds "de"), then the widest
+            roomy = [c for c in shrinkable if widths[c] > self._content.get(c, 0)]
+            widest = 1 if 1 in shrinkable else roomy[0] if roomy else max(
+                shrinkable, key=lambda c: widths[c] - floors[c])
             excess = sum(widths.values()) - budget
             widths[widest] = max(floors[widest], widths[widest] - max(1, min(excess, 8)))
         self._is_fitting = True
