@@ -216,7 +216,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--check", action="store_true")
+    parser.add_argument("--code", type=Path, default=ROOT,
+                        help="another checkout's root to time its app.search (before/after);"
+                             " without drop_caches it skips the cold side and the check")
     args = parser.parse_args()
+    sys.path.insert(0, str(args.code))
     work = args.work / str(args.n)
     work.mkdir(parents=True, exist_ok=True)
     texts = replicate(load_corpus(), args.n + SINGLES)
@@ -226,14 +230,15 @@ def main() -> None:
         print(json.dumps({"built": built, "load": os.getloadavg()}), flush=True)
     if args.build_only:
         return
-    from app.search import merge_segments
+    from app.search import SearchIndex
 
+    has_cache_control = hasattr(SearchIndex, "drop_caches")
     merged = work / "merged"
     if not (work / "merged.done").exists():
+        from app.search import merge_segments
+
         shutil.rmtree(merged, ignore_errors=True)
         shutil.copytree(work / "ours", merged)
-        from app.search import SearchIndex
-
         mix = SearchIndex.open(merged)
         t0 = time.perf_counter()
         merge_segments(mix)
@@ -242,12 +247,14 @@ def main() -> None:
         (work / "merged.done").write_text("ok")
     load_before = os.getloadavg()
     seg_run, seg_ix = ours_searcher(work / "ours", by_id)
-    cold_run, cold_ix = ours_searcher(work / "ours", by_id, cold=True)
     mer_run, mer_ix = ours_searcher(merged, by_id)
-    sides: dict[str, Callable[[str], int]] = {
-        "segmented": seg_run, "segmented-cold": cold_run, "merged": mer_run,
-        "bare-de": bare_searcher(work / "bare", by_id), "fts5": fts_searcher(work / "fts.db"),
-    }
+    sides: dict[str, Callable[[str], int]] = {"segmented": seg_run, "merged": mer_run}
+    indexes = [seg_ix, mer_ix]
+    if has_cache_control:
+        sides["segmented-cold"], cold_ix = ours_searcher(work / "ours", by_id, cold=True)
+        indexes.append(cold_ix)
+    sides["bare-de"] = bare_searcher(work / "bare", by_id)
+    sides["fts5"] = fts_searcher(work / "fts.db")
     segments = len(seg_ix._current().reader().leaf_readers())
     for run in sides.values():  # open searchers, warm the OS cache: not timed
         run("Regierung")
@@ -260,17 +267,18 @@ def main() -> None:
                 if total >= 0:
                     times[side][q].append((time.perf_counter() - t0) * 1000)
     stats = {side: summarise({q: t for q, t in ts.items() if t}) for side, ts in times.items()}
-    for side in ("segmented", "segmented-cold", "merged"):
+    for side in [s for s in sides if s not in ("fts5", "bare-de")]:
         for base in ("fts5", "bare-de"):
             for key in ("p50_ms", "p95_ms"):
                 stats[side][f"{key[:3]}/{base}"] = round(stats[side][key] / stats[base][key], 2)
-    print(json.dumps({"n": args.n + SINGLES, "segments": segments, "rounds": args.rounds,
+    print(json.dumps({"code": str(args.code), "n": args.n + SINGLES, "segments": segments,
+                      "rounds": args.rounds,
                       "load_before": load_before, "load_after": os.getloadavg(),
                       "maxrss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
                       **stats}, ensure_ascii=False), flush=True)
-    for ix in (seg_ix, cold_ix, mer_ix):
+    for ix in indexes:
         ix.close()
-    if args.check:
+    if args.check and has_cache_control:
         print(json.dumps(check(work, merged, by_id)))
 
 
