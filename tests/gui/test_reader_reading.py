@@ -152,3 +152,23 @@ def test_german_seed_paragraphs_are_spaced_in_the_demo(qtbot, demo_notebook) -> 
     assert all(document.findBlockByNumber(n).blockFormat().bottomMargin() > 0
                for n in range(document.blockCount()))
     assert _stored_text_of(view) == view.text
+
+
+def test_a_long_article_with_highlights_is_laid_out_to_its_end(
+        qtbot, reader, controller, import_text) -> None:
+    """Qt's lazy layout stops once on-screen highlights re-lay blocks out; the reader
+    carries on in the background, so the scroll range reaches the last line."""
+    lines = [f"Absatz {i}: Energie und Gas aus Kasachstan, Gespräch Nummer {i}, „Zitat“."
+             for i in range(1500)]
+    article = import_text("lang.txt", "\n".join(lines))
+    nb = controller.nb
+    for i in range(0, 12, 2):  # on the first screen: formatted as the article opens
+        start = article.text.index(f"Absatz {i}:")
+        controller.edit(lambda s=start: nb.annotations.add(article.id, s, s + 20))
+    reader.load_article(article.id)
+    document = reader.document()
+    qtbot.waitUntil(lambda: document.lastBlock().layout().lineCount() > 0, timeout=20_000)
+    bar = reader.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    last = document.documentLayout().blockBoundingRect(document.lastBlock())
+    assert bar.value() + reader.viewport().height() >= last.bottom() - 1

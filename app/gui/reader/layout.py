@@ -8,14 +8,22 @@ unless a caller needs a position (then Qt lays out up to there, once per documen
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, QTimer
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QTextBlock, QTextCursor, QTextLine
 from PySide6.QtWidgets import QTextEdit
 
 from app.gui.annotate.highlighter import HighlightRenderer, Mark
 from app.gui.common.textpos import TextPositions
+
+LAYOUT_STEP_MS = 10
+"""Interval of the background layout steps (Qt's own lazy layout uses 10 ms too)."""
+LAYOUT_BUDGET_S = 0.004
+"""Time one background layout step may take before yielding to painting and input."""
+LAYOUT_STRIDE = 8
+"""Blocks laid out per request within a step."""
 
 
 def _is_laid_out(block: QTextBlock) -> bool:
@@ -30,6 +38,7 @@ class ReaderLayout(QTextEdit):
     _hits: list[tuple[int, int]]  # Qt spans, sorted
     _hit_index: int
     _is_editing: bool
+    layout_timer: QTimer  # runs _layout_step until the whole text is laid out
 
     def y_of(self, cp: int) -> float:
         """Document y (pixels, the scrollbar's unit) of the line holding code point ``cp``.
@@ -161,6 +170,41 @@ class ReaderLayout(QTextEdit):
             for mark in self.renderer.index.in_block(number):
                 seen.setdefault(mark.id, mark)
         return list(seen.values())
+
+    def _layout_step(self) -> None:
+        """Lay out the next blocks of the text (a few ms a step) until the end is reached.
+
+        Qt lays a long text out lazily in timer steps itself, but stops for good once a
+        block it had laid out is laid out again (the highlight formats of the blocks on
+        screen do that): without these steps a long article with highlights could not be
+        scrolled past the part laid out so far (found by bench_reader's scroll frames).
+        """
+        document = self.document()
+        if _is_laid_out(document.lastBlock()):
+            self.layout_timer.stop()
+            return
+        deadline = time.perf_counter() + LAYOUT_BUDGET_S
+        block = self._first_unlaid_block()
+        last = document.blockCount() - 1
+        while block.isValid() and time.perf_counter() < deadline:
+            target = document.findBlockByNumber(min(block.blockNumber() + LAYOUT_STRIDE, last))
+            end = target.position() + target.length() - 1
+            # Qt believes it is done: asking for a rectangle would not lay anything out,
+            # a (formats-only) change of these blocks does
+            document.markContentsDirty(block.position(), end - block.position())
+            block = target.next()
+
+    def _first_unlaid_block(self) -> QTextBlock:
+        """The first block Qt has not laid out (laid-out blocks form a prefix)."""
+        document = self.document()
+        lo, hi = 0, document.blockCount() - 1
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if _is_laid_out(document.findBlockByNumber(mid)):
+                lo = mid + 1
+            else:
+                hi = mid
+        return document.findBlockByNumber(lo)
 
     def _draw_visible(self) -> None:
         """Format the highlights of the blocks on screen that are not drawn yet."""

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
@@ -47,6 +47,7 @@ from app.gui.common.controller import NotebookController
 from app.gui.common.textpos import TextPositions
 from app.gui.notes.editor import PASSAGE_MIME
 from app.gui.reader.clicks import ReaderClicks
+from app.gui.reader.layout import LAYOUT_STEP_MS
 from app.gui.reader.margin import MarginBar
 from app.gui.reader.structure import format_structure, structure_of
 
@@ -117,6 +118,9 @@ class ReaderView(ReaderClicks):
         )
         self.document().setDocumentMargin(DOCUMENT_MARGIN)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        self.layout_timer = QTimer(self)
+        self.layout_timer.setInterval(LAYOUT_STEP_MS)
+        self.layout_timer.timeout.connect(self._layout_step)
 
     # -- loading ---------------------------------------------------------------
 
@@ -176,6 +180,7 @@ class ReaderView(ReaderClicks):
         self._set_document(text)
         self._positions.matches(self.document())
         self._draw_visible()
+        self.layout_timer.start()  # the rest of the text, in the background
 
     def _set_document(self, text: str) -> None:
         """Show ``text`` in a new document with paragraph spacing and headings.
