@@ -118,6 +118,10 @@ class ActorsView(AliasTab):
         for kind in ACTOR_KINDS:
             self.kind_filter.addItem(kind, kind)
         self.kind_filter.currentIndexChanged.connect(self.refresh)
+        # a long kind name must not squeeze the filter field in a narrow dock
+        self.kind_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.kind_filter.setMinimumContentsLength(8)
         self.model = ActorTableModel(self)
         self.table = QTableView(box)
         self.table.setModel(self.model)

@@ -111,7 +111,9 @@ class TableFitter(QObject):
         header = self.table.horizontalHeader()
         wanted = {c: header.sectionSize(c) if c in self.sized_by_user else
                   self.content_width(c) for c in range(header.count()) if c != self.stretch}
-        available = self.table.viewport().width() - self.min_stretch
+        # the name keeps its minimum, or less if every name is shorter
+        reserve = min(self.min_stretch, self.content_width(self.stretch))
+        available = self.table.viewport().width() - reserve
         hidden: set[int] = set()
         for column in self.optional:
             if sum(w for c, w in wanted.items() if c not in hidden) <= available:

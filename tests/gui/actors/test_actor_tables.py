@@ -142,3 +142,21 @@ def test_narrow_agreement_table_gives_title_room_without_sideways_scrolling(qtbo
     view.resize(1400, 600)  # wider again: every column back and whole
     qtbot.waitUntil(lambda: view.fitter.hidden_columns() == [])
     _check_fits(table)
+
+
+def test_narrow_actor_table_keeps_kind_whole_when_names_are_short(qtbot, controller,
+                                                                   notebook):
+    """With short names, a narrow dock gives the kind column its room rather than
+    reserving width the names do not need."""
+    for name, kind in (("Boeing", "company"), ("BMWK", "government body")):
+        notebook.actors.create(name, kind=kind)
+    view = ActorsView(controller)
+    qtbot.addWidget(view)
+    view.resize(300, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    header, metrics = view.table.horizontalHeader(), view.table.fontMetrics()
+    assert header.sectionSize(1) >= metrics.horizontalAdvance("government body")
+    assert header.sectionSize(0) >= metrics.horizontalAdvance("Boeing")
+    assert sum(header.sectionSize(c) for c in range(header.count())) <= \
+        view.table.viewport().width() + 1
