@@ -65,6 +65,9 @@ CORPUS = ROOT.parent / "shared" / "corpora" / "10kgnad-test.csv"
 QUERIES = ["Gewerkschaft", "Regierung", "Wien", "Euro*", "\"der Regierung\"", "Bank OR Börse",
            "Polizei NOT Wien", "Tokenwort*", "Zeile", "Fußball"]
 ARTICLES, TAGS, AGREEMENTS, NOTES = 40, 8, 6, 6
+BLIND = "DOSSIER_BENCH_BLIND"
+"""Set by ``--blind`` (inherited by the spawned clients): writes pass ``seen=None``, so
+colleagues' changes are overwritten silently and the lost-update check must report them."""
 
 
 # -- seeding ------------------------------------------------------------------------------
@@ -116,12 +119,14 @@ class Client:
         self.serial += 1
         return f"{stem} c{self.k} n{self.serial}"
 
-    def seen(self, kind: str, rid: int, getter: Any) -> Any:
+    def seen(self, kind: str, rid: int, getter: Any, blind_ok: bool = True) -> Any:
         """The record as this client last looked at it (re-read now and then)."""
         key = (kind, rid)
         if key not in self.cache or self.rng.random() < 0.25:
             self.cache[key] = getter(rid)
             self.read_at[key] = time.time()
+        if blind_ok and os.environ.get(BLIND):  # the checker's own test: unversioned writes
+            return None
         return self.cache[key]
 
     def versioned(self, table: str, rid: int, field: str, value: Any, call: Any) -> None:
@@ -137,8 +142,9 @@ class Client:
                        t=time.time(), client=self.k,
                        action=err.conflict.action if err.conflict else None)
             self.resolve(err, table, rid, value, t0)
-        finally:
+        finally:  # the editor shows the record as of this save, until re-read
             self.cache.pop((table, rid), None)
+            self.seen(table, rid, GETTERS[table](self.nb), blind_ok=False)
 
     def resolve(self, err: ConflictError, table: str, rid: int, value: Any,
                 t0: float) -> None:
@@ -196,7 +202,7 @@ class Client:
 
     def append_note(self) -> None:
         nid = self.rng.choice(self.ids["notes"])
-        seen = self.seen("note", nid, self.nb.notes.get)
+        seen = self.seen("note", nid, self.nb.notes.get, blind_ok=False)
         line = self.unique("Zeile")
         saved = self.nb.conflicts.save_note(nid, seen.body.rstrip("\n") + f"\n{line}\n", seen)
         self.cache[("note", nid)] = saved.note
@@ -251,6 +257,8 @@ class Client:
             time.sleep(0.02)
 
 
+GETTERS = {"highlight": lambda nb: nb.annotations.get, "agreement": lambda nb: nb.agreements.get,
+           "tag": lambda nb: nb.tags.get}
 EDITS = ["edit_memo", "edit_agreement", "rename_tag", "append_note", "tag_passage",
          "add_event", "add_evidence"]
 
@@ -534,7 +542,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=600)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", help="keep logs and indexes in this folder")
+    parser.add_argument("--blind", action="store_true",
+                        help="write without seen= (shows that the lost-update check fails)")
     args = parser.parse_args()
+    if args.blind:
+        os.environ[BLIND] = "1"
     admin = pg.admin_url()
     if admin is None:
         raise SystemExit(f"set {pg.ENV} to a PostgreSQL admin URL")
