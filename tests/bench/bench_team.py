@@ -321,7 +321,9 @@ def current(nb: Notebook, table: str, rid: int, field: str) -> Any:
     if table == "tag":
         return nb.tags.get(rid).name
     agreement = nb.agreements.get(rid)
-    return agreement.value.text if field == "value_text" else getattr(agreement, field)
+    if field.startswith("value_"):  # value_text, value_amount, ... (set_value's columns)
+        return getattr(agreement.value, field.removeprefix("value_"))
+    return getattr(agreement, field)
 
 
 def lost_updates(nb: Notebook, entries: list[dict[str, Any]], url: str) -> list[str]:
