@@ -363,7 +363,8 @@ def silent_overwrites(writes: dict[tuple[str, int, str], list[dict[str, Any]]]) 
             if "read_at" not in w:  # a resolution: its base is the conflict, not a read
                 continue
             for o in ws:
-                if (o["client"] != w["client"] and o["t0"] > w["read_at"]
+                if (o["client"] != w["client"] and o.get("resolved") != "theirs"
+                        and o["t0"] > w["read_at"]
                         and o["t1"] < w["t0"] and o["value"] != w["value"]):
                     problems.append(f"{table} {rid}.{field}: {w['value']!r} by "
                                     f"client{w['client']} overwrote {o['value']!r} by "
