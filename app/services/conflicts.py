@@ -51,6 +51,8 @@ from app.store.engine import translated_errors
 from app.store.sessions import Sessions
 
 log = logging.getLogger(__name__)
+SAVE_ATTEMPTS = 5
+"""How often a note save merges again when another save lands between its read and write."""
 
 Versioned = Agreement | Actor | Article | Note | Highlight | Tag
 """Records that carry a stamp and can be passed back as ``seen``."""
@@ -188,9 +190,13 @@ def write_note_body(tx: Transaction, note_id: int, body: str, seen: Note | None,
     if current is not None and current.body == text:
         return "unchanged", None
     if seen is not None:
-        # the base of the version check is what the user saw; the body is merged already
-        tx.rec.expect(Seen("note", note_id, current.stamp.version if current else
-                           seen.stamp.version, {**seen_of(seen).values, "body": text}))
+        # The text is merged against ``current`` already, so the write expects the row
+        # exactly as read here: a save committed since this read (another client, between
+        # our read and our write) must become a conflict for save_note to merge again. An
+        # expectation of our own text as the base would make the colleague's body look
+        # like the only change and silently keep it over ours.
+        base = current if current is not None else seen
+        tx.rec.expect(Seen("note", note_id, base.stamp.version, dict(seen_of(base).values)))
     note_rows.update_note(tx.rec, note_id, {"body": text, "modified_at": now})
     links.sync_links(tx, note_id, text)
     return outcome, None
@@ -231,8 +237,15 @@ class ConflictService:
         """Save a note's text merged against ``seen`` (the note as the editor loaded or
         last saved it): see :func:`write_note_body`. One undo step."""
         now = dt.datetime.now()
-        with self._writer.edit(f"edit note '{seen.title[:60]}'") as tx:
-            outcome, copy_id = write_note_body(tx, note_id, body, seen, now)
+        for attempt in range(SAVE_ATTEMPTS):
+            try:
+                with self._writer.edit(f"edit note '{seen.title[:60]}'") as tx:
+                    outcome, copy_id = write_note_body(tx, note_id, body, seen, now)
+                break
+            except ConflictError:
+                # another save landed between our read and our write: merge against it
+                if attempt == SAVE_ATTEMPTS - 1:
+                    raise
         with translated_errors(), self._sessions() as session:
             note = note_rows.get(session, note_id)
         if note is None:

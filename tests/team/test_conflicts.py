@@ -372,3 +372,28 @@ def test_refused_delete_kept_as_theirs_writes_nothing(two: tuple[Notebook, Noteb
     assert not changes.agreements
     stored = alice.agreements.get(made.id)
     assert stored.summary == "by Bob" and stored.stamp.version == 2
+
+
+def test_note_save_landing_between_read_and_write_is_merged_not_dropped(
+        two: tuple[Notebook, Notebook], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Alice's save commits after Bob's save read the note and before it wrote: Bob's
+    line must not be dropped silently (found by the five-client benchmark)."""
+    from app.store import notes as store_notes
+
+    alice, bob = two
+    note, _ = alice.notes.create("Log", "a\n")
+    seen_a, seen_b = alice.notes.get(note.id), bob.notes.get(note.id)
+    real_get, fired = store_notes.get, []
+
+    def get_then_alice_saves(session: object, note_id: int) -> object:
+        found = real_get(session, note_id)
+        if not fired:  # only Bob's first read; Alice's own reads go straight through
+            fired.append(True)
+            alice.conflicts.save_note(note_id, "a\nalice\n", seen_a)
+        return found
+
+    monkeypatch.setattr(store_notes, "get", get_then_alice_saves)
+    result = bob.conflicts.save_note(note.id, "bob\na\n", seen_b)
+    assert fired
+    assert result.outcome == "merged"
+    assert alice.notes.get(note.id).body == "bob\na\nalice\n"
