@@ -198,8 +198,8 @@ class Indexer:
             with translated_errors(), self._sessions() as session:
                 clock = changelog.clock(session)
             if _needs_rebuild(cursor, clock.notebook_uuid, clock.floor_seq):
-                if not set(KINDS) <= kinds:
-                    return done  # a partial flush does not start a full rebuild
+                # Even a flush of some kinds (notes before a notes search) rebuilds: the
+                # index cannot tell what it lacks, and a search must not miss documents.
                 return done + self._rebuild(total, progress, cancel)
             assert cursor is not None
             written, is_done = self._drain_batch(cursor, clock.seq, batch, bulk, kinds)
