@@ -196,3 +196,18 @@ def test_search_box_filters_notes_with_query_syntax(view, notes) -> None:
     assert view.status.text().startswith("Search:") and view.note_titles() == ["Jets"]
     view.search_edit.clear()
     assert view.note_titles() == ["Jets", "Wolfram"]
+
+
+def test_preview_heading_stays_modest_in_a_narrow_dock(view, notes) -> None:
+    """A note's '# Title' is larger than the text but not Qt's xx-large, which broke long
+    German words mid-word in the notes dock."""
+    view.new_note("Heading")
+    _type(view, "# Kasachstan und das Abraham-Abkommen\n\nText darunter.")
+    view.render_preview()
+    doc = view.preview.document()
+    heading, body = doc.firstBlock(), doc.lastBlock()
+    heading_size = heading.charFormat().font().pointSizeF() or heading.begin().fragment(
+        ).charFormat().font().pointSizeF()
+    body_size = body.begin().fragment().charFormat().font().pointSizeF()
+    assert body_size > 0 and heading_size > body_size
+    assert heading_size <= 1.5 * body_size

@@ -26,7 +26,9 @@ from app.gui.notes.editor import NoteEditor
 log = logging.getLogger(__name__)
 
 PREVIEW_CSS = (".broken-link { color: #b00020; text-decoration: line-through; }"
-               " .passage { font-style: italic; }")
+               " .passage { font-style: italic; }"
+               # Qt's default headings (xx-large) broke a title mid-word in a narrow dock
+               " h1 { font-size: large; } h2 { font-size: medium; } h3 { font-size: medium; }")
 
 
 def note_service(nb: Notebook) -> NoteService:
