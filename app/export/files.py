@@ -11,12 +11,18 @@ from typing import IO
 
 
 @contextlib.contextmanager
-def atomic_text(path: Path, newline: str | None = None) -> Iterator[IO[str]]:
-    """Open a temp file beside ``path``; rename it into place only on success."""
+def _atomic(path: Path, opener: str, newline: str | None = None) -> Iterator[IO[str] | IO[bytes]]:
+    """A temp file beside ``path``, renamed onto it only if the block succeeds."""
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder, not a file name")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
+        if opener == "w":
+            handle: IO[str] | IO[bytes] = os.fdopen(fd, "w", encoding="utf-8", newline=newline)
+        else:
+            handle = os.fdopen(fd, "wb")
+        with handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -25,3 +31,17 @@ def atomic_text(path: Path, newline: str | None = None) -> Iterator[IO[str]]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def atomic_text(path: Path, newline: str | None = None) -> Iterator[IO[str]]:
+    """Open a UTF-8 temp file beside ``path``; rename it into place only on success."""
+    with _atomic(path, "w", newline) as handle:
+        yield handle  # type: ignore[misc]  # opened in text mode above
+
+
+@contextlib.contextmanager
+def atomic_binary(path: Path) -> Iterator[IO[bytes]]:
+    """Open a binary temp file beside ``path``; rename it into place only on success."""
+    with _atomic(path, "wb") as handle:
+        yield handle  # type: ignore[misc]  # opened in binary mode above

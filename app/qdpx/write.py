@@ -11,14 +11,12 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-import os
 import re
-import tempfile
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from app.export.files import atomic_binary
 from app.qdpx import nvivo_offsets
 from app.qdpx.export_model import Project, TextSource
 from app.qdpx.nvivo_offsets import Layout
@@ -30,25 +28,6 @@ log = logging.getLogger(__name__)
 QDE_NAME = "project.qde"
 SOURCES = "sources/"  # lower case: the standard's name; some tools find no other
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-@contextlib.contextmanager
-def atomic_file(path: Path) -> Iterator[IO[bytes]]:
-    """A binary temp file beside ``path``, renamed onto it only if the block succeeds."""
-    if path.is_dir():
-        raise IsADirectoryError(f"{path} is a folder, not a file name")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 class QdpxWriter:
@@ -100,5 +79,5 @@ class QdpxWriter:
 
 def write_text_file(path: Path, document: str) -> None:
     """``document`` as UTF-8 without BOM at ``path``, replaced only when complete."""
-    with atomic_file(path) as handle:
+    with atomic_binary(path) as handle:
         handle.write(document.encode("utf-8"))

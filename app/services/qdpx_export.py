@@ -17,10 +17,11 @@ import app
 from app.core.errors import NotebookError, ValidationError
 from app.core.progress import CancelToken, ProgressEvent, ProgressFn, no_progress
 from app.core.records import ArticleFilter, ArticleSummary
+from app.export.files import atomic_binary
 from app.qdpx.codebook import write_codebook
 from app.qdpx.from_notebook import code_tree
 from app.qdpx.guids import Guids, name_uuid, new_notebook_uuid
-from app.qdpx.write import QdpxWriter, atomic_file
+from app.qdpx.write import QdpxWriter
 from app.services.qdpx_project import ProjectBuilder, ProjectCounts, count_codes
 from app.store import articles, dump, meta, tags
 from app.store.engine import translated_errors
@@ -81,7 +82,7 @@ class QdpxExportService:
         guids = Guids(self.notebook_uuid())
         try:
             with translated_errors(), dump.snapshot(self._sessions) as session, \
-                    atomic_file(path) as handle:
+                    atomic_binary(path) as handle:
                 writer = QdpxWriter(handle, is_nvivo=nvivo_offsets)
                 try:
                     builder = self._fill(session, writer, guids, progress, cancel)
