@@ -1,0 +1,41 @@
+"""`.ci/start-postgres` prints the server URL and nothing else on stdout.
+
+CI captures its stdout whole as DOSSIER_TEST_PG_URL. On a CI image that kept a stale pid file,
+`pg_ctlcluster ... start` printed "Removed stale pid file." to stdout, that line became part of
+the URL, and every PostgreSQL test errored. The test runs the real script against stand-in
+PostgreSQL commands that behave like that machine's.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parents[2] / ".ci" / "start-postgres"
+
+
+def _stub(bin_dir: Path, name: str, body: str) -> None:
+    path = bin_dir / name
+    path.write_text("#!/usr/bin/env bash\n" + body + "\n", encoding="utf-8")
+    path.chmod(0o755)
+
+
+def test_only_the_url_reaches_stdout_when_the_cluster_talks(tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (tmp_path / "lib" / "15").mkdir(parents=True)
+    state = tmp_path / "online"
+    # pg_lsclusters -h: version cluster port status ...; "down" until pg_ctlcluster ran.
+    _stub(bin_dir, "pg_lsclusters",
+          f'if [ -e "{state}" ]; then s=online; else s=down; fi; echo "15 main 5433 $s postgres /x /y"')
+    _stub(bin_dir, "pg_ctlcluster", f'echo "Removed stale pid file."; touch "{state}"')
+    _stub(bin_dir, "runuser", 'echo "1"')  # psql says the role exists
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}",
+           "DOSSIER_PG_LIB": str(tmp_path / "lib")}
+
+    done = subprocess.run(["bash", str(SCRIPT)], env=env, capture_output=True, text=True,
+                          timeout=60, check=True)
+
+    assert done.stdout == "postgresql+psycopg://dossier:dossier@127.0.0.1:5433/postgres\n"
+    assert "Removed stale pid file." in done.stderr
