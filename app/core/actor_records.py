@@ -33,6 +33,7 @@ class Alias:
     name: str
     language: str
     script: str
+    stamp: Stamp = NO_STAMP  # version and last change: pass the record back to edit it
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +187,7 @@ class Party:
     actor_id: ActorId
     actor_name: str
     role: str
+    stamp: Stamp = NO_STAMP  # version and last change: pass the record back to edit it
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +199,7 @@ class Event:
     status: str
     date: str
     note: str
+    stamp: Stamp = NO_STAMP  # version and last change: pass the record back to edit it
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +227,7 @@ class Evidence:
     published: str
     corroborating_outlets: int = 0
     is_conflicted: bool = False
+    stamp: Stamp = NO_STAMP  # version and last change: pass the record back to edit it
 
 
 @dataclass(frozen=True, slots=True)

@@ -271,21 +271,26 @@ class ActorService:
                                   detect_script(name), name_key(name))
 
     def set_alias(self, alias_id: int, name: str | None = None,
-                  language: str | None = None) -> Changes:
-        """Correct an alias' spelling or language (its script follows the spelling)."""
+                  language: str | None = None, seen: Alias | None = None) -> Changes:
+        """Correct an alias' spelling or language (its script follows the spelling).
+        ``seen``, the alias as the user saw it, makes it a versioned write."""
         with self._edit("edit alias") as tx:
-            alias = self._alias(alias_id)
+            if seen is None:
+                self._alias(alias_id)
+            expect(tx, seen)
             values: dict[str, str] = {}
             if name is not None:
                 clean = clean_actor_name(name)
                 values.update(name=clean, script=detect_script(clean), key=name_key(clean))
             if language is not None:
                 values["language"] = language.strip().lower()
-            store.update_alias(tx.rec, alias.id, values)
+            store.update_alias(tx.rec, alias_id, values)
         return tx.changes
 
-    def remove_alias(self, alias_id: int) -> Changes:
+    def remove_alias(self, alias_id: int, seen: Alias | None = None) -> Changes:
+        """Remove a spelling; ``seen``: refused when it changed since the user saw it."""
         with self._edit("remove alias") as tx:
+            expect(tx, seen)
             if not store.delete_alias(tx.rec, alias_id):
                 raise NotFound(f"alias {alias_id} does not exist")
         return tx.changes

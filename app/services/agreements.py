@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import builtins
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from app.core.actor_records import (
@@ -144,12 +144,27 @@ class AgreementService:
     def create_from_passage(self, article_id: int, start: int, end: int, title: str,
                             type: str = "other") -> tuple[Agreement, Changes]:
         """A new agreement whose first evidence is the passage ``[start, end)``."""
+        return self.create_with(title, type, passage=(article_id, start, end))
+
+    def create_with(self, title: str, type: str = "other", value_text: str = "", *,
+                    summary: str = "", parties: Sequence[tuple[int, str]] = (),
+                    status: str = "", date: str = "",
+                    passage: tuple[int, int, int] | None = None) -> tuple[Agreement, Changes]:
+        """A new agreement with its value, parties (actor id, role), first status step
+        and (``passage``: article id, start, end) first evidence, as ONE undoable edit:
+        the new-agreement form's OK, which undo takes back whole."""
         title = _title(title)
+        if date.strip() and not status:
+            raise ValidationError("a status date needs the status the agreement had then")
         with self._writer.edit(f"create agreement '{title}'") as tx:
-            agreement_id = self.create_in(tx, title, type)
-            highlight_id, _created = self._annotations.ensure_at_span(tx, article_id, start,
-                                                                      end)
-            self._evidence_in(tx, agreement_id, highlight_id, "agreement", "supports")
+            agreement_id = self.create_in(tx, title, type, summary, value_text)
+            for actor_id, role in parties:
+                self.add_party_in(tx, agreement_id, actor_id, role)
+            if status:
+                self.add_event_in(tx, agreement_id, status, date)
+            if passage is not None:
+                highlight_id, _created = self._annotations.ensure_at_span(tx, *passage)
+                self._evidence_in(tx, agreement_id, highlight_id, "agreement", "supports")
         return self.get(agreement_id), tx.changes
 
     def update(self, agreement_id: int, *, title: str | None = None, type: str | None = None,
@@ -247,16 +262,21 @@ class AgreementService:
             raise NotFound(f"party {party_id} does not exist")
         return found
 
-    def set_party_role(self, party_id: int, role: str) -> Changes:
+    def set_party_role(self, party_id: int, role: str, seen: Party | None = None) -> Changes:
+        """Change a party's role; ``seen`` (the party as the user saw it) makes it a
+        versioned write, as in :meth:`update`."""
         with self._writer.edit(f"change role to {role}") as tx:
-            self._owner(tx.session, "party", party_id, "party")
+            if seen is None:
+                self._owner(tx.session, "party", party_id, "party")
+            expect(tx, seen)
             store.update_party(tx.rec, party_id, {"role": _one_of(role, PARTY_ROLES,
                                                                    "party role")})
         return tx.changes
 
-    def remove_party(self, party_id: int) -> Changes:
-        """Remove a party; evidence citing it falls back to the whole agreement."""
-        return self._remove_cited("party", party_id, "party")
+    def remove_party(self, party_id: int, seen: Party | None = None) -> Changes:
+        """Remove a party; evidence citing it falls back to the whole agreement. With
+        ``seen``, refused (ConflictError) when it changed since the user saw it."""
+        return self._remove_cited("party", party_id, "party", seen)
 
     # -- status history -----------------------------------------------------------------
     def add_event(self, agreement_id: int, status: str, date: str = "",
@@ -280,7 +300,9 @@ class AgreementService:
         return found
 
     def update_event(self, event_id: int, *, status: str | None = None,
-                     date: str | None = None, note: str | None = None) -> Changes:
+                     date: str | None = None, note: str | None = None,
+                     seen: Event | None = None) -> Changes:
+        """Change a status step (None leaves a field); ``seen``: a versioned write."""
         values: dict[str, str] = {}
         if status is not None:
             values["status"] = _one_of(status, STATUSES, "status")
@@ -289,17 +311,22 @@ class AgreementService:
         if note is not None:
             values["note"] = note
         with self._writer.edit("edit status") as tx:
-            self._owner(tx.session, "event", event_id, "event")
+            if seen is None:
+                self._owner(tx.session, "event", event_id, "event")
+            expect(tx, seen)
             store.update_event(tx.rec, event_id, values)
         return tx.changes
 
-    def remove_event(self, event_id: int) -> Changes:
-        """Remove a status step; evidence citing it falls back to the whole agreement."""
-        return self._remove_cited("event", event_id, "status")
+    def remove_event(self, event_id: int, seen: Event | None = None) -> Changes:
+        """Remove a status step; evidence citing it falls back to the whole agreement.
+        ``seen``: refused when it changed since the user saw it."""
+        return self._remove_cited("event", event_id, "status", seen)
 
-    def _remove_cited(self, kind: str, row_id: int, what: str) -> Changes:
+    def _remove_cited(self, kind: str, row_id: int, what: str,
+                      seen: Party | Event | None) -> Changes:
         """Delete a party or status row; evidence pointing at it then cites the agreement."""
         with self._writer.edit(f"remove {what}") as tx:
+            expect(tx, seen)
             if not store.delete_cited(tx.rec, kind, row_id):
                 raise NotFound(f"{what} {row_id} does not exist")
         return tx.changes
@@ -358,20 +385,25 @@ class AgreementService:
         return match[0]
 
     def set_evidence(self, evidence_id: int, *, stance: str | None = None,
-                     note: str | None = None) -> Changes:
+                     note: str | None = None, seen: Evidence | None = None) -> Changes:
+        """Change a citation's stance or note; ``seen``: a versioned write."""
         values: dict[str, str] = {}
         if stance is not None:
             values["stance"] = _one_of(stance, STANCES, "stance")
         if note is not None:
             values["note"] = note
         with self._writer.edit("edit evidence") as tx:
-            self._owner(tx.session, "evidence", evidence_id, "evidence")
+            if seen is None:
+                self._owner(tx.session, "evidence", evidence_id, "evidence")
+            expect(tx, seen)
             store.update_evidence(tx.rec, evidence_id, values)
         return tx.changes
 
-    def remove_evidence(self, evidence_id: int) -> Changes:
-        """Stop citing a passage (the highlight stays)."""
+    def remove_evidence(self, evidence_id: int, seen: Evidence | None = None) -> Changes:
+        """Stop citing a passage (the highlight stays); ``seen``: refused when it
+        changed since the user saw it."""
         with self._writer.edit("remove evidence") as tx:
+            expect(tx, seen)
             if not store.delete_evidence(tx.rec, evidence_id):
                 raise NotFound(f"evidence {evidence_id} does not exist")
         return tx.changes

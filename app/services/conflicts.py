@@ -35,7 +35,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from app.core.actor_records import Actor, Agreement
+from app.core.actor_records import Actor, Agreement, Alias, Event, Evidence, Party
 from app.core.changes import Changes
 from app.core.conflicts import Choice, RowConflict, Seen
 from app.core.errors import ConflictError, NotFound, ValidationError
@@ -45,6 +45,7 @@ from app.core.records import Article, Highlight, Tag
 from app.notes.links import link_markdown
 from app.services import note_links as links
 from app.services.history import History, RowResolution
+from app.services.names import name_key
 from app.services.unit import Transaction, Writer
 from app.store import notes as note_rows
 from app.store.engine import translated_errors
@@ -54,12 +55,36 @@ log = logging.getLogger(__name__)
 SAVE_ATTEMPTS = 5
 """How often a note save merges again when another save lands between its read and write."""
 
-Versioned = Agreement | Actor | Article | Note | Highlight | Tag
+Versioned = (Agreement | Actor | Article | Note | Highlight | Tag | Alias | Party | Event
+             | Evidence)
 """Records that carry a stamp and can be passed back as ``seen``."""
+
+
+def _part_seen(record: Alias | Party | Event | Evidence) -> Seen:
+    """What a user saw of a row that belongs to an actor or agreement."""
+    if isinstance(record, Alias):
+        return Seen("actor_alias", record.id, record.stamp.version, {
+            "actor_id": record.actor_id, "name": record.name, "language": record.language,
+            "script": record.script,
+            "key": name_key(record.name)})
+    if isinstance(record, Party):
+        return Seen("agreement_party", record.id, record.stamp.version, {
+            "agreement_id": record.agreement_id, "actor_id": record.actor_id,
+            "role": record.role})
+    if isinstance(record, Event):
+        return Seen("agreement_event", record.id, record.stamp.version, {
+            "agreement_id": record.agreement_id, "status": record.status,
+            "date": record.date, "note": record.note})
+    return Seen("evidence", record.id, record.stamp.version, {
+        "agreement_id": record.agreement_id, "highlight_id": record.highlight_id,
+        "field": record.field, "party_id": record.party_id, "event_id": record.event_id,
+        "stance": record.stance, "note": record.note})
 
 
 def seen_of(record: Versioned) -> Seen:
     """What a user saw of a record, as the base of a versioned write of its row."""
+    if isinstance(record, Alias | Party | Event | Evidence):
+        return _part_seen(record)
     if isinstance(record, Agreement):
         v = record.value
         values: dict[str, object] = {

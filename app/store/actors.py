@@ -39,7 +39,8 @@ def _chunks(ids: list[int]) -> Iterable[list[int]]:
 
 # -- actors --------------------------------------------------------------------------------
 def _alias(row: RowMapping | Mapping[str, Any]) -> Alias:
-    return Alias(row["id"], row["actor_id"], row["name"], row["language"], row["script"])
+    return Alias(row["id"], row["actor_id"], row["name"], row["language"], row["script"],
+                 stamp_of(row))
 
 
 def aliases_by_actor(session: Session, actor_ids: Iterable[int] | None = None

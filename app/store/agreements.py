@@ -45,23 +45,29 @@ CITED = {"party": (PARTY, "party_id"), "event": (EVENT, "event_id")}
 def parties(session: Session, agreement_ids: list[int]) -> dict[int, list[Party]]:
     """Each agreement's parties with their actor's name, in the order they were added."""
     rows = session.execute(
-        select(PARTY.c.id, PARTY.c.agreement_id, PARTY.c.actor_id, ACTOR.c.name, PARTY.c.role)
+        select(PARTY.c.id, PARTY.c.agreement_id, PARTY.c.actor_id, ACTOR.c.name, PARTY.c.role,
+               *_stamp_columns(PARTY))
         .join(ACTOR, ACTOR.c.id == PARTY.c.actor_id)
-        .where(PARTY.c.agreement_id.in_(agreement_ids)).order_by(PARTY.c.id)).all()
+        .where(PARTY.c.agreement_id.in_(agreement_ids)).order_by(PARTY.c.id)).mappings().all()
     out: dict[int, list[Party]] = defaultdict(list)
     for r in rows:
-        out[r[1]].append(Party(*r))
+        out[r["agreement_id"]].append(Party(r["id"], r["agreement_id"], r["actor_id"],
+                                            r["name"], r["role"], stamp_of(r)))
     return out
+
+
+def _stamp_columns(table: Table) -> tuple[Any, ...]:
+    """A versioned table's version columns, to read a record with its stamp."""
+    return table.c.version, table.c.changed_by, table.c.changed_at
 
 
 def events(session: Session, agreement_ids: list[int]) -> dict[int, list[Event]]:
     """Each agreement's status history, ordered (undated first, then by date)."""
-    rows = session.execute(select(EVENT.c.id, EVENT.c.agreement_id, EVENT.c.status,
-                                  EVENT.c.date, EVENT.c.note)
-                           .where(EVENT.c.agreement_id.in_(agreement_ids))).all()
+    rows = session.execute(select(EVENT)
+                           .where(EVENT.c.agreement_id.in_(agreement_ids))).mappings().all()
     out: dict[int, list[Event]] = defaultdict(list)
     for r in rows:
-        out[r[1]].append(Event(*r))
+        out[r["agreement_id"]].append(_event(r))
     return {k: ordered_events(v) for k, v in out.items()}
 
 
@@ -71,10 +77,13 @@ def _evidence(session: Session, where: ColumnElement[bool]) -> list[Evidence]:
                EVIDENCE.c.field, EVIDENCE.c.party_id, EVIDENCE.c.event_id, EVIDENCE.c.stance,
                EVIDENCE.c.note, H.c.article_id, H.c.start, H.c.end,
                H.c.exact.label("quote"), A.c.title.label("article_title"), A.c.outlet,
-               A.c.published)
+               A.c.published, *_stamp_columns(EVIDENCE))
         .join(H, H.c.id == EVIDENCE.c.highlight_id).join(A, A.c.id == H.c.article_id)
-        .where(where).order_by(A.c.published, A.c.id, H.c.start, EVIDENCE.c.id)).all()
-    return [Evidence(**r._asdict()) for r in rows]
+        .where(where).order_by(A.c.published, A.c.id, H.c.start, EVIDENCE.c.id)
+    ).mappings().all()
+    stamps = ("version", "changed_by", "changed_at")
+    return [Evidence(**{k: v for k, v in r.items() if k not in stamps}, stamp=stamp_of(r))
+            for r in rows]
 
 
 def evidence_in_article(session: Session, article_id: int) -> list[Evidence]:
@@ -150,9 +159,12 @@ def find_party(session: Session, agreement_id: int, actor_id: int, role: str) ->
 
 def get_event(session: Session, event_id: int) -> Event | None:
     row = _row(session, EVENT, event_id)
-    if row is None:
-        return None
-    return Event(row["id"], row["agreement_id"], row["status"], row["date"], row["note"])
+    return None if row is None else _event(row)
+
+
+def _event(row: RowMapping | Mapping[str, Any]) -> Event:
+    return Event(row["id"], row["agreement_id"], row["status"], row["date"], row["note"],
+                 stamp_of(row))
 
 
 def agreement_of(session: Session, kind: str, row_id: int) -> int | None:
