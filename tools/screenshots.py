@@ -82,6 +82,7 @@ def main(argv: list[str]) -> int:
         window.focus_search()
         window.search_panel.query_edit.setText("Tokajew")
         window.search_panel.run_query()
+        window.search_panel.wait()
         window.search_panel.activate_current()
         save(window, out, "search.png")
         window.close()

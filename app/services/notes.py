@@ -25,6 +25,7 @@ from app.core.changes import Changes
 from app.core.errors import NotFound, ValidationError
 from app.core.ids import ArticleId, NoteId
 from app.core.notes import Backlink, Citation, Note, NoteSummary
+from app.core.progress import CancelToken, ProgressFn, no_progress
 from app.core.records import SearchResults
 from app.notes.links import (
     LinkRef,
@@ -324,10 +325,15 @@ class NoteService:
         return self.search_all(query, offset, limit, kinds=NOTE_KINDS)
 
     def search_all(self, query: str, offset: int = 0, limit: int = 20,
-                   kinds: Sequence[str] = ("article", "note")) -> SearchResults:
-        """Articles and notes in one ranking, filtered by ``kinds``."""
+                   kinds: Sequence[str] = ("article", "note"),
+                   progress: ProgressFn = no_progress,
+                   cancel: CancelToken | None = None) -> SearchResults:
+        """Articles and notes in one ranking, filtered by ``kinds``.
+
+        ``progress`` and ``cancel`` reach the notes flush: on an index that must be
+        rebuilt first (new, or behind the change log's floor) that flush is long work."""
         self.refresh_stale_links()
-        self._search.flush(kinds=NOTE_KINDS)
+        self._search.flush(progress, cancel, kinds=NOTE_KINDS)
         return self._search.search(query, offset, limit, kinds=kinds)
 
     def flush_index(self) -> int:

@@ -96,6 +96,7 @@ def test_search_opens_article_when_result_activated(qtbot, filled_notebook, make
     assert panel.query_edit.hasFocus()
     QTest.keyClicks(panel.query_edit, "Wolfram")
     QTest.keyClick(panel.query_edit, Qt.Key.Key_Return)
+    assert panel.wait()
     assert panel.results.count() == 1
     hit = panel.hit_at(0)
     assert "Wolfram</span>" in panel.results.item(0).text()
@@ -114,6 +115,7 @@ def test_search_shows_inline_message_when_query_malformed(qtbot, filled_notebook
     window.focus_search()
     QTest.keyClicks(panel.query_edit, '"Tokajew')
     QTest.keyClick(panel.query_edit, Qt.Key.Key_Return)
+    assert panel.wait()
     assert "unclosed quote" in panel.error_text
     assert panel.results.count() == 0
     QTest.keyClick(panel.query_edit, Qt.Key.Key_Backspace)

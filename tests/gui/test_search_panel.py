@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -10,7 +11,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from app.core.errors import Cancelled
 from app.core.ids import ArticleId
+from app.core.progress import ProgressEvent, no_progress
 from app.core.records import SearchHit
 from app.gui.common.controller import NotebookController
 from app.gui.search.panel import MARK_STYLE, SearchPanel, hit_html, marked_html
@@ -56,8 +59,10 @@ def test_more_results_appended_when_more_clicked(qtbot, demo_notebook, monkeypat
     assert total > 2
     panel.query_edit.setText("Tokajew")
     QTest.keyClick(panel.query_edit, Qt.Key.Key_Return)
+    assert panel.wait()
     assert panel.results.count() == 2 and panel.more_button.isVisible()
     QTest.mouseClick(panel.more_button, Qt.MouseButton.LeftButton)
+    assert panel.wait()
     assert panel.results.count() == min(4, total)
     ids = [(panel.hit_at(i).kind, panel.hit_at(i).article_id)
            for i in range(panel.results.count())]
@@ -80,6 +85,7 @@ def panel(qtbot, controller):
 def _search(panel: SearchPanel, query: str) -> list[SearchHit]:
     panel.query_edit.setText(query)
     QTest.keyClick(panel.query_edit, Qt.Key.Key_Return)
+    assert panel.wait()
     return [panel.hit_at(i) for i in range(panel.results.count())]
 
 
@@ -111,12 +117,14 @@ def test_filter_narrows_results_to_notes_or_articles(panel, demo_notebook):
     """Choosing Notes or Articles re-runs the query for that kind only."""
     _search(panel, "Tokajew OR Wolfram")
     panel.set_filter("Notes")
+    assert panel.wait()
     notes = [panel.hit_at(i) for i in range(panel.results.count())]
     expected = demo_notebook.notes.search("Tokajew OR Wolfram")
     assert notes and {h.kind for h in notes} == {"note"}
     assert sorted(h.note_id for h in notes) == sorted(h.note_id for h in expected.hits)
     assert panel.status_label.text().startswith(f"{expected.total} ")
     panel.set_filter("Articles")
+    assert panel.wait()
     articles = [panel.hit_at(i) for i in range(panel.results.count())]
     assert articles and {h.kind for h in articles} == {"article"}
     assert len(articles) == min(SearchPanel.PAGE_SIZE,
@@ -203,3 +211,55 @@ def test_ctrl_enter_opens_an_article_result_in_a_new_pane(qtbot, controller, dem
     _search(window.search_panel, "Wolfram")
     beside = window.search_panel.results_menu().actions()[1]
     assert not beside.isEnabled()
+
+
+def _blocking_search(monkeypatch, notebook, release: threading.Event, seen: list):
+    """Replace the notes search with one that reports index progress, then waits for
+    ``release`` (or for its cancel token), recording the thread and query it ran with."""
+    real = notebook.notes.search_all
+
+    def search_all(query, offset=0, limit=20, kinds=("article", "note"),
+                   progress=no_progress, cancel=None):
+        seen.append((query, threading.current_thread()))
+        progress(ProgressEvent(3, 10, "documents"))
+        while not release.wait(0.01):
+            if cancel is not None and cancel.is_cancelled:
+                raise Cancelled("indexing cancelled; the rest stays queued")
+        return real(query, offset, limit, kinds)
+
+    monkeypatch.setattr(notebook.notes, "search_all", search_all)
+
+
+def test_search_runs_off_gui_thread_with_progress_and_cancel(panel, demo_notebook,
+                                                             monkeypatch, qtbot):
+    """A long search (an index rebuilt first) leaves the GUI responsive, shows a progress
+    bar with Cancel, and Cancel stops it with a message and no stale results."""
+    release, seen = threading.Event(), []
+    _blocking_search(monkeypatch, demo_notebook, release, seen)
+    panel.query_edit.setText("Tokajew")
+    QTest.keyClick(panel.query_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.progress_bar.isVisible(), timeout=10_000)
+    assert seen[0][1] is not threading.main_thread()
+    assert panel.cancel_button.isVisible() and panel.is_searching
+    assert (panel.progress_bar.value(), panel.progress_bar.maximum()) == (3, 10)
+    QTest.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    assert panel.wait()
+    assert panel.status_label.text() == "Search cancelled"
+    assert panel.results.count() == 0 and not panel.progress_bar.isVisible()
+
+
+def test_newer_query_supersedes_running_search(panel, demo_notebook, monkeypatch, qtbot):
+    """Two queries in a row: only the second one's results are shown."""
+    release, seen = threading.Event(), []
+    _blocking_search(monkeypatch, demo_notebook, release, seen)
+    panel.query_edit.setText("Wolfram")
+    QTest.keyClick(panel.query_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(seen) == 1, timeout=10_000)
+    panel.query_edit.setText("Tokajew")
+    QTest.keyClick(panel.query_edit, Qt.Key.Key_Return)
+    release.set()
+    assert panel.wait()
+    assert [query for query, _thread in seen] == ["Wolfram", "Tokajew"]
+    expected = demo_notebook.notes.search_all("Tokajew", 0, SearchPanel.PAGE_SIZE)
+    assert _keys(panel.hit_at(i) for i in range(panel.results.count())) == _keys(expected.hits)
+    assert panel.status_label.text().startswith(f"{expected.total} ")

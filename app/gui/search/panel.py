@@ -7,29 +7,30 @@ mark; they are HTML-escaped here before the marks are added, so article text can
 inject markup. Activating an article result emits ``openHit`` with the article id and
 its hit spans, which the main window passes to the reader; activating a note result
 emits ``openNote`` with the note id (a note is never opened as an article).
+
+Searches run off the GUI thread, one at a time: a search usually takes tens of
+milliseconds, but on an index that must be rebuilt first (opened by this client for the
+first time, or left behind the change log's floor) it is long work, which shows a
+progress bar with a Cancel button. A newer query supersedes a running one: its results
+are dropped and the newest query runs next.
 """
 
 from __future__ import annotations
 
-import html
 import logging
-from collections.abc import Sequence
-from typing import Any
+import time
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QEvent,
-    QModelIndex,
+    QEventLoop,
     QObject,
-    QPersistentModelIndex,
     QPoint,
-    QRectF,
-    QSize,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAbstractTextDocumentLayout, QKeyEvent, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -37,107 +38,26 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
+    QProgressBar,
     QPushButton,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core.changes import Changes
 from app.core.errors import DossierError, QuerySyntaxError
+from app.core.progress import CancelToken, ProgressEvent, ProgressFn
 from app.core.records import SearchHit, SearchResults
 from app.gui.common.controller import NotebookController
+from app.gui.common.tasks import Task, TaskRunner
+from app.gui.search.hits import MARK_STYLE, HitRole, HtmlDelegate, hit_html, marked_html
+
+__all__ = ["FILTERS", "MARK_STYLE", "SearchPanel", "hit_html", "marked_html"]
 
 log = logging.getLogger(__name__)
 
-HitRole = Qt.ItemDataRole.UserRole + 1
-MARK_STYLE = "background-color:#ffe066;color:#000;font-weight:600;"
-SOURCE_STYLE = "color:#666;"
-BADGE_STYLE = {
-    "article": "background-color:#dbe9f6;color:#163a5f;",
-    "note": "background-color:#e6f4d7;color:#2f5114;",
-}
-BADGE_TEXT = {"article": "Article", "note": "Note"}
 FILTERS = (("All", ("article", "note")), ("Articles", ("article",)), ("Notes", ("note",)))
 """The result filter's entries: label and the kinds searched."""
-
-
-def marked_html(text: str, marks: Sequence[tuple[int, int]]) -> str:
-    """Escape ``text`` and wrap each ``[start, end)`` code-point span in a mark.
-
-    Overlapping or out-of-range spans are clipped so that the result is always
-    well-formed HTML.
-    """
-    parts: list[str] = []
-    pos = 0
-    for start, end in sorted(marks):
-        start, end = max(start, pos), min(end, len(text))
-        if start >= end:
-            continue
-        parts.append(html.escape(text[pos:start]))
-        parts.append(f'<span style="{MARK_STYLE}">{html.escape(text[start:end])}</span>')
-        pos = end
-    parts.append(html.escape(text[pos:]))
-    return "".join(parts)
-
-
-def badge_html(kind: str) -> str:
-    """The small coloured label saying what a result is ("Article" or "Note")."""
-    style = BADGE_STYLE.get(kind, BADGE_STYLE["article"])
-    text = BADGE_TEXT.get(kind, html.escape(kind.title()))
-    return f'<span style="{style}">&nbsp;{text}&nbsp;</span>'
-
-
-def hit_html(hit: SearchHit) -> str:
-    """Rich text for one result: kind badge and title, source line, marked snippet."""
-    source = " · ".join(x for x in (hit.outlet, hit.published, hit.language) if x)
-    snippet = marked_html(hit.snippet, hit.snippet_marks).replace("\n", " ")
-    return (
-        f"{badge_html(hit.kind)} <b>{html.escape(hit.title or '(untitled)')}</b>"
-        f'<br><span style="{SOURCE_STYLE}">{html.escape(source)}</span>'
-        f"<br>{snippet}"
-    )
-
-
-class HtmlDelegate(QStyledItemDelegate):
-    """Paints an item's display text as rich text (the text is already escaped)."""
-
-    def _document(self, option: QStyleOptionViewItem, text: str) -> QTextDocument:
-        doc = QTextDocument()
-        doc.setDefaultFont(option.font)
-        doc.setHtml(text)
-        doc.setTextWidth(max(option.rect.width(), 200))
-        return doc
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Any) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        text, opt.text = opt.text, ""
-        if opt.state & QStyle.StateFlag.State_Selected:
-            text = text.replace(SOURCE_STYLE, "")  # grey is unreadable on the selection colour
-        style = opt.widget.style() if opt.widget else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        doc = self._document(opt, text)
-        ctx = QAbstractTextDocumentLayout.PaintContext()
-        if opt.state & QStyle.StateFlag.State_Selected:
-            ctx.palette.setColor(
-                QPalette.ColorRole.Text, opt.palette.color(QPalette.ColorRole.HighlightedText)
-            )
-        painter.save()
-        painter.translate(opt.rect.topLeft())
-        painter.setClipRect(QRectF(0, 0, opt.rect.width(), opt.rect.height()))
-        doc.documentLayout().draw(painter, ctx)
-        painter.restore()
-
-    def sizeHint(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> QSize:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        doc = self._document(opt, opt.text)
-        return QSize(int(doc.idealWidth()), int(doc.size().height()) + 4)
 
 
 class SearchPanel(QWidget):
@@ -147,15 +67,23 @@ class SearchPanel(QWidget):
     openHit = Signal(int, object)  # article id, tuple of (start, end) code-point spans
     openHitInNewPane = Signal(int, object)  # the same, beside the open readers (Ctrl+Enter)
     openNote = Signal(int)  # note id
+    #: A search finished (results shown, an error shown, or cancelled).
+    searchFinished = Signal()
     PAGE_SIZE = 20
 
-    def __init__(self, controller: NotebookController, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: NotebookController, parent: QWidget | None = None,
+                 runner: TaskRunner | None = None) -> None:
         super().__init__(parent)
         self._controller = controller
+        self._runner = runner or TaskRunner(self, max_threads=1)
         self._query = ""
         self._total = 0
+        self._task: Task | None = None
+        self._task_offset = 0
+        self._next: tuple[str, int, tuple[str, ...]] | None = None  # waits for the task
         self._build_query_row()
         self._build_results()
+        self._build_progress()
         self._build_layout()
         controller.notebookOpened.connect(self._on_notebook_opened)
         controller.changed.connect(self._on_changed)
@@ -203,6 +131,15 @@ class SearchPanel(QWidget):
         self.more_button.clicked.connect(self.load_more)
         self.more_button.hide()
 
+    def _build_progress(self) -> None:
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setTextVisible(True)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setToolTip("Stop updating the search index; it goes on later")
+        self.cancel_button.clicked.connect(self.cancel_search)
+        self.progress_bar.hide()
+        self.cancel_button.hide()
+
     def _build_layout(self) -> None:
         top = QHBoxLayout()
         top.addWidget(self.query_edit, 1)
@@ -212,6 +149,10 @@ class SearchPanel(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(top)
         layout.addWidget(self.error_label)
+        busy = QHBoxLayout()
+        busy.addWidget(self.progress_bar, 1)
+        busy.addWidget(self.cancel_button)
+        layout.addLayout(busy)
         layout.addWidget(self.results, 1)
         layout.addWidget(self.more_button)
 
@@ -255,8 +196,6 @@ class SearchPanel(QWidget):
             self.more_button.hide()
             return
         self._fetch(0)
-        if self.results.count():
-            self.results.setCurrentRow(0)
 
     def kinds(self) -> tuple[str, ...]:
         """The result kinds the filter shows ("article", "note")."""
@@ -278,19 +217,101 @@ class SearchPanel(QWidget):
         if self._query and self.results.count() < self._total:
             self._fetch(self.results.count())
 
+    @property
+    def is_searching(self) -> bool:
+        """True while a search runs or waits to run."""
+        return self._task is not None or self._next is not None
+
+    def wait(self, timeout: float = 30.0) -> bool:
+        """Run the event loop until no search runs or waits (scripts and tests that drive
+        the panel step by step); True if it finished within ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while self.is_searching and time.monotonic() < deadline:
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            time.sleep(0.002)
+        return not self.is_searching
+
+    def cancel_search(self) -> None:
+        """Stop the running search (its index update stays queued for the indexer)."""
+        self._next = None
+        if self._task is not None:
+            self._task.cancel()
+
     def _fetch(self, offset: int) -> None:
-        try:
-            found = self._controller.nb.notes.search_all(
-                self._query, offset=offset, limit=self.PAGE_SIZE, kinds=self.kinds()
-            )
-        except QuerySyntaxError as exc:
-            self._show_error(self._syntax_message(exc))
+        request = (self._query, offset, self.kinds())
+        if self._task is not None:  # one at a time: the running one is superseded
+            self._next = request
+            self._task.cancel()
             return
-        except DossierError as exc:
+        self._start(request)
+
+    def _start(self, request: tuple[str, int, tuple[str, ...]]) -> None:
+        query, offset, kinds = request
+        notes = self._controller.nb.notes
+        limit = self.PAGE_SIZE
+
+        def work(progress: ProgressFn, cancel: CancelToken) -> SearchResults:
+            return notes.search_all(query, offset=offset, limit=limit, kinds=kinds,
+                                    progress=progress, cancel=cancel)
+
+        self._task_offset = offset
+        self.status_label.setText("Searching…")
+        task = self._task = self._runner.submit("search", work)
+        task.progressed.connect(self._on_progress)
+        task.succeeded.connect(self._on_found)
+        task.failed.connect(self._on_failed)
+        task.cancelled.connect(self._on_cancelled)
+        task.finished.connect(self._on_task_finished)
+
+    def _is_current(self) -> bool:
+        """Whether the finishing task's outcome is still wanted (no newer query)."""
+        return self._next is None and self.sender() is self._task
+
+    def _on_progress(self, event: ProgressEvent) -> None:
+        if not self._is_current():
+            return
+        self.progress_bar.setRange(0, max(event.total, 0))
+        self.progress_bar.setValue(min(event.done, event.total))
+        self.progress_bar.setFormat(f"Updating the search index: %v of %m {event.label}"
+                                    if event.total else "Updating the search index…")
+        self.progress_bar.show()
+        self.cancel_button.show()
+
+    def _on_found(self, found: SearchResults) -> None:
+        if not self._is_current():
+            return
+        if self._task_offset == 0:
+            self.results.clear()
+        self._add_results(found)
+        if self._task_offset == 0 and self.results.count():
+            self.results.setCurrentRow(0)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        if not self._is_current():
+            return
+        if isinstance(exc, QuerySyntaxError):
+            self._show_error(self._syntax_message(exc))
+        elif isinstance(exc, DossierError):
             log.warning("search failed: %s", exc)
             self._show_error(f"Search failed: {exc}")
+        else:  # a bug: say so instead of showing a stale list
+            self._show_error(f"Search failed: {type(exc).__name__}: {exc}")
+
+    def _on_cancelled(self) -> None:
+        if self._is_current():
+            self.status_label.setText("Search cancelled")
+
+    def _on_task_finished(self) -> None:
+        if self.sender() is not self._task:
             return
-        self._add_results(found)
+        self._task = None
+        self.progress_bar.hide()
+        self.cancel_button.hide()
+        if self._next is not None:
+            request, self._next = self._next, None
+            self._start(request)
+        else:
+            self.searchFinished.emit()
 
     def _add_results(self, found: SearchResults) -> None:
         self._total = found.total
@@ -372,6 +393,10 @@ class SearchPanel(QWidget):
 
     # --- refresh --------------------------------------------------------------------------
     def _on_notebook_opened(self, _notebook: object) -> None:
+        self.cancel_search()  # its results belong to the notebook that was closed
+        self._task = None
+        self.progress_bar.hide()
+        self.cancel_button.hide()
         self.query_edit.clear()
         self.results.clear()
         self.status_label.clear()
