@@ -25,6 +25,7 @@ from whoosh.searching import Searcher
 from app.core.errors import NotebookLocked, QuerySyntaxError, SearchIndexError
 from app.core.ids import ArticleId
 from app.core.records import SearchHit, SearchResults
+from app.search.bulk import bulk_ranked, supports
 from app.search.index_files import INDEX_NAME as INDEX_NAME
 from app.search.index_files import VERSION_FILE as VERSION_FILE
 from app.search.index_files import open_or_reset, open_read_only
@@ -299,8 +300,12 @@ class SearchIndex:
         searcher = self._current()
         # exact: every match is scored and counted, nothing pruned (see app.search.ranking)
         only = None if kinds is None else Or([Term("kind", k) for k in kinds] or [NullQuery])
-        total, hits = ranked(searcher, parsed, offset, limit, only)
-        page = [(hit.score, hit.fields()) for hit in hits]
+        if supports(searcher):  # the same scores and order, in bulk (see app.search.bulk)
+            total, found = bulk_ranked(searcher, parsed, offset, limit, only)
+            page = [(score, searcher.stored_fields(docnum)) for score, docnum in found]
+        else:
+            total, hits = ranked(searcher, parsed, offset, limit, only)
+            page = [(hit.score, hit.fields()) for hit in hits]
         terms = match_terms(parsed, searcher.reader()) if page else MatchTerms()
         return total, page, terms
 

@@ -1,0 +1,362 @@
+"""Exact ranking in bulk: whole posting lists scored with list operations.
+
+Whoosh scores a query by stepping a tree of matchers one posting at a time: every
+posting costs several Python method calls per tree level, a locked seek and read of
+its field length, and a block re-read per segment. A search here is exact anyway
+(every match is scored and counted, see :mod:`app.search.ranking`), so nothing is
+gained by stepping: each term's postings are read whole (ids and weights of each
+block, one read of the field-length column per segment) and scored with one list
+comprehension, and AND/OR/NOT combine per-document score dictionaries.
+
+The scores are Whoosh's BM25F scores, computed with the same floating-point
+operations in the same order, so pages and totals equal Whoosh's unpruned search:
+
+- a term scores ``idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))``
+  (``whoosh.scoring.bm25``; the part that depends on the field length is computed
+  once per length byte), times the term's boost;
+- an OR that Whoosh would "preload" (:class:`app.search.matchers.ArrayUnion`) adds
+  each child's score times the OR's boost in child order, from 0.0; an OR of two
+  adds the two (``UnionMatcher``); an AND adds its children's scores; a NOT keeps the
+  scores of its positive side. Whoosh sums an OR of three or more children in a
+  segment of over 5,000 documents, and an AND of three or more, in a tree ordered by
+  posting-list sizes; here they are added in query order, which can differ from
+  Whoosh in the last bit of a score (never in which documents match or the total);
+- any other query (phrases, ranges, ``Every``) is run through its Whoosh matcher
+  and its per-document scores are combined the same way.
+
+A segment's postings never change (a changed segment gets a new reader), so each
+leaf reader keeps the postings of the terms it was asked for, up to
+:data:`CACHED_POSTINGS` postings (least recently used first out).
+"""
+
+from __future__ import annotations
+
+import heapq
+from array import array
+from collections import OrderedDict
+from typing import Any
+
+from whoosh import query as wq
+from whoosh import scoring
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3TermsReader, _lenfield
+from whoosh.reading import SegmentReader, TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+from app.search import matchers
+from app.search.bulk_phrases import phrase_scores
+from app.search.expansion import _Expansion
+
+CACHED_POSTINGS = 400_000
+"""Postings each segment reader keeps between queries (13 bytes each: id, weight as
+a double, as Whoosh reads it, and field-length byte; about 5 MB per segment at most)."""
+
+Scores = dict[int, float]
+"""Segment document number -> score."""
+
+_ORS = (wq.Or, matchers.Or)
+_ANDNOTS = (wq.AndNot, matchers.AndNot)
+
+
+def supports(searcher: Any) -> bool:
+    """Whether :func:`bulk_ranked` reproduces this searcher's scoring (plain BM25F)."""
+    weighting = searcher.weighting
+    return type(weighting) is scoring.BM25F and not weighting._field_B and \
+        not weighting.use_final
+
+
+def bulk_ranked(searcher: Any, q: wq.Query, offset: int, limit: int,
+                only: wq.Query | None = None) -> tuple[int, list[tuple[float, int]]]:
+    """The number of documents matching ``q`` (and ``only``, a filter) and the
+    ``(score, docnum)`` pairs ranked ``offset`` to ``offset + limit``: best score
+    first, equal scores by document number (as Whoosh's collectors order them)."""
+    matches: list[tuple[int, float]] = []
+    shared: dict[Any, Any] = {}  # per-field statistics of the whole index, for every segment
+    for sub, base in searcher.leaf_searchers():
+        segment = _Segment(searcher, sub, shared)
+        scores = segment.scored(q)
+        if only is not None and scores:
+            allowed = segment.docs(only)
+            scores = {d: s for d, s in scores.items() if d in allowed}
+        matches.extend((base + d, s) for d, s in scores.items())
+    wanted = offset + limit
+    if wanted >= len(matches):
+        ranked = sorted(matches, key=_rank_key)
+    else:
+        ranked = heapq.nsmallest(wanted, matches, key=_rank_key)
+    return len(matches), [(s, d) for d, s in ranked[offset:wanted]]
+
+
+def _rank_key(item: tuple[int, float]) -> tuple[float, int]:
+    return -item[1], item[0]
+
+
+class _Segment:
+    """Evaluates queries over one segment (a leaf searcher of ``top``)."""
+
+    def __init__(self, top: Any, sub: Any, shared: dict[Any, Any]) -> None:
+        self.top = top
+        self.shared = shared
+        self.sub = sub
+        self.reader = sub.reader()
+        self.doc_count = sub.doc_count_all()
+        weighting = top.weighting
+        self.B, self.K1 = weighting.B, weighting.K1
+        self.context = top.context()
+
+    # ------------------------------------------------------------------ scored
+    def scored(self, q: Any) -> Scores:
+        """Every document of the segment matching ``q``, with its Whoosh score."""
+        kind = type(q)
+        if kind is wq.Term:
+            return self._term(q.fieldname, q.text, q.boost)
+        if isinstance(q, _Expansion):
+            return self._expansion(q)
+        if kind in _ORS:
+            return self._or(q)
+        if kind is wq.And:
+            return self._and(q)
+        if kind is wq.Phrase:
+            return phrase_scores(self, q)
+        if kind in _ANDNOTS:
+            scores = self.scored(q.a)
+            if scores:
+                excluded = self.docs(q.b)
+                scores = {d: s for d, s in scores.items() if d not in excluded}
+            return scores
+        if q is wq.NullQuery or kind is type(wq.NullQuery):
+            return {}
+        return self._generic(q)
+
+    def _term(self, fieldname: str, text: Any, boost: float) -> Scores:
+        if fieldname not in self.top.schema:
+            return {}
+        field = self.top.schema[fieldname]
+        try:
+            tbytes = field.to_bytes(text)
+        except ValueError:
+            return {}
+        if not field.scorable:
+            return self._generic(wq.Term(fieldname, text, boost=boost))
+        found = self._postings(fieldname, tbytes)
+        if found is None:
+            return self._generic(wq.Term(fieldname, text, boost=boost))
+        ids, weights, lens = found
+        if not ids:
+            return {}
+        idf = self.top.idf(fieldname, tbytes)
+        avgfl, norm = self._field_stats(fieldname)
+        k1p1 = self.K1 + 1
+        if lens is None:  # no length column: Whoosh's default length of 1
+            one = self.K1 * ((1 - self.B) + self.B * 1 / avgfl)
+            scores = [idf * ((w * k1p1) / (w + one)) for w in weights]
+        else:
+            scores = [idf * ((w * k1p1) / (w + norm[n]))
+                      for w, n in zip(weights, lens, strict=True)]
+        if boost != 1.0:
+            scores = [s * boost for s in scores]
+        return dict(zip(ids, scores, strict=True))
+
+    def _field_stats(self, fieldname: str) -> tuple[float, list[float]]:
+        """The field's average length over the index and its ``_norms`` table."""
+        stats = self.shared.get(fieldname)
+        if stats is None:
+            avgfl = self.top.avg_field_length(fieldname) or 1
+            stats = self.shared[fieldname] = (avgfl, _norms(self.B, self.K1, avgfl))
+        return stats
+
+    def _expansion(self, q: Any) -> Scores:
+        """A wildcard or fuzzy word: as :meth:`_Expansion.matcher` scores it."""
+        q._expand_leaves([leaf for leaf, _offset in self.top.reader().leaf_readers()])
+        words = q._btexts(self.reader)
+        if not words:
+            return {}
+        if len(words) == 1:
+            return self._term(q.fieldname, words[0], q.boost)
+        return self._sum([self._term(q.fieldname, w, 1.0) for w in words], q.boost)
+
+    def _or(self, q: Any) -> Scores:
+        subs = q.subqueries
+        if not subs:
+            return {}
+        if len(subs) == 1:  # Whoosh uses the child's matcher alone (its boost too)
+            return self.scored(subs[0])
+        if q.scale:
+            return self._generic(q)
+        children = [self.scored(s) for s in subs]
+        if _preloaded(q, len(subs), self.doc_count):
+            return self._sum(children, q.boost)
+        summed = self._sum(children, 1.0)
+        return _boosted(summed, q.boost)
+
+    def _and(self, q: Any) -> Scores:
+        subs = q.subqueries
+        if not subs:
+            return {}
+        if len(subs) == 1:
+            return self.scored(subs[0])
+        children: list[Scores] = [self.scored(s) for s in subs]
+        smallest = children[0]
+        for child in children:
+            if len(child) < len(smallest):
+                smallest = child
+        common = set(smallest)
+        for child in children:
+            common.intersection_update(child)
+            if not common:
+                return {}
+        summed = dict.fromkeys(sorted(common), 0.0)
+        for child in children:  # query order (for two children the order is moot)
+            for d in summed:
+                summed[d] += child[d]
+        return _boosted(summed, q.boost)
+
+    @staticmethod
+    def _sum(children: list[Scores], boost: float) -> Scores:
+        """Children's scores times ``boost`` added in child order (ArrayUnion's sums)."""
+        total: Scores = {}
+        get = total.get
+        for child in children:
+            if boost == 1.0:
+                for d, s in child.items():
+                    total[d] = get(d, 0.0) + s
+            else:
+                for d, s in child.items():
+                    total[d] = get(d, 0.0) + s * boost
+        return total
+
+    def _generic(self, q: Any) -> Scores:
+        """Whoosh's own matcher, stepped through: for phrases, ranges, ``Every``..."""
+        m = q.matcher(self.sub, self.context)
+        scores: Scores = {}
+        while m.is_active():
+            scores[m.id()] = m.score()
+            m.next()
+        return scores
+
+    # ------------------------------------------------------------------ unscored
+    def docs(self, q: Any) -> set[int]:
+        """The documents of the segment matching ``q`` (no scores: NOT and filters)."""
+        kind = type(q)
+        if kind in (wq.Term, wq.And, wq.Phrase) or isinstance(q, _Expansion) or \
+                kind in _ANDNOTS:
+            return set(self.scored(q))
+        if kind in _ORS:
+            found: set[int] = set()
+            for sub in q.subqueries:
+                found.update(self.docs(sub))
+            return found
+        m = q.matcher(self.sub, self.sub.boolean_context())
+        return set(m.all_ids()) if m.is_active() else set()
+
+    # ------------------------------------------------------------------ postings
+    def _postings(self, fieldname: str, tbytes: bytes) -> tuple[Any, Any, Any] | None:
+        """``(ids, weights, length bytes)`` of a term's live postings in this segment
+        (empty if the term is not in it), or None if the segment is not a Whoosh 3
+        segment (then the caller uses the matcher)."""
+        reader = self.reader
+        if not isinstance(reader, SegmentReader) or not isinstance(reader._terms, W3TermsReader):
+            return None
+        cache = _postings_cache(reader)
+        key = (fieldname, tbytes)
+        hit = cache.get(key)
+        if hit is not None:
+            cache.move_to_end(key)
+            return hit
+        found = _read_postings(reader, fieldname, tbytes)
+        cache[key] = found
+        cache.size += 1 + len(found[0])  # an absent term costs an entry too
+        while cache.size > CACHED_POSTINGS and len(cache) > 1:
+            _old, dropped = cache.popitem(last=False)
+            cache.size -= 1 + len(dropped[0])
+        return found
+
+
+def _preloaded(q: Any, count: int, doc_count: int) -> bool:
+    """Whoosh's choice of the preloaded (array) OR, for a search context that does not
+    need the current match (``Or._matcher``; :class:`app.search.matchers.Or` keeps it)."""
+    if q.matcher_type != q.AUTO_MATCHER:
+        return bool(q.matcher_type == q.ARRAY_MATCHER)
+    return not (count < q.TOO_MANY_CLAUSES and (q.scale or count == 2 or doc_count > 5000))
+
+
+def _boosted(scores: Scores, boost: float) -> Scores:
+    if boost == 1.0:
+        return scores
+    return {d: s * boost for d, s in scores.items()}
+
+
+_NORMS: dict[tuple[float, float, float], list[float]] = {}
+
+
+def _norms(B: float, K1: float, avgfl: float) -> list[float]:
+    """``K1 * ((1 - B) + B * fl / avgfl)`` for every length byte (as ``bm25`` computes it)."""
+    key = (B, K1, avgfl)
+    table = _NORMS.get(key)
+    if table is None:
+        if len(_NORMS) > 256:
+            _NORMS.clear()
+        table = _NORMS[key] = [K1 * ((1 - B) + B * byte_to_length(b) / avgfl)
+                               for b in range(256)]
+    return table
+
+
+class _LRU(OrderedDict[tuple[str, bytes], tuple[Any, Any, Any]]):
+    """An LRU dict that knows how many postings it holds."""
+
+    size = 0
+
+
+def _postings_cache(reader: Any) -> Any:
+    cache = reader.__dict__.get("_dossier_postings")
+    if cache is None:
+        cache = reader.__dict__["_dossier_postings"] = _LRU()
+    return cache
+
+
+def _read_postings(reader: Any, fieldname: str, tbytes: bytes) -> tuple[Any, Any, Any]:
+    """Read a term's postings block by block (ids and weights only; positions are
+    never decoded), drop deleted documents and attach each one's length byte."""
+    try:
+        info = reader._terms.term_info(fieldname, tbytes)
+    except (KeyError, TermNotFound):
+        return array("I"), array("d"), b""
+    if info.is_inlined():
+        ids_t, weights_t, _values = info.inlined_postings()
+        ids, weights = array("I", ids_t), array("d", weights_t)
+    else:
+        ids, weights = array("I"), array("d")
+        offset, length = info.extent()
+        fmt = reader.schema[fieldname].format
+        m = W3LeafMatcher(reader._terms._postfile, offset, length, fmt)
+        while m.is_active():
+            m._read_ids()
+            m._read_weights()
+            ids.extend(m._ids)
+            weights.fromlist(list(m._weights))
+            m._next_block()
+    deleted = reader.deleted_docs_set
+    if deleted:
+        keep = [i for i, d in enumerate(ids) if d not in deleted]
+        ids = array("I", (ids[i] for i in keep))
+        weights = array("d", (weights[i] for i in keep))
+    lengths = _length_bytes(reader, fieldname)
+    lens = None if lengths is None else bytes(map(lengths.__getitem__, ids))
+    return ids, weights, lens
+
+
+def _length_bytes(reader: Any, fieldname: str) -> bytes | None:
+    """The segment's field-length column as one bytes object (one read, cached)."""
+    columns = reader.__dict__.setdefault("_dossier_lengths", {})
+    if fieldname in columns:
+        return columns[fieldname]
+    perdoc = reader._perdoc
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is None:
+        columns[fieldname] = None
+        return None
+    doc_count = perdoc.doc_count_all()
+    count = min(column._count, doc_count)
+    data = column._dbfile.get(column._basepos, count) if count else b""
+    default = column._default & 0xFF
+    columns[fieldname] = data = bytes(data) + bytes([default]) * (doc_count - count)
+    return data

@@ -1,0 +1,112 @@
+"""Phrases in bulk (see :mod:`app.search.bulk`): Whoosh's phrase matching and scores
+without stepping its matchers through every posting.
+
+Whoosh matches a phrase with ``SpanNear2``: a binary tree of intersection matchers
+over the words' postings, and for each document they share, the words' positions
+checked in order within the slop. Here the shared documents come from the cached
+postings (set intersections), positions are decoded only for those documents, and
+the position check is Whoosh's own ``SpanNear2Matcher._get_spans``. A matching
+document scores what the intersection tree adds up (``make_binary_tree`` order),
+times the phrase's boost.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.query.spans import Span, SpanNear2
+from whoosh.reading import TermNotFound
+
+_get_spans = SpanNear2.SpanNear2Matcher._get_spans
+
+
+class _Positions:
+    """Stands in for a term matcher in ``_get_spans`` (which only calls ``spans()``)."""
+
+    __slots__ = ("_spans",)
+
+    def __init__(self, positions: list[int]) -> None:
+        self._spans = [Span(p) for p in positions]
+
+    def spans(self) -> list[Span]:
+        return self._spans
+
+
+def phrase_scores(segment: Any, q: wq.Phrase) -> dict[int, float]:
+    """The documents of ``segment`` (an ``app.search.bulk._Segment``) that contain the
+    phrase ``q``, with Whoosh's scores."""
+    schema = segment.top.schema
+    if q.fieldname not in schema:
+        return {}
+    field = schema[q.fieldname]
+    if not field.format or not field.format.supports("positions") or \
+            field.format.supports("characters"):
+        return segment._generic(q)  # Whoosh's error or its character spans
+    words = []
+    for word in q.words:
+        try:
+            words.append(field.to_bytes(word))
+        except ValueError:
+            return {}
+    postings = [segment._postings(q.fieldname, w) for w in words]
+    if any(p is None for p in postings):
+        return segment._generic(q)
+    if any(not p[0] for p in postings):  # a word not in this segment
+        return {}
+    common = set(postings[0][0])
+    for ids, _weights, _lens in postings[1:]:
+        common.intersection_update(ids)
+        if not common:
+            return {}
+    scores = [segment._term(q.fieldname, w, 1.0) for w in words]
+    positions = [_read_positions(segment.reader, q.fieldname, w, common) for w in words]
+    near = SimpleNamespace(slop=q.slop, mindist=1, ordered=True, ms=[])
+    found: dict[int, float] = {}
+    for d in sorted(common):
+        near.ms = [_Positions(p[d]) for p in positions]
+        if _get_spans(near):
+            found[d] = _tree_sum([s[d] for s in scores])
+    if q.boost != 1.0:
+        found = {d: s * q.boost for d, s in found.items()}
+    return found
+
+
+def _tree_sum(values: list[float]) -> float:
+    """Sum in the association of ``whoosh.util.make_binary_tree``."""
+    if len(values) == 1:
+        return values[0]
+    half = len(values) // 2
+    return _tree_sum(values[:half]) + _tree_sum(values[half:])
+
+
+def _read_positions(reader: Any, fieldname: str, tbytes: bytes,
+                    wanted: set[int]) -> dict[int, list[int]]:
+    """The term's positions in the ``wanted`` documents of the segment (blocks holding
+    none of them are not decoded)."""
+    try:
+        info = reader._terms.term_info(fieldname, tbytes)
+    except (KeyError, TermNotFound):
+        return {}
+    decode = reader.schema[fieldname].format.decoder("positions")
+    found: dict[int, list[int]] = {}
+    if info.is_inlined():
+        ids, _weights, values = info.inlined_postings()
+        for d, v in zip(ids, values, strict=True):
+            if d in wanted:
+                found[d] = decode(v)
+        return found
+    offset, length = info.extent()
+    m = W3LeafMatcher(reader._terms._postfile, offset, length, reader.schema[fieldname].format)
+    while m.is_active():
+        m._read_ids()
+        ids = m._ids
+        if not wanted.isdisjoint(ids):
+            m._read_values()
+            for d, v in zip(ids, m._values, strict=True):
+                if d in wanted:
+                    found[d] = decode(v)
+        m._next_block()
+    return found
