@@ -17,6 +17,7 @@ from app.core.errors import ReadOnlyError
 from app.store import changelog, search_documents
 from app.store.engine import translated_errors
 from app.store.ops import Op, Recorder, touched_records
+from app.store.replay import apply_ops
 from app.store.sessions import Session, Sessions
 
 
@@ -78,7 +79,7 @@ class Writer:
     def replay(self, ops: list[Op], label: str) -> Changes:
         """Apply ops (undo or redo) in one transaction and return their Changes."""
         with self.edit(label, undoable=False) as tx:
-            for op in ops:
-                op.apply(tx.session, tx.rec.author)  # undo is a versioned write too
-                tx.rec.ops.append(op)
+            # undo is a versioned write too; runs of like updates go as one executemany
+            apply_ops(tx.session, ops, tx.rec.author)
+            tx.rec.ops.extend(ops)
         return tx.changes

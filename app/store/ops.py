@@ -123,7 +123,7 @@ class Op:
                 new.update(bookkeeping(author, tbl.c.version + 1))
             done = _dml(session, update(tbl).where(_where(tbl, {**pk, **self.old})).values(**new))
         if done.rowcount != 1:
-            detail = _what_changed(session, tbl, pk, self.expected)
+            detail = what_changed(session, tbl, pk, self.expected)
             conflict = op_conflict(session, tbl, pk, self.kind, self.row, self.old, detail)
             raise ConflictError(self.table, pk, detail, conflicts=conflict)
 
@@ -146,7 +146,7 @@ def _dml(session: Session, statement: Executable) -> CursorResult[Any]:
     return cast("CursorResult[Any]", session.execute(statement))
 
 
-def _what_changed(session: Session, tbl: Table, pk: Row, expected: Row) -> str:
+def what_changed(session: Session, tbl: Table, pk: Row, expected: Row) -> str:
     """A sentence saying how the row differs from what an op expected."""
     found = session.execute(select(tbl).where(_where(tbl, pk))).mappings().first()
     if found is None:

@@ -98,17 +98,30 @@ def bench(old: str, new: str, anchors: list[Anchor], rounds: int) -> tuple[float
     return statistics.median(diff_ms), statistics.median(anchor_ms), str(counts)
 
 
-def service(old: str, new: str, anchors: list[Anchor]) -> tuple[float, float]:
+def service(old: str, new: str, anchors: list[Anchor],
+            rounds: int = 3) -> tuple[float, float, float]:
+    """The edit end to end, and medians of its undo as shipped (runs of like updates as
+    one executemany, app/store/replay.py) and replayed op by op, alternating (a redo
+    between two undos)."""
     from app.ingest.article import ParsedArticle
     from app.services import Notebook
+    from app.store import replay
 
+    shipped = replay.MIN_BATCH
     with tempfile.TemporaryDirectory() as folder, Notebook.open(Path(folder) / "nb") as nb:
         parsed = ParsedArticle("big.txt", "big.txt", "Big", old, "de", "", "", "", "")
         aid = nb.imports.import_parsed([parsed]).imported[0].id
         for a in anchors:
             nb.annotations.add(aid, a.start, a.end)
         edit = timed(lambda: nb.revisions.edit_text(aid, new, reason="bench"))
-        return edit, timed(nb.history.undo)
+        batched, per_op = [], []
+        for _ in range(rounds):
+            for min_batch, times in ((shipped, batched), (10**9, per_op)):
+                replay.MIN_BATCH = min_batch
+                times.append(timed(nb.history.undo))
+                nb.history.redo()
+        replay.MIN_BATCH = shipped
+        return edit, statistics.median(batched), statistics.median(per_op)
 
 
 def main() -> None:
@@ -126,9 +139,10 @@ def main() -> None:
         print(f"{name:34} diff {diff_ms:7.1f} ms  re-anchor {anchor_ms:7.1f} ms  "
               f"({anchor_ms / diff_ms:4.2f}x the diff)  {counts}")
         if args.service and name.startswith("trim"):  # one: adding 1,000 highlights is slow
-            edit_ms, undo_ms = service(old, new, anchors)
+            edit_ms, undo_ms, per_op_ms = service(old, new, anchors)
             print(f"{'':34} nb.revisions.edit_text end to end {edit_ms:.0f} ms, "
-                  f"its undo {undo_ms:.0f} ms")
+                  f"its undo {undo_ms:.0f} ms (op by op {per_op_ms:.0f} ms: "
+                  f"{per_op_ms / undo_ms:.1f}x)")
 
 
 if __name__ == "__main__":
