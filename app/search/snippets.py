@@ -92,6 +92,8 @@ def hit_spans(text: str, language: str, terms: MatchTerms) -> tuple[Span, ...]:
     is_hit: dict[str, bool] = {}
     spans: list[Span] = []
     firsts = {t[0] for t in (*terms.exact, *wanted) if t}
+    if not firsts:  # nothing to mark (a query of only NOT): no pass over the text
+        return ()
     for start, end, word in analysis.iter_words_starting(text, frozenset(firsts)):
         hit = is_hit.get(word)
         if hit is None:

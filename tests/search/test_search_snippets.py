@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
+from search_corpus import DOCS
 
 from app.search.snippets import (
     ELLIPSIS,
@@ -143,3 +144,12 @@ def test_fast_hit_spans_equal_analysing_every_word(pieces, query_word):
     terms = MatchTerms(de=frozenset({analysis.stemmed("de", word)}),
                        exact=frozenset({analysis.fold(word)}))
     assert hit_spans(text, "de", terms) == _reference_spans(text, "de", terms)
+
+
+def test_hit_spans_are_empty_when_query_has_only_excluded_words(index):
+    """A query of only ``-word`` marks nothing in the texts of its hits."""
+    text = {d.article_id: d.body for d in DOCS}
+    results = index.search("-Tokajew", text_of=text.get)
+    assert results.total > 0
+    assert all(hit.hit_spans == () and hit.snippet_marks == () for hit in results.hits)
+    assert hit_spans("Präsident Tokajew", "de", MatchTerms()) == ()
