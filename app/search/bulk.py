@@ -34,6 +34,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from collections import OrderedDict
+from math import log
 from typing import Any
 
 from whoosh import query as wq
@@ -50,6 +51,9 @@ CACHED_POSTINGS = 400_000
 """Postings each segment reader keeps between queries (13 bytes each: id, weight as
 a double, as Whoosh reads it, and field-length byte; about 5 MB per segment at most)."""
 
+CACHED_FREQUENCIES = 100_000
+"""Document frequencies each segment reader keeps (for the idf after a commit)."""
+
 Scores = dict[int, float]
 """Segment document number -> score."""
 
@@ -61,7 +65,7 @@ def supports(searcher: Any) -> bool:
     """Whether :func:`bulk_ranked` reproduces this searcher's scoring (plain BM25F)."""
     weighting = searcher.weighting
     return type(weighting) is scoring.BM25F and not weighting._field_B and \
-        not weighting.use_final
+        not weighting.use_final and scoring.BM25F.idf is scoring.WeightingModel.idf
 
 
 def bulk_ranked(searcher: Any, q: wq.Query, offset: int, limit: int,
@@ -143,7 +147,7 @@ class _Segment:
         ids, weights, lens = found
         if not ids:
             return {}
-        idf = self.top.idf(fieldname, tbytes)
+        idf = self._idf(fieldname, tbytes)
         avgfl, norm = self._field_stats(fieldname)
         k1p1 = self.K1 + 1
         if lens is None:  # no length column: Whoosh's default length of 1
@@ -155,6 +159,20 @@ class _Segment:
         if boost != 1.0:
             scores = [s * boost for s in scores]
         return dict(zip(ids, scores, strict=True))
+
+    def _idf(self, fieldname: str, tbytes: bytes) -> float:
+        """``Searcher.idf`` with each segment's document frequency of the term kept on
+        its reader: after a commit only the new segment is asked (Whoosh asks every
+        segment again, a hash-table look-up in each, for every term)."""
+        cache = self.top._idf_cache
+        key = (fieldname, tbytes)
+        idf = cache.get(key)
+        if idf is None:
+            n = sum(_doc_frequency(leaf, fieldname, tbytes)
+                    for leaf, _offset in self.top.reader().leaf_readers())
+            dc = self.top.doc_count_all()
+            idf = cache[key] = log(dc / (n + 1)) + 1  # WeightingModel.idf
+        return float(idf)
 
     def _field_stats(self, fieldname: str) -> tuple[float, list[float]]:
         """The field's average length over the index and its ``_norms`` table."""
@@ -304,6 +322,18 @@ class _LRU(OrderedDict[tuple[str, bytes], tuple[Any, Any, Any]]):
     """An LRU dict that knows how many postings it holds."""
 
     size = 0
+
+
+def _doc_frequency(reader: Any, fieldname: str, tbytes: bytes) -> int:
+    """The segment's document frequency of a term (deleted documents included, as
+    Whoosh counts it), kept on the reader."""
+    cache = reader.__dict__.setdefault("_dossier_df", {})
+    df = cache.get((fieldname, tbytes))
+    if df is None:
+        if len(cache) >= CACHED_FREQUENCIES:
+            cache.clear()
+        df = cache[(fieldname, tbytes)] = int(reader.doc_frequency(fieldname, tbytes))
+    return int(df)
 
 
 def _postings_cache(reader: Any) -> Any:

@@ -125,3 +125,20 @@ def test_search_finds_new_version_once_after_update(tmp_path: Path):
     assert ix.search("Wien", text_of=lambda _a: "").total == 0
     assert ix.search("Graz", text_of=lambda _a: "").total == 2
     ix.close()
+
+
+def test_bulk_scores_follow_new_commit_when_segment_caches_are_kept(tmp_path: Path):
+    """After a commit the old segments keep their cached postings and frequencies,
+    and the scores (idf and average lengths of the whole index) are still Whoosh's."""
+    ix = SearchIndex.open(tmp_path / "index")
+    ix.write(_docs(1, 1, 80), bulk=True)
+    q = parse_query("Wien OR Minister* OR Regierung~")
+    bulk.bulk_ranked(ix._current(), q, 0, 20)
+    ix.write(_docs(2, 81, 3))
+    searcher = ix._current()
+    kept = [r for r, _o in searcher.reader().leaf_readers() if "_dossier_df" in r.__dict__]
+    assert kept  # the first segment's reader was reused with its caches
+    total, found = bulk.bulk_ranked(searcher, q, 0, 10_000)
+    assert {d: s for s, d in found} == _whoosh_scores(searcher, q)
+    assert total == len(found)
+    ix.close()
