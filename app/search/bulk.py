@@ -51,8 +51,9 @@ CACHED_POSTINGS = 400_000
 """Postings each segment reader keeps between queries (13 bytes each: id, weight as
 a double, as Whoosh reads it, and field-length byte; about 5 MB per segment at most)."""
 
-CACHED_FREQUENCIES = 100_000
-"""Document frequencies each segment reader keeps (for the idf after a commit)."""
+CACHED_TERMS = 50_000
+"""Term infos each segment reader keeps (document frequency and where the postings
+are: the idf after a commit needs every segment's)."""
 
 Scores = dict[int, float]
 """Segment document number -> score."""
@@ -267,6 +268,11 @@ class _Segment:
         return set(m.all_ids()) if m.is_active() else set()
 
     # ------------------------------------------------------------------ postings
+    def term_info(self, fieldname: str, tbytes: bytes) -> Any | None:
+        """The term's info in this (Whoosh 3) segment, None if absent (see
+        :func:`term_info`)."""
+        return term_info(self.reader, fieldname, tbytes)
+
     def _postings(self, fieldname: str, tbytes: bytes) -> tuple[Any, Any, Any] | None:
         """``(ids, weights, length bytes)`` of a term's live postings in this segment
         (empty if the term is not in it), or None if the segment is not a Whoosh 3
@@ -326,14 +332,29 @@ class _LRU(OrderedDict[tuple[str, bytes], tuple[Any, Any, Any]]):
 
 def _doc_frequency(reader: Any, fieldname: str, tbytes: bytes) -> int:
     """The segment's document frequency of a term (deleted documents included, as
-    Whoosh counts it), kept on the reader."""
-    cache = reader.__dict__.setdefault("_dossier_df", {})
-    df = cache.get((fieldname, tbytes))
-    if df is None:
-        if len(cache) >= CACHED_FREQUENCIES:
-            cache.clear()
-        df = cache[(fieldname, tbytes)] = int(reader.doc_frequency(fieldname, tbytes))
-    return int(df)
+    Whoosh counts it)."""
+    if not isinstance(reader, SegmentReader) or not isinstance(reader._terms, W3TermsReader):
+        return int(reader.doc_frequency(fieldname, tbytes))
+    info = term_info(reader, fieldname, tbytes)
+    return 0 if info is None else int(info.doc_frequency())
+
+
+def term_info(reader: Any, fieldname: str, tbytes: bytes) -> Any | None:
+    """A Whoosh 3 segment's term info (None if the term is not in it), kept on the
+    reader: the idf, the postings and a phrase's positions all need it, and each
+    look-up is several small reads of the segment's hash table."""
+    cache = reader.__dict__.setdefault("_dossier_terms", {})
+    key = (fieldname, tbytes)
+    if key in cache:
+        return cache[key]
+    if len(cache) >= CACHED_TERMS:
+        cache.clear()
+    try:
+        info = reader._terms.term_info(fieldname, tbytes)
+    except (KeyError, TermNotFound):
+        info = None
+    cache[key] = info
+    return info
 
 
 def _postings_cache(reader: Any) -> Any:
@@ -346,9 +367,8 @@ def _postings_cache(reader: Any) -> Any:
 def _read_postings(reader: Any, fieldname: str, tbytes: bytes) -> tuple[Any, Any, Any]:
     """Read a term's postings block by block (ids and weights only; positions are
     never decoded), drop deleted documents and attach each one's length byte."""
-    try:
-        info = reader._terms.term_info(fieldname, tbytes)
-    except (KeyError, TermNotFound):
+    info = term_info(reader, fieldname, tbytes)
+    if info is None:
         return array("I"), array("d"), b""
     if info.is_inlined():
         ids_t, weights_t, _values = info.inlined_postings()

@@ -18,7 +18,6 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.query.spans import Span, SpanNear2
-from whoosh.reading import TermNotFound
 
 _get_spans = SpanNear2.SpanNear2Matcher._get_spans
 
@@ -62,7 +61,7 @@ def phrase_scores(segment: Any, q: wq.Phrase) -> dict[int, float]:
         if not common:
             return {}
     scores = [segment._term(q.fieldname, w, 1.0) for w in words]
-    positions = [_read_positions(segment.reader, q.fieldname, w, common) for w in words]
+    positions = [_read_positions(segment, q.fieldname, w, common) for w in words]
     near = SimpleNamespace(slop=q.slop, mindist=1, ordered=True, ms=[])
     found: dict[int, float] = {}
     for d in sorted(common):
@@ -82,14 +81,14 @@ def _tree_sum(values: list[float]) -> float:
     return _tree_sum(values[:half]) + _tree_sum(values[half:])
 
 
-def _read_positions(reader: Any, fieldname: str, tbytes: bytes,
+def _read_positions(segment: Any, fieldname: str, tbytes: bytes,
                     wanted: set[int]) -> dict[int, list[int]]:
     """The term's positions in the ``wanted`` documents of the segment (blocks holding
     none of them are not decoded)."""
-    try:
-        info = reader._terms.term_info(fieldname, tbytes)
-    except (KeyError, TermNotFound):
+    info = segment.term_info(fieldname, tbytes)
+    if info is None:
         return {}
+    reader = segment.reader
     decode = reader.schema[fieldname].format.decoder("positions")
     found: dict[int, list[int]] = {}
     if info.is_inlined():

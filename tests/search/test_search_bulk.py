@@ -136,7 +136,7 @@ def test_bulk_scores_follow_new_commit_when_segment_caches_are_kept(tmp_path: Pa
     bulk.bulk_ranked(ix._current(), q, 0, 20)
     ix.write(_docs(2, 81, 3))
     searcher = ix._current()
-    kept = [r for r, _o in searcher.reader().leaf_readers() if "_dossier_df" in r.__dict__]
+    kept = [r for r, _o in searcher.reader().leaf_readers() if "_dossier_terms" in r.__dict__]
     assert kept  # the first segment's reader was reused with its caches
     total, found = bulk.bulk_ranked(searcher, q, 0, 10_000)
     assert {d: s for s, d in found} == _whoosh_scores(searcher, q)
