@@ -13,14 +13,27 @@ did not finish), when its cursor names another notebook, or when it is below the
 floor (entries it needs were pruned, or a notebook load asked every client to rebuild).
 Repairs of this index alone (drift found by ``check``) stay local: they are queued in
 memory, never in the shared log.
+
+The background thread keeps the index unfragmented without making changes wait: after
+every drain that wrote it folds the small segments (:func:`app.search.merging.fold_segments`,
+logarithmic, bounded cost), and after :data:`IDLE_MERGE_SECONDS` without changes it
+merges the rest (:func:`app.search.merging.idle_merge`). A merge stops as soon as other
+work needs the index (a drain or rebuild from another thread, stopping) and, unless it
+is a quick fold, as soon as the indexer is woken by a new change: the merge is cancelled
+and the index left as it was, so a colleague's edit waits for at most a quick fold or
+the final write of an interrupted merge, never a whole long merge. A quick fold is not
+interrupted by wakes, because under a steady stream of changes (several a second in a
+team) it would never finish and the segments would pile up.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 from app.core.errors import Cancelled, DossierError, NotebookLocked
 from app.core.progress import CancelToken, ProgressEvent, ProgressFn, no_progress
@@ -28,6 +41,7 @@ from app.core.records import IndexStatus
 from app.search import IndexDoc, SearchIndex
 from app.search.documents import from_article, from_note
 from app.search.index_files import Cursor, cursor_lock, read_cursor, write_cursor
+from app.search.merging import AnyOf, fold_segments, idle_merge
 from app.services.index_drift import Drift, compare
 from app.store import changelog, outbox, search_documents
 from app.store.engine import translated_errors
@@ -43,6 +57,10 @@ BULK_BATCH = 2000
 CURSOR_WAIT = 30.0
 """Seconds to wait for another process's batch (it holds the cursor lock while it
 writes one); giving up only defers the work, which stays in the log."""
+IDLE_MERGE_SECONDS = 5.0
+"""No change for this long: the background thread merges the index (see module doc)."""
+POLL_SECONDS = 5.0
+"""The thread looks at the log this often even when nobody wakes it."""
 Listener = Callable[[IndexStatus], None]
 
 
@@ -66,7 +84,11 @@ class Indexer:
         self._lock = threading.Lock()
         self._local: dict[DocRef, None] = {}
         self._wake = threading.Event()
+        self._interrupt = threading.Event()  # set: any running merge stops (other work)
+        self._woken = threading.Event()      # set by wake(): a long merge stops
         self._stop = threading.Event()
+        self._last_write = time.monotonic()
+        self._is_merged = True  # nothing written since the last idle merge
         self._thread: threading.Thread | None = None
         self._listeners: list[Listener] = []
         self._done_in_run = 0
@@ -158,7 +180,7 @@ class Indexer:
         """Index everything this client has not indexed yet (or only the documents of
         these ``kinds``, leaving the cursor where it is if others wait); returns the
         number of documents written."""
-        with self._lock:
+        with self._work_lock():
             total = self.pending()
             if bulk is None:
                 bulk = total > SMALL_BATCH
@@ -172,7 +194,7 @@ class Indexer:
     def rebuild(self, progress: ProgressFn = no_progress,
                 cancel: CancelToken | None = None) -> int:
         """Clear this index and index every document again; returns how many."""
-        with self._lock:
+        with self._work_lock():
             with translated_errors(), self._sessions() as session:
                 total = outbox.document_count(session)
             self._run_total, self._done_in_run = total, 0
@@ -184,8 +206,19 @@ class Indexer:
 
     def queue(self, refs: Iterable[DocRef]) -> None:
         """Queue these documents here (to rewrite them, or remove them if they are gone)."""
-        with self._lock:
+        with self._work_lock():
             self._local.update(dict.fromkeys(refs))
+
+    @contextmanager
+    def _work_lock(self) -> Iterator[None]:
+        """Hold the indexer's lock, interrupting a merge that holds it (asked again
+        until the lock is free: a merge clears the request when it starts)."""
+        while not self._lock.acquire(timeout=0.02):
+            self._interrupt.set()
+        try:
+            yield
+        finally:
+            self._lock.release()
 
     def _drain_locked(self, total: int, bulk: bool, progress: ProgressFn,
                       cancel: CancelToken | None, kinds: set[str]) -> int:
@@ -287,38 +320,80 @@ class Indexer:
         self.wake()
 
     def wake(self) -> None:
+        """Look at the log now (a running merge is interrupted)."""
         self._wake.set()
+        self._woken.set()  # after _wake: see tidy()
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop the thread after its current batch (what is left stays in the log)."""
         if self._thread is None:
             return
         self._stop.set()
-        self._wake.set()
+        self._interrupt.set()
+        self.wake()
         self._thread.join(timeout)
         self._thread = None
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            self._wake.wait(timeout=5.0)
+            idle_left = IDLE_MERGE_SECONDS - (time.monotonic() - self._last_write)
+            wait = POLL_SECONDS if self._is_merged else max(0.0, min(POLL_SECONDS, idle_left))
+            self._wake.wait(timeout=wait)
             self._wake.clear()
             if self._stop.is_set():
                 return
-            self._drain_quietly()
+            if self._drain_quietly():
+                self._last_write, self._is_merged = time.monotonic(), False
+                self.tidy()
+            elif (not self._is_merged
+                  and time.monotonic() - self._last_write >= IDLE_MERGE_SECONDS):
+                self._is_merged = self.tidy(idle=True)
 
-    def _drain_quietly(self) -> None:
+    def _drain_quietly(self) -> bool:
+        """Drain; True if something was written."""
         stopper = _StopToken(self._stop)
         try:
-            self.drain(cancel=stopper)
+            written = self.drain(cancel=stopper)
             self.last_error = ""
+            return written > 0
         except Cancelled:
-            return
+            return False
         except NotebookLocked as exc:
             self.last_error = str(exc)
             log.info("index busy, retrying later: %s", exc)
         except DossierError as exc:
             self.last_error = str(exc)
             log.error("indexing failed: %s", exc)
+        return False
+
+    def tidy(self, idle: bool = False) -> bool:
+        """Fold the index's small segments (``idle``: merge it, see the module doc)
+        unless new work waits; True if that ran to its end (merged, or nothing to
+        merge), False if it was skipped or interrupted (try again later). Run by the
+        background thread; call it only from a worker thread.
+
+        ``_woken`` is cleared before ``_wake`` is looked at, and :meth:`wake` sets them
+        the other way round, so a wake either skips the merge or can interrupt it. A
+        drain from another thread holds ``_lock`` (no merge starts) or interrupts it.
+        """
+        if not self._lock.acquire(blocking=False):
+            return False
+        try:
+            self._interrupt.clear()
+            self._woken.clear()
+            waiting = self._thread is not None and self._wake.is_set()  # a drain is due
+            if self._stop.is_set() or (idle and waiting):
+                return False
+            if idle:
+                idle_merge(self.index, AnyOf(self._interrupt, self._woken))
+            else:
+                fold_segments(self.index, self._interrupt, self._woken)
+            return not (self._interrupt.is_set() or self._woken.is_set())
+        except DossierError as exc:  # merging is an optimisation: searching goes on
+            log.warning("search index not merged: %s", exc)
+            return idle  # an idle merge that fails is not retried every few seconds
+        finally:
+            self._lock.release()
 
 
 def _needs_rebuild(cursor: Cursor | None, notebook_uuid: str, floor_seq: int) -> bool:
