@@ -185,8 +185,12 @@ class _Segment:
 
     def _expansion(self, q: Any) -> Scores:
         """A wildcard or fuzzy word: as :meth:`_Expansion.matcher` scores it."""
-        q._expand_leaves([leaf for leaf, _offset in self.top.reader().leaf_readers()])
+        leaves = [leaf for leaf, _offset in self.top.reader().leaf_readers()]
+        q._expand_leaves(leaves)
         words = q._btexts(self.reader)
+        if ("expanded", id(q)) not in self.shared:  # once per query, for all segments
+            self.shared["expanded", id(q)] = True
+            _note_absent(q, leaves)
         if not words:
             return {}
         if len(words) == 1:
@@ -337,6 +341,20 @@ def _doc_frequency(reader: Any, fieldname: str, tbytes: bytes) -> int:
         return int(reader.doc_frequency(fieldname, tbytes))
     info = term_info(reader, fieldname, tbytes)
     return 0 if info is None else int(info.doc_frequency())
+
+
+def _note_absent(q: Any, leaves: list[Any]) -> None:
+    """Record in each segment's term cache the expansions of ``q`` it lacks: every
+    segment's words for the pattern are known, so the idf of a word needs no look-up
+    in the segments without it (most segments, after a few single imports)."""
+    expanded = [(leaf, set(q._btexts(leaf))) for leaf in leaves
+                if isinstance(leaf, SegmentReader) and isinstance(leaf._terms, W3TermsReader)]
+    every = set().union(*(words for _leaf, words in expanded))
+    for leaf, words in expanded:
+        cache = leaf.__dict__.setdefault("_dossier_terms", {})
+        for word in every:
+            if word not in words:
+                cache.setdefault((q.fieldname, word), None)
 
 
 def term_info(reader: Any, fieldname: str, tbytes: bytes) -> Any | None:
