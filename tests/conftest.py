@@ -10,7 +10,7 @@ import pytest
 
 from tests import pg, pg_backend
 from tests.pg import pg_notebook, pg_url  # noqa: F401  (fixtures, registered here)
-from tests.pg_backend import _pg_pool, notebook_backend  # noqa: F401  (fixtures)
+from tests.pg_backend import _demo_templates, _pg_pool, notebook_backend  # noqa: F401
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -22,6 +22,14 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "sqlite_only: about the SQLite notebook file itself; not run again on "
         "PostgreSQL by the notebook_backend parameter")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Drop the test databases killed runs left on the PostgreSQL server (only ours, only
+    stale ones: tests/pg.py ``drop_stale``); once, in the controlling process."""
+    admin = pg.admin_url()
+    if admin and not os.environ.get("PYTEST_XDIST_WORKER") and not pg.server_problem(admin):
+        pg.drop_stale(admin)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -60,11 +68,14 @@ def notebook(tmp_path: Path) -> Iterator[object]:
 
 
 @pytest.fixture
-def demo_notebook(tmp_path: Path) -> Iterator[object]:
-    """The demo notebook (five seed articles, tags, highlights), indexed."""
+def demo_notebook(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[object]:
+    """The demo notebook (five seed articles, tags, highlights), indexed: a copy of the
+    one this test process seeded (tests of seeding itself call ``Notebook.open_demo``)."""
     from app.services import Notebook
 
-    nb = Notebook.open_demo(tmp_path / "demo")
+    # notebook_backend (autouse) is set up first: under postgres the copy is a database
+    pg_backend.copy_demo(request.getfixturevalue("_demo_templates"), tmp_path / "demo")
+    nb = Notebook.open(tmp_path / "demo")
     nb.search.flush()
     yield nb
     nb.close()

@@ -6,8 +6,10 @@ The variable holds an admin URL (a role with CREATEDB), e.g.
 marked ``postgres`` are skipped, except under ``CI=true``: there a missing or unreachable
 server is an error, so that CI can never pass by silently skipping them.
 
-Every database made here is named ``dossier_test_<random>``; only those are dropped
-(after terminating connections a test left open), never anything else on the server.
+Every database made here is named ``dossier_test_<unix time>_<pid>_<random>``; only
+those are dropped (after terminating connections a test left open), never anything else
+on the server. A run that was killed leaves its databases behind: each session first drops
+the ones older than an hour that nobody is connected to (:func:`drop_stale`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +30,11 @@ log = logging.getLogger(__name__)
 
 ENV = "DOSSIER_TEST_PG_URL"
 PREFIX = "dossier_test_"
+STALE_AFTER = 3600.0
+"""Seconds after which a test database nobody is connected to counts as left behind by
+a killed run (no test keeps one that long)."""
+_NAMED = re.compile(re.escape(PREFIX) + r"(\d{10})_(\d+)_[0-9a-f]{8}")
+"""A name :func:`new_name` made: its creation time and the creating process."""
 
 
 def in_ci() -> bool:
@@ -50,7 +59,7 @@ def _unavailable(reason: str) -> None:
 
 
 @functools.lru_cache(maxsize=1)
-def _server_problem(url: str) -> str:
+def server_problem(url: str) -> str:
     """"" when the server answers, else why not (checked once per test process)."""
     from sqlalchemy import create_engine, text
 
@@ -78,7 +87,7 @@ def require_admin_url() -> str:
     if url is None:
         _unavailable(f"{ENV} is not set (see the README, 'Tests on PostgreSQL')")
         raise AssertionError("unreachable")  # pytest.skip/fail raised already
-    problem = _server_problem(url)
+    problem = server_problem(url)
     if problem:
         _unavailable(problem)
     return url
@@ -98,12 +107,69 @@ def database_url(admin: str, name: str) -> str:
     return make_url(admin).set(database=name).render_as_string(hide_password=False)
 
 
-def create_database(admin: str, template: str | None = None) -> str:
-    """Create a fresh, uniquely named database (optionally a copy of ``template``);
-    returns its URL."""
+def new_name(now: float | None = None, pid: int | None = None) -> str:
+    """A unique test database name carrying its creation time and process id (this
+    process, now, unless given; at most 48 of PostgreSQL's 63 bytes)."""
+    stamp = int(time.time() if now is None else now)
+    return f"{PREFIX}{stamp:010d}_{os.getpid() if pid is None else pid}_{uuid.uuid4().hex[:8]}"
+
+
+def _alive(pid: int) -> bool:
+    """Does a process ``pid`` run on this machine? (A session of over an hour keeps its
+    idle pooled databases: they carry its pid.)"""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but another user's
+        return True
+    return True
+
+
+def drop_stale(admin: str, older_than: float = STALE_AFTER) -> list[str]:
+    """Drop the test databases that killed runs left: named by :func:`new_name`, made
+    more than ``older_than`` seconds ago by a process no longer running here, with nobody
+    connected. Returns their names. Nothing else on the server is touched (other names,
+    databases in use)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    cutoff = time.time() - older_than
+    engine = _admin_engine(admin)
+    dropped = []
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text(
+                "SELECT d.datname FROM pg_database d WHERE d.datname LIKE :p AND NOT "
+                "EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)"),
+                {"p": PREFIX.replace("_", r"\_") + "%"}).scalars().all()
+            for name in rows:
+                found = _NAMED.fullmatch(name)
+                if found is None or float(found.group(1)) > cutoff or _alive(
+                        int(found.group(2))):
+                    continue
+                try:  # FORCE is not used: a client that connected meanwhile keeps it
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+                except DBAPIError as exc:  # in use since the look, or not ours to drop
+                    log.info("left %s: %s", name, str(exc).splitlines()[0])
+                    continue
+                dropped.append(name)
+    finally:
+        engine.dispose()
+    if dropped:
+        log.warning("dropped %d test databases left by killed runs", len(dropped))
+    return dropped
+
+
+def create_database(admin: str, template: str | None = None, name: str | None = None) -> str:
+    """Create a fresh, uniquely named database (optionally a copy of ``template``; named
+    ``name``, which must start with :data:`PREFIX`, else by :func:`new_name`); returns its
+    URL."""
     from sqlalchemy import text
 
-    name = PREFIX + uuid.uuid4().hex[:16]
+    name = name or new_name()
+    if not name.startswith(PREFIX):
+        raise ValueError(f"refusing to create {name!r}: not a test database name")
     engine = _admin_engine(admin)
     try:
         with engine.connect() as conn:

@@ -12,10 +12,19 @@ once and keeps a pool of copies: a database handed back after a test is emptied 
 table deleted, sequences restarted) and refilled with the rows the migrations wrote, with
 a new notebook uuid, which takes ~0.1 s instead of ~0.5 s for a fresh copy and its drop.
 A database whose schema a test changed is dropped instead of reused.
+
+The demo notebook (``demo_notebook`` fixture) is seeded once per test process and backend
+(:class:`DemoTemplates`; seeding took 6-17 s per test on a loaded machine): a test gets a
+copy of the folder (SQLite) or ``CREATE DATABASE ... TEMPLATE`` of the seeded database
+plus a copy of its index folder (PostgreSQL), each well under a second.
+
+A CLI test passes :func:`location` (not ``str(nb.path)``, which is "None" on PostgreSQL and
+would leave a ``None/`` folder in the working tree; such a folder is refused).
 """
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +33,8 @@ from typing import Any
 import pytest
 
 from tests import pg
+
+ROOT = Path(__file__).resolve().parents[1]
 
 BACKEND_DIRS = ("services", "actors", "notes", "cli")
 """Test folders (under tests/) whose tests run once per backend."""
@@ -55,8 +66,6 @@ SQLITE_ONLY: dict[str, str] = {
     "services/test_import_hostile.py": FILE,
     "actors/test_agreement_dates.py::test_bad_date_stored_by_an_older_version_does_not_"
     "break_lists": FILE + " (writes a bad date behind the app's back)",
-    "actors/test_demo_and_exports.py::test_cli_actors_agreements_suggest_export":
-        "passes the notebook's folder (nb.path) to the CLI",
     "notes/test_note_durability.py::test_autosaved_text_survives_sigkill": PROCESS,
     "cli/test_notebook_transfer.py::test_round_trip_reproduces_every_table_and_file_when_"
     "imported_into_new": FILE + " (compares two notebook.db files; on PostgreSQL "
@@ -153,6 +162,13 @@ class Pool:
         self._all.append(url)
         return url
 
+    def copy_of(self, template: str) -> str:
+        """A new database copied from ``template`` (no connections to it allowed), given
+        back after the test like any other (dropped at the end of the session)."""
+        url = pg.create_database(self.admin, template=template.rsplit("/", 1)[-1])
+        self._all.append(url)
+        return url
+
     def _fresh_uuid(self, url: str) -> None:
         from sqlalchemy import create_engine
 
@@ -201,11 +217,67 @@ def _pg_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pool]:
         pool.close()
 
 
+class _Redirect:
+    """The folders one ``postgres`` test opened, each on its pooled database."""
+
+    def __init__(self, pool: Pool, original: Any) -> None:
+        self.pool = pool
+        self.original = original
+        self.by_folder: dict[Path, str] = {}
+
+    def open(self, cls: Any, location: Any, *, index_dir: Any = None, **kwargs: Any) -> Any:
+        text = str(location)
+        folder = Path(location).expanduser().resolve() if "://" not in text else None
+        if folder is None or folder.is_file() or (folder / "notebook.db").exists():
+            return self.original(cls, location, index_dir=index_dir, **kwargs)
+        _refuse_stray(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        if folder not in self.by_folder:
+            self.by_folder[folder] = self.pool.take()
+        return self.original(cls, self.by_folder[folder],
+                             index_dir=index_dir or folder / "index", **kwargs)
+
+    def folder_of(self, nb: Any) -> Path | None:
+        """The folder a notebook of this test was opened from (its database's URL)."""
+        from app.store.server import without_password
+
+        for folder, url in self.by_folder.items():
+            if without_password(url) == nb.url:
+                return folder
+        return None
+
+
+_active: _Redirect | None = None
+"""The redirection of the running ``postgres`` test (None under sqlite)."""
+
+
+def _refuse_stray(folder: Path) -> None:
+    """A test's notebook folder named ``None``, or inside the project, is a bug (a
+    ``str(nb.path)`` of a PostgreSQL notebook, whose path is None): it would leave a
+    folder in the working tree."""
+    if folder.name == "None" or folder.is_relative_to(ROOT):
+        raise AssertionError(
+            f"a test opened the notebook folder {folder}: a notebook's path formatted while "
+            "it was None? (use tests.pg_backend.location(nb) for a notebook's location)")
+
+
+def location(nb: Any) -> str:
+    """Where ``nb`` can be opened again (e.g. by the CLI): its folder; under ``postgres``
+    the folder the test opened it from, which the CLI maps to the same database."""
+    if nb.path is not None:
+        return str(nb.path)
+    folder = _active.folder_of(nb) if _active is not None else None
+    if folder is None:
+        raise AssertionError(f"{nb.url} was not opened from a folder of this test")
+    return str(folder)
+
+
 @pytest.fixture(autouse=True)
 def notebook_backend(request: pytest.FixtureRequest,
                      monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """"sqlite" (default) or "postgres": under postgres, notebooks opened from folders
     live in pooled PostgreSQL databases (see the module docstring)."""
+    global _active
     backend = getattr(request, "param", "sqlite")
     if backend != "postgres":
         yield backend
@@ -213,28 +285,68 @@ def notebook_backend(request: pytest.FixtureRequest,
     pool: Pool = request.getfixturevalue("_pg_pool")
     from app.services import Notebook
 
-    original = Notebook.__dict__["open"].__func__
-    by_folder: dict[Path, str] = {}
-
-    def open_on_postgres(cls: Any, location: Any, *, index_dir: Any = None,
-                         **kwargs: Any) -> Any:
-        text = str(location)
-        folder = Path(location).expanduser().resolve() if "://" not in text else None
-        if folder is None or folder.is_file() or (folder / "notebook.db").exists():
-            return original(cls, location, index_dir=index_dir, **kwargs)
-        folder.mkdir(parents=True, exist_ok=True)
-        if folder not in by_folder:
-            by_folder[folder] = pool.take()
-        return original(cls, by_folder[folder], index_dir=index_dir or folder / "index",
-                        **kwargs)
-
-    monkeypatch.setattr(Notebook, "open", classmethod(open_on_postgres))
+    redirect = _Redirect(pool, Notebook.__dict__["open"].__func__)
+    monkeypatch.setattr(Notebook, "open", classmethod(redirect.open))
+    _active = redirect
     try:
         yield backend
     finally:
+        _active = None
         monkeypatch.undo()
-        for url in by_folder.values():
+        for url in redirect.by_folder.values():
             pool.give_back(url)
+
+
+def copy_demo(templates: DemoTemplates, folder: Path) -> None:
+    """Make ``folder`` the demo notebook, copied from this process's seeded one: on
+    SQLite the folder; under ``postgres`` a database made from the seeded template
+    (``CREATE DATABASE ... TEMPLATE``) and the index folder."""
+    if _active is None:
+        shutil.copytree(templates.sqlite(), folder)
+        return
+    template, index = templates.postgres(_active.pool)
+    shutil.copytree(index, folder / "index")
+    _active.by_folder[folder.resolve()] = _active.pool.copy_of(template)
+
+
+class DemoTemplates:
+    """The demo notebook seeded once per test process and backend (seeding takes seconds;
+    a copy a fraction of one)."""
+
+    def __init__(self, scratch: Path) -> None:
+        self._scratch = scratch
+        self._sqlite: Path | None = None
+        self._postgres: tuple[str, Path] | None = None
+
+    def sqlite(self) -> Path:
+        """The folder of a seeded, indexed, closed SQLite demo notebook."""
+        if self._sqlite is None:
+            from app.services import Notebook
+
+            folder = self._scratch / "sqlite-demo"
+            with Notebook.open_demo(folder) as nb:
+                nb.search.flush()
+            self._sqlite = folder
+        return self._sqlite
+
+    def postgres(self, pool: Pool) -> tuple[str, Path]:
+        """A seeded demo database (a template: nobody connects to it) and its index."""
+        if self._postgres is None:
+            from app.services import Notebook
+            from app.services.demo import seed_demo
+
+            url, index = pool.take(), self._scratch / "postgres-demo-index"
+            with Notebook.open(url, index_dir=index) as nb:
+                seed_demo(nb)
+                nb.search.flush()
+            pg.end_connections(pool.admin, url)
+            self._postgres = url, index
+        return self._postgres
+
+
+@pytest.fixture(scope="session")
+def _demo_templates(tmp_path_factory: pytest.TempPathFactory) -> DemoTemplates:
+    return DemoTemplates(tmp_path_factory.mktemp("demo-templates"))
 
 
 def parametrize_backends(metafunc: pytest.Metafunc, tests_root: Path) -> None:

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from app.cli.main import main
 from app.services.actor_exports import ActorExports
+from tests.pg_backend import location
 
 
 def test_demo_has_seed_actors_with_real_spellings(demo_notebook):
@@ -74,7 +75,7 @@ def test_csv_export_neutralises_formulas(make_notebook, tmp_path):
 
 def test_cli_actors_agreements_suggest_export(demo_notebook, tmp_path, capsys):
     """The CLI lists actors and agreements, shows one, suggests and exports."""
-    where = ["--notebook", str(demo_notebook.path)]
+    where = ["--notebook", location(demo_notebook)]
     demo_notebook.close()
     assert main(["actors", "Tokajew", *where]) == 0
     assert "Kassym-Schomart Tokajew" in capsys.readouterr().out
@@ -92,7 +93,7 @@ def test_cli_actors_agreements_suggest_export(demo_notebook, tmp_path, capsys):
 @pytest.mark.parametrize("argv", [["export-actors"], ["agreements", "--sort", "colour"]])
 def test_cli_usage_errors_exit_2(demo_notebook, argv, capsys):
     """Missing export targets and bad choices are usage errors."""
-    where = ["--notebook", str(demo_notebook.path)]
+    where = ["--notebook", location(demo_notebook)]
     demo_notebook.close()
     with pytest.raises(SystemExit) if "--sort" in argv else _nothing():
         assert main([*argv, *where]) == 2
