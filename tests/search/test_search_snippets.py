@@ -153,3 +153,16 @@ def test_hit_spans_are_empty_when_query_has_only_excluded_words(index):
     assert results.total > 0
     assert all(hit.hit_spans == () and hit.snippet_marks == () for hit in results.hits)
     assert hit_spans("Präsident Tokajew", "de", MatchTerms()) == ()
+
+
+@given(st.text(alphabet="aäeEuÜz1_.\u0301\u200d\u200c -😀", max_size=40),
+       st.sets(st.sampled_from(["a", "e", "u", "z", "1", "_"]), min_size=1, max_size=3))
+def test_words_starting_equal_filtering_every_word(text, firsts):
+    """The first-letter regex finds exactly the words of ``iter_words`` whose folded
+    form starts with one of the letters (marks, joiners and inner dots included)."""
+    from app.search import analysis
+
+    wanted = frozenset(firsts)
+    expected = [(s, e, w) for s, e, w in analysis.iter_words(text)
+                if analysis.fold(w[:1])[:1] in wanted or analysis.fold(w)[:1] in wanted]
+    assert list(analysis.iter_words_starting(text, wanted)) == expected
