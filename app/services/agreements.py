@@ -168,11 +168,13 @@ class AgreementService:
         return self.get(agreement_id), tx.changes
 
     def update(self, agreement_id: int, *, title: str | None = None, type: str | None = None,
-               summary: str | None = None, seen: Agreement | None = None) -> Changes:
-        """Change the title, type or summary (None leaves a field as it is). ``seen``, the
+               summary: str | None = None, value_text: str | None = None,
+               seen: Agreement | None = None) -> Changes:
+        """Change the title, type, summary or value (None leaves a field as it is; the
+        value as in :meth:`set_value`): one undo step for a form's Save. ``seen``, the
         agreement as the user saw it, makes this a versioned write: a field a colleague
         changed meanwhile raises ConflictError (see :mod:`app.services.conflicts`)."""
-        values: dict[str, str] = {}
+        values: dict[str, Any] = {} if value_text is None else self._value_columns(value_text)
         if title is not None:
             values["title"] = _title(title)
         if type is not None:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import logging
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -54,6 +55,9 @@ from app.store.sessions import Sessions
 log = logging.getLogger(__name__)
 SAVE_ATTEMPTS = 5
 """How often a note save merges again when another save lands between its read and write."""
+COALESCE_SECONDS = 10.0
+"""Saves of one note's text this close together are one undo step (autosaved typing), as
+with ``NoteService.save_body``."""
 
 Versioned = (Agreement | Actor | Article | Note | Highlight | Tag | Alias | Party | Event
              | Evidence)
@@ -260,17 +264,23 @@ class ConflictService:
 
     def save_note(self, note_id: int, body: str, seen: Note) -> NoteSave:
         """Save a note's text merged against ``seen`` (the note as the editor loaded or
-        last saved it): see :func:`write_note_body`. One undo step."""
+        last saved it): see :func:`write_note_body`. Saves of one note within
+        :data:`COALESCE_SECONDS` are one undo step (the editor autosaves while typing);
+        a save that made a conflict copy is a step of its own."""
         now = dt.datetime.now()
+        label = f"edit note '{seen.title[:60]}'"
         for attempt in range(SAVE_ATTEMPTS):
             try:
-                with self._writer.edit(f"edit note '{seen.title[:60]}'") as tx:
+                with self._writer.edit(label, undoable=False) as tx:
                     outcome, copy_id = write_note_body(tx, note_id, body, seen, now)
                 break
             except ConflictError:
                 # another save landed between our read and our write: merge against it
                 if attempt == SAVE_ATTEMPTS - 1:
                     raise
+        key = "" if copy_id is not None else f"note-body:{note_id}"
+        self._history.record_coalesced(label, tx.rec.ops, key, COALESCE_SECONDS,
+                                       now=time.monotonic())
         with translated_errors(), self._sessions() as session:
             note = note_rows.get(session, note_id)
         if note is None:

@@ -1,7 +1,8 @@
 """The aliases tab of the actors view (a mixin of
 :class:`~app.gui.actors.actors_view.ActorsView`): the actor's spellings with language and
 script, edited in place, added (a spelling it already has is refused in place) and
-removed."""
+removed. Each row keeps the alias as listed: editing or removing it is a versioned write
+(issue 13), so a colleague's correction made since opens the conflict dialog."""
 
 from __future__ import annotations
 
@@ -74,6 +75,7 @@ class AliasTab(QWidget):
                 for column, text in enumerate((alias.name, alias.language, alias.script)):
                     item = QTableWidgetItem(text)
                     item.setData(Qt.ItemDataRole.UserRole, alias.id)
+                    item.setData(Qt.ItemDataRole.UserRole + 1, alias)  # as seen
                     if column == 2:
                         item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                     self.aliases.setItem(row, column, item)
@@ -96,13 +98,15 @@ class AliasTab(QWidget):
         """Remove the alias in the current row of the alias table."""
         item = self.aliases.item(self.aliases.currentRow(), 0)
         if item is not None:
-            alias_id, actors = int(item.data(Qt.ItemDataRole.UserRole)), self.nb.actors
-            self._controller.edit(lambda: actors.remove_alias(alias_id), self)
+            alias, actors = item.data(Qt.ItemDataRole.UserRole + 1), self.nb.actors
+            self._controller.edit(lambda: actors.remove_alias(alias.id, seen=alias), self)
 
     def _on_alias_edited(self, item: QTableWidgetItem) -> None:
-        alias_id, actors, text = int(item.data(Qt.ItemDataRole.UserRole)), self.nb.actors, \
+        alias, actors, text = item.data(Qt.ItemDataRole.UserRole + 1), self.nb.actors, \
             item.text()
         if item.column() == 0:
-            self._controller.edit(lambda: actors.set_alias(alias_id, name=text), self)
+            self._controller.edit(lambda: actors.set_alias(alias.id, name=text, seen=alias),
+                                  self)
         elif item.column() == 1:
-            self._controller.edit(lambda: actors.set_alias(alias_id, language=text), self)
+            self._controller.edit(
+                lambda: actors.set_alias(alias.id, language=text, seen=alias), self)

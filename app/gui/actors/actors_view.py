@@ -4,7 +4,10 @@ The detail shows the actor's fields (editable, validated in place), its aliases,
 mention in context across articles (activating one opens the passage), co-occurring
 actors and the agreements it is a party to. Merge and delete ask first; delete says
 what will change. Data comes from ``nb.actors``; edits go through the controller and
-the view refreshes from ``controller.changed``.
+the view refreshes from ``controller.changed``. Saving the fields, editing or removing an
+alias and deleting are versioned writes based on what the view showed (issue 13): a
+colleague's change made since merges or opens the conflict dialog; while the fields hold
+unsaved edits a refresh updates only the untouched ones.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from app.core.actor_records import ACTOR_KINDS, Actor
 from app.core.changes import Changes
-from app.core.errors import DossierError, NotFound
+from app.core.errors import ConflictError, DossierError, NotFound
 from app.gui.actors.actor_aliases import AliasTab
 from app.gui.actors.actor_model import ActorTableModel, mention_context, touches_actors
 from app.gui.actors.backlinks import BacklinkList, touches_notes
@@ -48,6 +51,7 @@ from app.gui.actors.dialogs import NewActorDialog
 from app.gui.actors.forms import button_row, error_label, show_error
 from app.gui.actors.table_fit import TableFitter
 from app.gui.common.controller import NotebookController
+from app.gui.common.seen_form import SeenForm
 from app.services import clean_actor_name, clean_country, clean_external_id
 
 if TYPE_CHECKING:  # the window imports this module: a cycle only for the type checker
@@ -73,8 +77,18 @@ class ActorsView(AliasTab):
         #: Asks a yes/no question; replaced in tests.
         self.confirm: Callable[[str], bool] = self._ask
         self._build()
+        self.form: SeenForm[Actor] = SeenForm({
+            "name": (self.name_edit.text, self.name_edit.setText),
+            "kind": (self.kind_edit.currentText, self.kind_edit.setCurrentText),
+            "country": (self.country_edit.text, self.country_edit.setText),
+            "description": (self.description_edit.toPlainText,
+                            self.description_edit.setPlainText),
+            "external_id": (self.external_edit.text, self.external_edit.setText),
+        }, lambda a: {"name": a.name, "kind": a.kind, "country": a.country,
+                      "description": a.description, "external_id": a.external_id})
         controller.changed.connect(self._on_changed)
         controller.notebookOpened.connect(self._on_notebook_opened)
+        controller.conflictSettled.connect(self._on_conflict_settled)
         self.refresh()
 
     # -- building -----------------------------------------------------------------------
@@ -226,7 +240,16 @@ class ActorsView(AliasTab):
 
     def _on_notebook_opened(self, _nb: Any) -> None:
         self.actor_id = 0
+        self.form.fill(None)
         self.refresh()
+
+    def _on_conflict_settled(self, error: ConflictError, origin: object) -> None:
+        """The user settled a conflict this view's edit met: show the actor as stored
+        now, with its new version (an alias' conflict leaves typed field edits alone)."""
+        if origin is self:
+            if error.conflict is None or error.conflict.table == "actor":
+                self.form.fill(None)
+            self.refresh()
 
     # -- detail ---------------------------------------------------------------------------
     def _show(self, actor_id: int) -> None:
@@ -239,12 +262,18 @@ class ActorsView(AliasTab):
         self.backlinks.show_for(actor_id if actor else 0)
 
     def _show_fields(self, actor: Actor | None) -> None:
+        """Fill the fields; the actor shown already keeps its unsaved edits."""
+        if actor is not None and self.form.shown is not None and \
+                self.form.shown.id == actor.id:
+            self.form.refresh(actor)
+            return
         show_error(self.field_error, "")
-        self.name_edit.setText(actor.name if actor else "")
-        self.kind_edit.setCurrentText(actor.kind if actor else "other")
-        self.country_edit.setText(actor.country if actor else "")
-        self.description_edit.setPlainText(actor.description if actor else "")
-        self.external_edit.setText(actor.external_id if actor else "")
+        self.form.fill(actor)
+        if actor is None:
+            for line in (self.name_edit, self.country_edit, self.external_edit):
+                line.setText("")
+            self.kind_edit.setCurrentText("other")
+            self.description_edit.setPlainText("")
 
     def _show_related(self, actor_id: int) -> None:
         for widget in (self.mentions, self.co_actors, self.roles):
@@ -289,15 +318,16 @@ class ActorsView(AliasTab):
         """Save the edited fields of the current actor, or say what is wrong."""
         message = self.field_problem()
         show_error(self.field_error, message)
-        if message or not self.actor_id:
+        seen = self.form.shown
+        if message or seen is None:
             return
-        actor_id, actors = self.actor_id, self.nb.actors
+        actor_id, actors = seen.id, self.nb.actors
         name, kind = self.name_edit.text(), self.kind_edit.currentText()
         country, external_id = self.country_edit.text(), self.external_edit.text()
         description = self.description_edit.toPlainText()
         self._controller.edit(lambda: actors.update(
             actor_id, name=name, kind=kind, country=country, description=description,
-            external_id=external_id), self)
+            external_id=external_id, seen=seen), self)
 
     def new_actor(self) -> int:
         """Ask for a new actor and show it; returns its id (0 if cancelled)."""
@@ -329,8 +359,9 @@ class ActorsView(AliasTab):
         if not self.confirm(impact.describe()[0].upper() + impact.describe()[1:] +
                             ".\nDelete it? You can undo this."):
             return False
-        force = impact.is_party
-        if self._controller.edit(lambda: actors.delete(actor_id, force=force), self) is None:
+        force, seen = impact.is_party, self.form.shown
+        if self._controller.edit(lambda: actors.delete(actor_id, force=force, seen=seen),
+                                 self) is None:
             return False
         self._show(0)
         return True

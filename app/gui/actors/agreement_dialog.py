@@ -4,7 +4,9 @@ becomes the first evidence.
 
 Every field is checked before anything is written and a problem is shown under the form
 (the date with the one partial-date parser, the value must hold an amount). Enter
-creates, Esc cancels; Enter in the party search ticks the first match instead.
+creates, Esc cancels; Enter in the party search ticks the first match instead. The
+agreement with its value, parties, status step and evidence is written as one edit, which
+one Undo takes back.
 """
 
 from __future__ import annotations
@@ -224,37 +226,24 @@ class NewAgreementDialog(QDialog):
         return ""
 
     def create(self) -> None:  # type: ignore[override]  # the dialog's OK action; Qt's native create() is never called from Python
-        """Create the agreement, then its value, parties and status step; say why if not."""
+        """Create the agreement with its value, parties, status step and evidence in one
+        edit (one undo step); say why if not."""
         message = self.problem()
         show_error(self.error, message)
         if message:
             return
-        title = " ".join(self.title.text().split())
-        nb, kind, value = self._controller.nb, self.type_box.currentText(), self.value.text()
-        if self._span is not None:
-            article_id, start, end = self._span
-            result = self._controller.edit(lambda: nb.agreements.create_from_passage(
-                article_id, start, end, title, kind), self)
-        else:
-            result = self._controller.edit(
-                lambda: nb.agreements.create(title, kind, value_text=value), self)
+        role = self.role_box.currentText()
+        status = self.status_box.currentText() if self.status_box.currentIndex() > 0 else ""
+        create = functools.partial(
+            self._controller.nb.agreements.create_with, " ".join(self.title.text().split()),
+            self.type_box.currentText(), self.value.text(),
+            parties=[(actor_id, role) for actor_id in self.party_ids()], status=status,
+            date=self.date.text().strip() if status else "", passage=self._span)
+        result = self._controller.edit(create, self)
         if result is None:
             return
-        self.agreement_id = agreement_id = result[0].id
-        self._add_details(agreement_id, value if self._span is not None else "")
+        self.agreement_id = result[0].id
         self.accept()
-
-    def _add_details(self, agreement_id: int, value: str) -> None:
-        """Value (from a passage), parties and the first status step of a new agreement."""
-        service, edit = self._controller.nb.agreements, self._controller.edit
-        if value.strip():
-            edit(lambda: service.set_value(agreement_id, value), self)
-        role = self.role_box.currentText()
-        for actor_id in self.party_ids():
-            edit(functools.partial(service.add_party, agreement_id, actor_id, role), self)
-        if self.status_box.currentIndex() > 0:
-            status, date = self.status_box.currentText(), self.date.text().strip()
-            edit(lambda: service.add_event(agreement_id, status, date), self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Enter in the party search ticks the first match while something is typed."""

@@ -1,6 +1,9 @@
 """The timeline and evidence tabs of the agreements view (a mixin of
 :class:`~app.gui.actors.agreements_view.AgreementsView`): the status steps with partial
-dates, and the passages cited for the agreement with stance, outlet and conflicts."""
+dates, and the passages cited for the agreement with stance, outlet and conflicts.
+
+Each row keeps its record as listed: removing it is a versioned delete (issue 13), refused
+as a conflict when a colleague changed the row since it was shown."""
 
 from __future__ import annotations
 
@@ -99,6 +102,7 @@ class TimelineEvidenceTabs(QWidget):
             item = QListWidgetItem(text + (f" — {event.note}" if event.note else ""),
                                    self.events)
             item.setData(Qt.ItemDataRole.UserRole, event.id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, event)  # as seen, for removing
 
     def _show_evidence(self, a: Agreement | None) -> None:
         self.evidence.clear()
@@ -118,6 +122,7 @@ class TimelineEvidenceTabs(QWidget):
             item.setToolTip(0, f"{ev.article_title}\n{evidence_text(ev)}\n{ev.note}".strip())
             item.setData(0, Qt.ItemDataRole.UserRole, (ev.article_id, ev.start, ev.end))
             item.setData(1, Qt.ItemDataRole.UserRole, ev.id)
+            item.setData(2, Qt.ItemDataRole.UserRole, ev)  # as seen, for removing
             if ev.is_conflicted or ev.stance == "contradicts":
                 for column in range(5):
                     item.setForeground(column, QBrush(QColor(CONFLICT_COLOUR)))
@@ -146,15 +151,14 @@ class TimelineEvidenceTabs(QWidget):
     def remove_event(self) -> None:
         item = self.events.currentItem()
         if item is not None:
-            event_id, service = int(item.data(Qt.ItemDataRole.UserRole)), self.nb.agreements
-            self._edit(lambda: service.remove_event(event_id))
+            event, service = item.data(Qt.ItemDataRole.UserRole + 1), self.nb.agreements
+            self._edit(lambda: service.remove_event(event.id, seen=event))
 
     def remove_evidence(self) -> None:
         item = self.evidence.currentItem()
         if item is not None:
-            evidence_id = int(item.data(1, Qt.ItemDataRole.UserRole))
-            service = self.nb.agreements
-            self._edit(lambda: service.remove_evidence(evidence_id))
+            evidence, service = item.data(2, Qt.ItemDataRole.UserRole), self.nb.agreements
+            self._edit(lambda: service.remove_evidence(evidence.id, seen=evidence))
 
     def evidence_spans(self) -> Sequence[tuple[int, int, int]]:
         """(article, start, end) of the listed evidence, in order (for the reader)."""

@@ -5,6 +5,11 @@ parsed from it), the status timeline with partial dates and the Markdown summary
 (rendered beside the source), and lists the evidence with stance and outlet; activating
 a passage opens its article there. How many outlets corroborate the agreement and
 whether reports conflict are shown above the evidence.
+
+Every edit is a versioned write (issue 13): the form saves against the agreement as it
+showed it (:class:`~app.gui.common.seen_form.SeenForm`), removals pass the party, status
+step or evidence row as listed. A colleague's change arriving while the form holds unsaved
+edits updates only the untouched fields; saving then merges or opens the conflict dialog.
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ from app.core.actor_records import (
     Agreement,
 )
 from app.core.changes import Changes
-from app.core.errors import NotFound
+from app.core.errors import ConflictError, NotFound
 from app.gui.actors.agreement_dialog import NewAgreementDialog
 from app.gui.actors.agreement_model import AgreementTableModel
 from app.gui.actors.agreement_tabs import TimelineEvidenceTabs, widget_row
@@ -53,6 +58,7 @@ from app.gui.actors.backlinks import BacklinkList, touches_notes
 from app.gui.actors.forms import button_row, error_label, show_error
 from app.gui.actors.table_fit import TableFitter
 from app.gui.common.controller import NotebookController
+from app.gui.common.seen_form import SeenForm
 from app.services import render_markdown
 
 if TYPE_CHECKING:
@@ -76,7 +82,15 @@ class AgreementsView(TimelineEvidenceTabs):
         #: Asks a yes/no question; replaced in tests.
         self.confirm: Callable[[str], bool] = self._ask
         self._build()
+        self.form: SeenForm[Agreement] = SeenForm({
+            "title": (self.title_edit.text, self._put_title),
+            "type": (self.type_edit.currentText, self.type_edit.setCurrentText),
+            "value": (self.value_edit.text, self.value_edit.setText),
+            "summary": (self.summary_edit.toPlainText, self.summary_edit.setPlainText),
+        }, lambda a: {"title": a.title, "type": a.type, "value": a.value.text,
+                      "summary": a.summary})
         controller.changed.connect(self._on_changed)
+        controller.conflictSettled.connect(self._on_conflict_settled)
         controller.notebookOpened.connect(self._on_notebook_opened)
         self.refresh()
 
@@ -218,7 +232,17 @@ class AgreementsView(TimelineEvidenceTabs):
 
     def _on_notebook_opened(self, _nb: Any) -> None:
         self.agreement_id = 0
+        self.form.fill(None)
         self.refresh()
+
+    def _on_conflict_settled(self, error: ConflictError, origin: object) -> None:
+        """The user settled a conflict this view's edit met: show the agreement as stored
+        now (the resolution, or the colleague's version) with its new version; one met
+        by removing a party, status step or evidence leaves typed field edits alone."""
+        if origin is self:
+            if error.conflict is None or error.conflict.table == "agreement":
+                self.form.fill(None)
+            self.refresh()
 
     def _fill_actor_choices(self) -> None:
         with QSignalBlocker(self.party_actor):
@@ -239,6 +263,7 @@ class AgreementsView(TimelineEvidenceTabs):
             return None
 
     def _show(self, agreement_id: int) -> None:
+        """Show an agreement; the same one again keeps the form's unsaved edits."""
         self.agreement_id = agreement_id
         agreement = self.current()
         if agreement is None:
@@ -251,14 +276,23 @@ class AgreementsView(TimelineEvidenceTabs):
         self.backlinks.show_for(self.agreement_id)
 
     def _show_fields(self, a: Agreement | None) -> None:
-        show_error(self.field_error, "")
-        self.title_edit.setText(a.title if a else "")
-        self.title_edit.setCursorPosition(0)  # a long title shows its start
-        self.type_edit.setCurrentText(a.type if a else "other")
-        self.value_edit.setText(a.value.text if a else "")
+        if a is None:
+            self.form.fill(None)
+            self._put_title("")
+            self.type_edit.setCurrentText("other")
+            self.value_edit.setText("")
+            self.summary_edit.setPlainText("")
+        elif self.form.shown is not None and self.form.shown.id == a.id:
+            self.form.refresh(a)  # unsaved edits stay
+        else:
+            show_error(self.field_error, "")
+            self.form.fill(a)
         self.value_parsed.setText(self._parsed_text(a) if a else "")
-        self.summary_edit.setPlainText(a.summary if a else "")
         self._render_summary()
+
+    def _put_title(self, title: str) -> None:
+        self.title_edit.setText(title)
+        self.title_edit.setCursorPosition(0)  # a long title shows its start
 
     @staticmethod
     def _parsed_text(a: Agreement) -> str:
@@ -275,25 +309,26 @@ class AgreementsView(TimelineEvidenceTabs):
         for party in a.parties if a else ():
             item = QListWidgetItem(f"{party.actor_name} — {party.role}", self.parties)
             item.setData(Qt.ItemDataRole.UserRole, party.id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, party)  # as seen, for removing
 
     # -- editing ----------------------------------------------------------------------------
     def _edit(self, mutation: Callable[[], Any]) -> Any:
         return self._controller.edit(mutation, self)
 
     def save_fields(self) -> None:
-        """Save title, type, summary and (if changed) the value of the current agreement."""
-        agreement = self.current()
+        """Save title, type, summary and (if changed) the value of the current agreement
+        in one edit, based on the agreement as the form showed it."""
+        seen = self.form.shown
         title = " ".join(self.title_edit.text().split())
         show_error(self.field_error, "" if title else "an agreement needs a title")
-        if agreement is None or not title:
+        if seen is None or not title:
             return
-        service, agreement_id = self.nb.agreements, agreement.id
+        service, agreement_id = self.nb.agreements, seen.id
         kind, summary, value = (self.type_edit.currentText(),
                                 self.summary_edit.toPlainText(), self.value_edit.text())
+        value_text = value if value != seen.value.text else None
         self._edit(lambda: service.update(agreement_id, title=title, type=kind,
-                                          summary=summary))
-        if value != agreement.value.text:
-            self._edit(lambda: service.set_value(agreement_id, value))
+                                          summary=summary, value_text=value_text, seen=seen))
 
     def add_party(self) -> None:
         actor_id = self.party_actor.currentData()
@@ -306,8 +341,9 @@ class AgreementsView(TimelineEvidenceTabs):
     def remove_party(self) -> None:
         item = self.parties.currentItem()
         if item is not None:
-            party_id, service = int(item.data(Qt.ItemDataRole.UserRole)), self.nb.agreements
-            self._edit(lambda: service.remove_party(party_id))
+            party = item.data(Qt.ItemDataRole.UserRole + 1)
+            service = self.nb.agreements
+            self._edit(lambda: service.remove_party(party.id, seen=party))
 
     def new_agreement(self) -> int:
         """Ask for a new agreement and show it; returns its id (0 if cancelled)."""
@@ -317,13 +353,15 @@ class AgreementsView(TimelineEvidenceTabs):
         return dialog.agreement_id
 
     def delete_current(self) -> bool:
-        agreement = self.current()
+        """Delete the agreement shown, after confirmation; refused (a conflict) when a
+        colleague changed it since the view showed it."""
+        agreement = self.form.shown
         if agreement is None or not self.confirm(
                 f"Delete the agreement “{agreement.title}” with its parties, timeline and "
                 f"evidence? The passages stay. You can undo this."):
             return False
         service, agreement_id = self.nb.agreements, agreement.id
-        return self._edit(lambda: service.delete(agreement_id)) is not None
+        return self._edit(lambda: service.delete(agreement_id, seen=agreement)) is not None
 
     def _ask(self, question: str) -> bool:
         answer = QMessageBox.question(self, "Agreements", question)

@@ -7,7 +7,10 @@ resolves ``[[links]]`` as notes do; clicking one (or a citing note) emits the sa
 ``open*`` signals as the notes view, which the main window routes.
 
 The memo saves itself 500 ms after typing stops, and also when the editor loses focus,
-the panel hides or another highlight is shown, so nothing typed is ever lost.
+the panel hides or another highlight is shown, so nothing typed is ever lost. A save is a
+versioned write based on the highlight as it was when the memo text was loaded (issue 13):
+a colleague's memo edit made meanwhile opens the conflict dialog instead of being
+overwritten; their other changes (colour, tags) show at once and merge.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.changes import Changes
-from app.core.errors import DossierError, NotFound
+from app.core.errors import ConflictError, DossierError, NotFound
 from app.core.notes import Backlink
 from app.core.records import Highlight
 from app.gui.annotate.quicktag import QuickTagPopup
@@ -68,6 +71,7 @@ class InspectorPanel(QWidget):
         super().__init__(parent)
         self._controller = controller
         self._highlight: Highlight | None = None
+        self._memo_seen: Highlight | None = None  # the highlight the memo text began from
         self._saved_memo = ""
         self._popup: QuickTagPopup | None = None
         self._timer = QTimer(self)
@@ -77,6 +81,7 @@ class InspectorPanel(QWidget):
         self._build_widgets()
         self._build_layout()
         controller.changed.connect(self._on_changed)
+        controller.conflictSettled.connect(self._on_conflict_settled)
         self.show_highlight(None)
 
     def _build_widgets(self) -> None:
@@ -177,6 +182,7 @@ class InspectorPanel(QWidget):
         self.created_label.setText(highlight.created_at.strftime("%Y-%m-%d %H:%M"))
         self.modified_label.setText(highlight.modified_at.strftime("%Y-%m-%d %H:%M"))
         if replace_memo:
+            self._memo_seen = highlight
             self._saved_memo = highlight.memo
             if highlight.memo != self.memo_edit.toPlainText():
                 # Only when it differs: setPlainText moves the caret to the start.
@@ -296,9 +302,12 @@ class InspectorPanel(QWidget):
         if not self.is_memo_dirty() or self._highlight is None:
             return
         highlight_id, memo = self._highlight.id, self.memo_edit.toPlainText()
+        seen = self._memo_seen if self._memo_seen is not None and \
+            self._memo_seen.id == highlight_id else self._highlight
         self._saved_memo = memo
         nb = self._controller.nb
-        if self._controller.edit(lambda: nb.annotations.set_memo(highlight_id, memo), self) is None:
+        if self._controller.edit(lambda: nb.annotations.set_memo(highlight_id, memo, seen=seen),
+                                 self) is None:
             log.warning("memo of highlight %s was not saved", highlight_id)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -379,6 +388,18 @@ class InspectorPanel(QWidget):
             self.openPassage.emit(h.article_id, h.start, h.end)
 
     # -- refresh -----------------------------------------------------------------
+
+    def _on_conflict_settled(self, _error: ConflictError, origin: object) -> None:
+        """A memo save of this panel met a colleague's edit and the user settled it: show
+        the memo as stored now (the choice made), based on its new version."""
+        if origin is self and self._highlight is not None:
+            try:
+                highlight = self._controller.nb.annotations.get(self._highlight.id)
+            except NotFound:
+                self.show_highlight(None)
+                return
+            self._highlight = highlight
+            self._fill(highlight, replace_memo=True)
 
     def _on_changed(self, changes: Changes) -> None:
         """Follow edits of the shown highlight (memo kept while the user is typing) and

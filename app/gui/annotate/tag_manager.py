@@ -3,8 +3,10 @@
 Rename in place (F2 or double click), change colour, re-parent by drag and drop or
 "Move under…", merge several tags into one, delete with a confirmation that says how
 many highlights lose the tag. Every edit goes through the controller, so it is undoable
-and every other view follows. Dialog questions go through small ``_ask_*`` methods so
-tests can answer them.
+and every other view follows. Renaming and colouring are versioned writes based on the
+tag as listed (issue 13): a colleague's change of the same field made since opens the
+conflict dialog instead of being overwritten. Dialog questions go through small
+``_ask_*`` methods so tests can answer them.
 """
 
 from __future__ import annotations
@@ -111,6 +113,7 @@ class TagManagerDialog(QDialog):
         self._build_widgets()
         self._build_layout()
         controller.changed.connect(self._on_changed)
+        controller.conflictSettled.connect(self._on_conflict_settled)
         self._build_shortcuts()
         self.reload()
         self.resize(760, 480)
@@ -214,6 +217,12 @@ class TagManagerDialog(QDialog):
         if changes.touches_tags or changes.touches_highlights or changes.touches_articles:
             self.reload()
 
+    def _on_conflict_settled(self, _error: object, origin: object) -> None:
+        """A rename or colour change of this dialog met a colleague's edit and the user
+        settled it: list the tags as stored now (the tree may still show the typed name)."""
+        if origin is self:
+            self.reload()
+
     def _update_buttons(self) -> None:
         count = len(self.selected_ids())
         for key in ("rename", "colour", "move", "delete"):
@@ -254,7 +263,7 @@ class TagManagerDialog(QDialog):
         if column != 0 or tag is None or name == tag.name:
             return
         nb = self._controller.nb
-        if not name or self._edit(lambda: nb.tags.rename(tag_id, name)) is None:
+        if not name or self._edit(lambda: nb.tags.rename(tag_id, name, seen=tag)) is None:
             with QSignalBlocker(self.tree):
                 item.setText(0, tag.name)
 
@@ -285,7 +294,7 @@ class TagManagerDialog(QDialog):
         colour = self._ask_colour(valid_colour(tag.colour or palette_colour(tag.id)))
         if colour:
             nb = self._controller.nb
-            self._edit(lambda: nb.tags.set_colour(tag.id, colour))
+            self._edit(lambda: nb.tags.set_colour(tag.id, colour, seen=tag))
 
     def move_selected(self) -> None:
         """Ask for a new parent of the selected tag ("Move under…")."""

@@ -3,6 +3,12 @@
 Every view that edits calls :meth:`NotebookController.edit`; every view that shows data
 connects to :attr:`NotebookController.changed` and refreshes what the ``Changes`` touch.
 Errors from the core become a message box instead of an exception in a slot.
+
+Edit views pass the record as they showed it (``seen=``), so a colleague's change made
+since becomes a conflict (issue 13). When the user has settled one (the conflict dialog
+closed, or the message box for a notebook without one), :attr:`conflictSettled` names
+the widget whose edit met it: that view then shows the record as stored, with its new
+version, so its next save is based on what the user decided and not a false conflict.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from app.core.changes import Changes
 from app.core.errors import ConflictError, DossierError
@@ -28,6 +34,9 @@ class NotebookController(QObject):
 
     changed = Signal(object)  # Changes
     notebookOpened = Signal(object)  # the services Notebook
+    #: A conflict met by an edit was settled by the user: (ConflictError, the widget
+    #: that made the edit, or None). Emitted after any resolution was written.
+    conflictSettled = Signal(object, object)
     #: Shown a ConflictError instead of the plain message (the team GUI's base / mine /
     #: theirs dialog, which writes the resolution itself); None: the message box.
     conflict_handler: Callable[[ConflictError, QWidget | None], Any] | None = None
@@ -53,15 +62,25 @@ class NotebookController(QObject):
         except DossierError as exc:
             if isinstance(exc, ConflictError) and self.conflict_handler is not None:
                 log.info("edit met a conflict: %s", exc)
-                self.conflict_handler(exc, parent)
+                self._follow(self.conflict_handler(exc, parent), exc, parent)
                 return None
             log.info("edit refused: %s", exc)
             QMessageBox.warning(parent, "Dossier", str(exc))
+            if isinstance(exc, ConflictError):
+                self.conflictSettled.emit(exc, parent)
             return None
         changes = result[1] if isinstance(result, tuple) else getattr(result, "changes", result)
         if isinstance(changes, Changes) and not changes.is_empty:
             self.changed.emit(changes)
         return result
+
+    def _follow(self, dialog: Any, error: ConflictError, parent: QWidget | None) -> None:
+        """Announce :attr:`conflictSettled` when the conflict dialog closes (at once when
+        the handler showed no dialog, or one already closed)."""
+        if isinstance(dialog, QDialog) and dialog.isVisible():
+            dialog.finished.connect(lambda _code: self.conflictSettled.emit(error, parent))
+        else:
+            self.conflictSettled.emit(error, parent)
 
     def undo(self) -> None:
         """Undo the last edit of the notebook history."""

@@ -1,7 +1,11 @@
 """Edit an article's metadata (title, outlet, language, date, ...) in a small form.
 
 The dialog only builds an :class:`ArticleMeta`; saving goes through the controller so
-that it is undoable and every view refreshes from the returned ``Changes``.
+that it is undoable and every view refreshes from the returned ``Changes``. The save is a
+versioned write based on the article as the form showed it (issue 13): a colleague's change
+of another field merges, of the same field opens the conflict dialog. While the dialog is
+open, a colleague's change shows in the fields the user has not edited; after a conflict is
+settled the form shows the article as stored.
 """
 
 from __future__ import annotations
@@ -19,10 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.changes import Changes
 from app.core.dates import parse_partial_date
-from app.core.errors import ValidationError
-from app.core.records import ArticleMeta, ArticleSummary
+from app.core.errors import ConflictError, NotFound, ValidationError
+from app.core.records import Article, ArticleMeta, ArticleSummary
 from app.gui.common.controller import NotebookController
+from app.gui.common.seen_form import SeenForm
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +58,40 @@ class MetadataDialog(QDialog):
         super().__init__(parent)
         self._controller = controller
         self.article_id = article_id
-        summary = controller.nb.articles.get(article_id).summary
+        article = controller.nb.articles.get(article_id)
+        summary = article.summary
         self.setWindowTitle(f"Metadata: {summary.title or '(untitled)'}")
         self.setMinimumWidth(460)
         self._original = meta_of(summary)
         self.edits: dict[str, QLineEdit] = {}
         self._build(self._original)
+        self.form: SeenForm[Article] = SeenForm(
+            {name: (edit.text, edit.setText) for name, edit in self.edits.items()},
+            lambda a: {name: getattr(a.summary, name) for name in LABELS})
+        self.form.fill(article)
+        controller.changed.connect(self._on_changed)
+        controller.conflictSettled.connect(self._on_conflict_settled)
+
+    def _on_changed(self, changes: Changes) -> None:
+        """A change of this article (a colleague's, live): show it where not edited."""
+        if self.article_id in changes.articles:
+            self._reload(keep_edits=True)
+
+    def _on_conflict_settled(self, _error: ConflictError, origin: object) -> None:
+        if origin is self:
+            self._reload(keep_edits=False)
+
+    def _reload(self, keep_edits: bool) -> None:
+        try:
+            article = self._controller.nb.articles.get(self.article_id)
+        except NotFound:
+            return
+        if keep_edits:
+            self.form.refresh(article)
+        else:
+            self.form.fill(article)
+        if self.form.shown is article:
+            self._original = meta_of(article.summary)
 
     def _build(self, meta: ArticleMeta) -> None:
         form = QFormLayout()
@@ -96,9 +130,9 @@ class MetadataDialog(QDialog):
             self.error_label.show()
             return
         if meta != self._original:
-            nb = self._controller.nb
+            nb, seen = self._controller.nb, self.form.shown
             result = self._controller.edit(
-                lambda: nb.articles.update_meta(self.article_id, meta), self
+                lambda: nb.articles.update_meta(self.article_id, meta, seen=seen), self
             )
             if result is None:
                 return

@@ -7,11 +7,19 @@ agreements, notes and articles. Links in the preview are ``dossier://`` anchors:
 one emits a signal that the main window turns into opening the actor, agreement or
 article (at the passage). Link targets are resolved once and cached until the notebook
 changes them, so re-rendering while typing costs only the Markdown conversion.
+
+A save is merged against the note as the editor loaded or last saved it
+(``nb.conflicts.save_note``, issue 13): a colleague's change of other lines merges silently
+and the editor shows the merged text; overlapping changes keep the colleague's version,
+save this text as a conflict copy and say so under the editor with a link to the copy.
+A colleague's change arriving while nothing is typed shows at once; typing in progress is
+kept and merged at its save.
 """
 
 from __future__ import annotations
 
 import functools
+import html
 import logging
 from typing import Any
 
@@ -36,10 +44,12 @@ from PySide6.QtWidgets import (
 
 from app.core.changes import Changes
 from app.core.errors import DossierError, NotFound, QuerySyntaxError
+from app.core.notes import Note
 from app.gui.common.controller import NotebookController
 from app.gui.notes.editor import NoteEditor
 from app.gui.notes.links import PREVIEW_CSS, NoteLinks
 from app.gui.notes.tree import hit_items, tree_items, walk
+from app.gui.team.conflict_dialog import note_save_text
 from app.services import Resolved
 
 log = logging.getLogger(__name__)
@@ -61,6 +71,7 @@ class NotesView(NoteLinks):
         self._controller = controller
         self._note_id = 0
         self._saved_body = ""
+        self._seen: Note | None = None  # the note as loaded or last saved: the merge base
         self._is_loading = False
         self._is_saving = False
         self._resolved: dict[tuple[str, str], Resolved | None] = {}
@@ -108,6 +119,12 @@ class NotesView(NoteLinks):
         self.backlinks = QListWidget(self)
         self.backlinks.itemActivated.connect(self._on_backlink_activated)
         self.status = QLabel(self)
+        self.save_note_label = QLabel(self)  # what a merged save did, a conflict copy's link
+        self.save_note_label.setObjectName("noteSaveLabel")
+        self.save_note_label.setWordWrap(True)
+        self.save_note_label.setTextFormat(Qt.TextFormat.RichText)
+        self.save_note_label.linkActivated.connect(self._on_save_link)
+        self.save_note_label.hide()
 
     def _button(self, text: str, tip: str, slot: Any) -> QToolButton:
         button = QToolButton(self)
@@ -150,6 +167,7 @@ class NotesView(NoteLinks):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.title_label)
         layout.addWidget(outer, 1)
+        layout.addWidget(self.save_note_label)
         layout.addWidget(self.status)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -241,6 +259,7 @@ class NotesView(NoteLinks):
             return
         self._note_id = note.id
         self._service = self.notes
+        self._seen = note
         self._load_body(note.body)
         self.title_label.setText(note.title)
         self.refresh_backlinks()
@@ -280,19 +299,37 @@ class NotesView(NoteLinks):
         return bool(self._note_id) and self.editor.toPlainText() != self._saved_body
 
     def save_now(self) -> None:
-        """Save the editor's text if it changed (the autosave timer calls this)."""
+        """Save the editor's text if it changed (the autosave timer calls this), merged
+        with a colleague's change since the note was loaded (see the module docstring)."""
         self.save_timer.stop()
-        if not self.is_dirty():
+        if not self.is_dirty() or self._seen is None:
             return
-        body = self.editor.toPlainText()
+        body, seen = self.editor.toPlainText(), self._seen
         self._is_saving = True
         try:
-            result = self._controller.edit(
-                functools.partial(self.notes.save_body, self._note_id, body), self)
+            result = self._controller.edit(functools.partial(
+                self._controller.nb.conflicts.save_note, self._note_id, body, seen), self)
         finally:
             self._is_saving = False
-        if result is not None:
-            self._saved_body = body
+        if result is None:
+            return
+        self._seen = result.note
+        self._saved_body = body
+        if result.outcome in ("merged", "copied"):
+            self._show_stored(result.note)
+        self._tell_saved(result)
+
+    def _tell_saved(self, result: Any) -> None:
+        """Say under the editor what a merged save did; a conflict copy gets a link."""
+        text = html.escape(note_save_text(result))
+        if result.copy_id is not None:
+            text += f' <a href="note:{int(result.copy_id)}">Open the conflict copy</a>'
+        self.save_note_label.setText(text)
+        self.save_note_label.setVisible(bool(text))
+
+    def _on_save_link(self, link: str) -> None:
+        if link.startswith("note:"):
+            self.open_note(int(link.split(":", 1)[1]))
 
     def hideEvent(self, event: Any) -> None:
         self.save_now()
@@ -369,26 +406,35 @@ class NotesView(NoteLinks):
         self.refresh_list()
 
     def _reload_current(self) -> None:
-        """Show the stored text of the open note after undo/redo or a rename."""
+        """Show the stored text of the open note after undo/redo, a rename or a
+        colleague's save; unsaved typing is kept (its save merges with this version)."""
         try:
             note = self.notes.get(self._note_id)
         except NotFound:
             self._clear_note()
             return
         self.title_label.setText(note.title)
+        if not self.is_dirty():
+            self._seen = note
+            self._show_stored(note)
+        self.refresh_backlinks()
+
+    def _show_stored(self, note: Note) -> None:
+        """Put the note's stored text in the editor, the cursor where it was."""
         if note.body != self.editor.toPlainText():
             cursor = self.editor.textCursor().position()
             self._load_body(note.body)
             moved = self.editor.textCursor()
-            moved.setPosition(min(cursor, len(note.body)))
+            moved.setPosition(min(cursor, len(self.editor.toPlainText())))
             self.editor.setTextCursor(moved)
-        self.refresh_backlinks()
+        self._saved_body = note.body
 
     def _on_notebook_opened(self, _notebook: object) -> None:
         """Save pending typing into the notebook it belongs to, then show the new one."""
         if self.is_dirty() and self._service is not None:
             try:
-                self._service.save_body(self._note_id, self.editor.toPlainText())
+                self._service.save_body(self._note_id, self.editor.toPlainText(),
+                                        seen=self._seen)
             except DossierError as exc:
                 log.warning("could not save the note before switching notebooks: %s", exc)
         self._service = None
