@@ -130,6 +130,10 @@ class _Segment:
             return scores
         if q is wq.NullQuery or kind is type(wq.NullQuery):
             return {}
+        if kind is wq.Every and q.fieldname in (None, "", "*"):
+            # every live document, scored as Whoosh's ListMatcher weighs it (a query
+            # of only "-word" is Every minus the word)
+            return dict.fromkeys(self.reader.all_doc_ids(), q.boost or 1.0)
         return self._generic(q)
 
     def _term(self, fieldname: str, text: Any, boost: float) -> Scores:
