@@ -5,10 +5,13 @@ The rules, as the front ends meet them:
 * **Additions never conflict**: a new highlight, evidence passage or status event is an
   insert; nothing of anyone else's is overwritten.
 * **A versioned edit** passes the record the user saw (``seen=``) to the service
-  (``agreements.update``/``set_value``/``delete``, ``actors.update``/``delete``,
+  (``agreements.update``/``set_value``/``delete``, its parts' ``set_party_role``/
+  ``remove_party``, ``update_event``/``remove_event``, ``set_evidence``/
+  ``remove_evidence``, ``actors.update``/``delete``/``set_alias``/``remove_alias``,
   ``articles.update_meta``, ``annotations.set_memo``/``set_colour``, ``tags.rename``/
   ``set_colour``/``set_description``, ``notes.save_body``/``delete``; records carry
-  their ``stamp``). When the row moved on since, fields changed by only one side
+  their ``stamp``). The GUI passes the record as its view showed it, never one re-read
+  at save time (that would hide every colleague's change). When the row moved on since, fields changed by only one side
   merge automatically; a field changed by both raises
   :class:`~app.core.errors.ConflictError` whose ``conflict`` (a
   :class:`~app.core.conflicts.RowConflict`) holds base / mine / theirs per field and the

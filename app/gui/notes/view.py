@@ -8,18 +8,13 @@ one emits a signal that the main window turns into opening the actor, agreement 
 article (at the passage). Link targets are resolved once and cached until the notebook
 changes them, so re-rendering while typing costs only the Markdown conversion.
 
-A save is merged against the note as the editor loaded or last saved it
-(``nb.conflicts.save_note``, issue 13): a colleague's change of other lines merges silently
-and the editor shows the merged text; overlapping changes keep the colleague's version,
-save this text as a conflict copy and say so under the editor with a link to the copy.
-A colleague's change arriving while nothing is typed shows at once; typing in progress is
-kept and merged at its save.
+Saves are merged with colleagues' saves of the same note (issue 13): see
+:mod:`app.gui.notes.saving`.
 """
 
 from __future__ import annotations
 
 import functools
-import html
 import logging
 from typing import Any
 
@@ -47,9 +42,9 @@ from app.core.errors import DossierError, NotFound, QuerySyntaxError
 from app.core.notes import Note
 from app.gui.common.controller import NotebookController
 from app.gui.notes.editor import NoteEditor
-from app.gui.notes.links import PREVIEW_CSS, NoteLinks
+from app.gui.notes.links import PREVIEW_CSS
+from app.gui.notes.saving import NoteSaving
 from app.gui.notes.tree import hit_items, tree_items, walk
-from app.gui.team.conflict_dialog import note_save_text
 from app.services import Resolved
 
 log = logging.getLogger(__name__)
@@ -62,7 +57,7 @@ RENDER_MS = 250
 SORTS = (("Title", "title", False), ("Last change", "modified", True))
 
 
-class NotesView(NoteLinks):
+class NotesView(NoteSaving):
     """Notes list, editor, preview and backlinks over the controller's notebook (signals:
     see :class:`~app.gui.notes.links.NoteLinks`)."""
 
@@ -294,43 +289,6 @@ class NotesView(NoteLinks):
         self.save_timer.start()
         self.render_timer.start()
 
-    def is_dirty(self) -> bool:
-        """True while typed text is not saved yet."""
-        return bool(self._note_id) and self.editor.toPlainText() != self._saved_body
-
-    def save_now(self) -> None:
-        """Save the editor's text if it changed (the autosave timer calls this), merged
-        with a colleague's change since the note was loaded (see the module docstring)."""
-        self.save_timer.stop()
-        if not self.is_dirty() or self._seen is None:
-            return
-        body, seen = self.editor.toPlainText(), self._seen
-        self._is_saving = True
-        try:
-            result = self._controller.edit(functools.partial(
-                self._controller.nb.conflicts.save_note, self._note_id, body, seen), self)
-        finally:
-            self._is_saving = False
-        if result is None:
-            return
-        self._seen = result.note
-        self._saved_body = body
-        if result.outcome in ("merged", "copied"):
-            self._show_stored(result.note)
-        self._tell_saved(result)
-
-    def _tell_saved(self, result: Any) -> None:
-        """Say under the editor what a merged save did; a conflict copy gets a link."""
-        text = html.escape(note_save_text(result))
-        if result.copy_id is not None:
-            text += f' <a href="note:{int(result.copy_id)}">Open the conflict copy</a>'
-        self.save_note_label.setText(text)
-        self.save_note_label.setVisible(bool(text))
-
-    def _on_save_link(self, link: str) -> None:
-        if link.startswith("note:"):
-            self.open_note(int(link.split(":", 1)[1]))
-
     def hideEvent(self, event: Any) -> None:
         self.save_now()
         super().hideEvent(event)
@@ -370,7 +328,8 @@ class NotesView(NoteLinks):
         ) != QMessageBox.StandardButton.Yes:
             return
         self.save_now()
-        self._controller.edit(functools.partial(self.notes.delete, self._note_id), self)
+        self._controller.edit(functools.partial(self.notes.delete, self._note_id,
+                                                seen=self._seen), self)
 
     def insert_text(self, text: str) -> None:
         """Insert Markdown at the editor's cursor (a citation, a link)."""
@@ -404,30 +363,6 @@ class NotesView(NoteLinks):
         elif self._note_id in changes.notes:
             self._reload_current()
         self.refresh_list()
-
-    def _reload_current(self) -> None:
-        """Show the stored text of the open note after undo/redo, a rename or a
-        colleague's save; unsaved typing is kept (its save merges with this version)."""
-        try:
-            note = self.notes.get(self._note_id)
-        except NotFound:
-            self._clear_note()
-            return
-        self.title_label.setText(note.title)
-        if not self.is_dirty():
-            self._seen = note
-            self._show_stored(note)
-        self.refresh_backlinks()
-
-    def _show_stored(self, note: Note) -> None:
-        """Put the note's stored text in the editor, the cursor where it was."""
-        if note.body != self.editor.toPlainText():
-            cursor = self.editor.textCursor().position()
-            self._load_body(note.body)
-            moved = self.editor.textCursor()
-            moved.setPosition(min(cursor, len(self.editor.toPlainText())))
-            self.editor.setTextCursor(moved)
-        self._saved_body = note.body
 
     def _on_notebook_opened(self, _notebook: object) -> None:
         """Save pending typing into the notebook it belongs to, then show the new one."""
