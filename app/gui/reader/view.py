@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any
 
@@ -41,7 +42,7 @@ from app.core.actor_records import Evidence
 from app.core.changes import Changes
 from app.core.errors import NotFound
 from app.core.records import ArticleSummary, Highlight, HighlightSpan, Tag
-from app.gui.annotate.highlighter import HighlightRenderer, Mark
+from app.gui.annotate.highlighter import IS_EVIDENCE, IS_MENTION, HighlightRenderer, Mark
 from app.gui.common.colours import DEFAULT_COLOUR, palette_colour, valid_colour
 from app.gui.common.controller import NotebookController
 from app.gui.common.textpos import TextPositions
@@ -201,24 +202,46 @@ class ReaderView(ReaderClicks):
         format_structure(document, structure_of(text, self._title))
         old = self.document()
         self.renderer.set_document(document)
+        # Highlights of the first screen go in before layout too: formatted after
+        # setDocument, those blocks were laid out twice.
+        self.renderer.ensure(self._first_screen_blocks())
         self.setDocument(document)
         if shiboken6.isValid(old) and old.parent() is self:  # Qt deletes the one it made
             old.deleteLater()
 
+    def _first_screen_blocks(self) -> range:
+        """Blocks that can be on screen at the top of the text, found without layout:
+        each block takes a line at least, and a line holds at most a viewport's width
+        of the narrowest letter. A block this misses is formatted when painted."""
+        metrics = self.fontMetrics()
+        viewport = self.viewport()
+        lines = viewport.height() // max(1, metrics.lineSpacing()) + 1
+        chars = lines * (viewport.width() // max(1, metrics.horizontalAdvance("i")) + 1)
+        blocks = bisect_right(self.renderer.index.block_starts(), chars)
+        return range(min(lines, blocks))
+
     def _marks(self, highlights: Sequence[HighlightSpan]) -> list[Mark]:
-        """Marks of many highlights; highlights of one colour share one QColor."""
-        to_qt = self._positions.to_qt
+        """Marks of many highlights; highlights of one colour share one QColor.
+
+        One pass with the span ends converted in bulk (``to_qt_many``): per highlight
+        two conversions and a flags lookup were a method call each, 1,000 highlights
+        cost 16 ms of a 180 ms open under load.
+        """
+        kept = [h for h in highlights if h.start != h.end]  # orphans: the review lists them
+        to_qt = self._positions.to_qt_many
+        starts, ends = to_qt([h.start for h in kept]), to_qt([h.end for h in kept])
         shared: dict[tuple[str, tuple[int, ...]], QColor] = {}
-        flags = self._flags
+        mentions, evidence = self._mentions, self._evidence
+        flagged = bool(mentions or evidence)
         marks = []
-        for h in highlights:
-            if h.start == h.end:  # an orphan: its words are gone (the review panel lists it)
-                continue
+        for h, start, end in zip(kept, starts, ends, strict=True):
             key = (h.colour, h.tag_ids)
             colour = shared.get(key)
             if colour is None:
                 colour = shared[key] = highlight_colour(h, self._colours)
-            marks.append(Mark(h.id, to_qt(h.start), to_qt(h.end), colour, flags(h.id)))
+            flags = ((IS_MENTION if h.id in mentions else 0)
+                     | (IS_EVIDENCE if h.id in evidence else 0)) if flagged else 0
+            marks.append(Mark(h.id, start, end, colour, flags))
         return marks
 
     def _mark(self, highlight: Highlight) -> Mark:
