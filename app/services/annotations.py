@@ -182,8 +182,11 @@ class AnnotationService:
             highlights.remove_tags(tx.rec, highlight_id, tag_ids)
         return tx.changes
 
-    def delete(self, highlight_id: int) -> Changes:
+    def delete(self, highlight_id: int, seen: Highlight | None = None) -> Changes:
+        """Delete a highlight with its links. With ``seen`` (the highlight as the user saw
+        it), refused (ConflictError) when a colleague changed it since."""
         with self._writer.edit("delete highlight") as tx:
+            expect(tx, seen)
             self.delete_in(tx, highlight_id)
         return tx.changes
 

@@ -355,8 +355,10 @@ class InspectorPanel(QWidget):
         if self._highlight is None:
             return
         self.save_memo()
-        highlight_id, nb = self._highlight.id, self._controller.nb
-        self._controller.edit(lambda: nb.annotations.delete(highlight_id), self)
+        if self._highlight is None:  # the memo's save settled a conflict that removed it
+            return
+        highlight, nb = self._highlight, self._controller.nb
+        self._controller.edit(lambda: nb.annotations.delete(highlight.id, seen=highlight), self)
 
     def _on_add_tag(self) -> None:
         if self._popup is not None:

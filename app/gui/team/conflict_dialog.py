@@ -39,6 +39,14 @@ log = logging.getLogger(__name__)
 
 MAX_CELL = 400
 HEADERS = ("Field", "Base (when you began)", "Mine", "Theirs")
+NOUNS = {"actor_alias": "alias", "agreement_party": "party", "agreement_event": "status step",
+         "evidence": "evidence passage", "highlight": "highlight"}
+"""How the dialog names a row of a table whose name is not a word of the GUI."""
+
+
+def what(row: RowConflict) -> str:
+    """``Agreement 3``, ``Status step 7``: the record a conflict is about."""
+    return f"{NOUNS.get(row.table, row.table).capitalize()} {row.id}"
 
 
 def shown(value: object) -> str:
@@ -130,7 +138,7 @@ class ConflictDialog(QDialog):
     def _build_fields(self, row: RowConflict) -> None:
         step = f" ({row.label})" if row.label else ""
         self.heading.setText(
-            f"{row.table.capitalize()} {row.id} was changed by {who_and_when(row)} while you "
+            f"{what(row)} was changed by {who_and_when(row)} while you "
             f"were editing it{step}. Choose for each field which value to keep.")
         for item in row.conflicting:
             self._add_field(item)
@@ -168,7 +176,7 @@ class ConflictDialog(QDialog):
                                  "to see what is left, and redo your edit if needed.")
         else:
             self.heading.setText(
-                f"{row.table.capitalize()} {row.id} was changed by {who_and_when(row)} after "
+                f"{what(row)} was changed by {who_and_when(row)} after "
                 "you last saw it, so it was not deleted. Look at the change, then delete it "
                 "again if you still want to.")
         if row.origin in ("undo", "redo") and row.action == "delete":

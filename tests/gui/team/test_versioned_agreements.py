@@ -163,6 +163,8 @@ def test_removing_a_party_status_or_evidence_changed_since_is_refused(qtbot, cli
     assert len(dialogs) == 3
     assert all("bert" in d.heading.text() and "not deleted" in d.heading.text()
                for d in dialogs)
+    assert [d.heading.text().split(" ")[0] for d in dialogs] == ["Party", "Status",
+                                                                  "Evidence"]
     stored = bert.agreements.get(made.id)
     assert (len(stored.parties), len(stored.events), len(stored.evidence)) == (1, 1, 1)
     for dialog in dialogs:

@@ -78,6 +78,28 @@ def test_memo_typed_while_a_colleague_recolours_keeps_both(qtbot, clients, tmp_p
     assert dialogs == [] and (stored.memo, stored.colour) == ("typing", "#ff0000")
 
 
+def test_deleting_a_highlight_a_colleague_changed_since_is_refused(qtbot, clients,
+                                                                    tmp_path):
+    """Bert writes a memo after Anna's inspector showed the highlight: her Delete opens
+    the dialog and deletes nothing; once the panel shows his memo, Delete deletes."""
+    anna, bert = clients
+    highlight, _ = anna.annotations.add(import_article(anna, tmp_path, TEXT), 0, 10)
+    controller, dialogs = gui_controller(anna)
+    panel = InspectorPanel(controller)
+    qtbot.addWidget(panel)
+    panel.show_highlight(highlight.id)
+    bert.annotations.set_memo(highlight.id, "keep this", seen=bert.annotations.get(
+        highlight.id))
+    panel.delete_highlight()
+    assert len(dialogs) == 1 and "not deleted" in dialogs[0].heading.text()
+    assert dialogs[0].heading.text().startswith("Highlight ")
+    assert bert.annotations.get(highlight.id).memo == "keep this"
+    dialogs[0].reject()
+    assert panel.memo_edit.toPlainText() == "keep this"
+    panel.delete_highlight()
+    assert len(dialogs) == 1 and bert.annotations.highlights_for(highlight.article_id) == []
+
+
 def test_actor_form_and_alias_over_colleagues_changes_ask(qtbot, clients):
     """Bert rewrites the actor's description and corrects its alias after Anna's view
     showed them: Anna's Save and her alias edit each open the dialog naming Bert; after
@@ -96,6 +118,7 @@ def test_actor_form_and_alias_over_colleagues_changes_ask(qtbot, clients):
     view.aliases.item(0, 0).setText("Qazaqstan")
     assert len(dialogs) == 1 and "bert" in dialogs[0].heading.text()
     assert cells(dialogs[0], "name") == ["Kazachstan", "Qazaqstan", "Kazakhstan"]
+    assert dialogs[0].heading.text().startswith("Alias ")
     dialogs[0].reject()
     assert view.aliases.item(0, 0).text() == "Kazakhstan"
     assert view.description_edit.toPlainText() == "A state"  # typed, not yet saved
