@@ -18,12 +18,14 @@ The background thread keeps the index unfragmented without making changes wait: 
 every drain that wrote it folds the small segments (:func:`app.search.merging.fold_segments`,
 logarithmic, bounded cost), and after :data:`IDLE_MERGE_SECONDS` without changes it
 merges the rest (:func:`app.search.merging.idle_merge`). A merge stops as soon as other
-work needs the index (a drain or rebuild from another thread, stopping) and, unless it
-is a quick fold, as soon as the indexer is woken by a new change: the merge is cancelled
-and the index left as it was, so a colleague's edit waits for at most a quick fold or
-the final write of an interrupted merge, never a whole long merge. A quick fold is not
-interrupted by wakes, because under a steady stream of changes (several a second in a
-team) it would never finish and the segments would pile up.
+work needs the index (a drain or rebuild from another thread, stopping) and as soon as
+the indexer is woken by a new change: the merge is cancelled and the index left as it
+was, so a colleague's edit waits only for the final write of an interrupted merge,
+never a whole merge (Whoosh copies a segment term by term: folding four one-article
+segments costs about a second of CPU, ten times writing them). Only when the index has
+:data:`FORCE_FOLD_SEGMENTS` segments does a quick fold run to its end whatever comes,
+because under a steady stream of changes (several a second in a team) the folds would
+never finish and the segments would pile up.
 """
 
 from __future__ import annotations
@@ -59,6 +61,11 @@ CURSOR_WAIT = 30.0
 writes one); giving up only defers the work, which stays in the log."""
 IDLE_MERGE_SECONDS = 5.0
 """No change for this long: the background thread merges the index (see module doc)."""
+FORCE_FOLD_SEGMENTS = 10
+"""Below this many segments a fold yields to every new change (changes are indexed
+first, the fold waits for a pause); from it on, a quick fold runs to its end even while
+changes arrive, or a steady stream of them (a team at work) would fragment the index
+without bound, making every write and search slower."""
 POLL_SECONDS = 5.0
 """The thread looks at the log this often even when nobody wakes it."""
 Listener = Callable[[IndexStatus], None]
@@ -382,13 +389,18 @@ class Indexer:
             self._interrupt.clear()
             self._woken.clear()
             waiting = self._thread is not None and self._wake.is_set()  # a drain is due
-            if self._stop.is_set() or (idle and waiting):
+            if self._stop.is_set():
                 return False
+            either = AnyOf(self._interrupt, self._woken)
             if idle:
-                idle_merge(self.index, AnyOf(self._interrupt, self._woken))
-            else:
-                fold_segments(self.index, self._interrupt, self._woken)
-            return not (self._interrupt.is_set() or self._woken.is_set())
+                if waiting:
+                    return False
+                idle_merge(self.index, either)
+            elif len(self.index.segments()) >= FORCE_FOLD_SEGMENTS:
+                fold_segments(self.index, self._interrupt, self._woken)  # quick: not woken
+            elif not waiting:
+                fold_segments(self.index, either)
+            return not either.is_set()
         except DossierError as exc:  # merging is an optimisation: searching goes on
             log.warning("search index not merged: %s", exc)
             return idle  # an idle merge that fails is not retried every few seconds
