@@ -120,10 +120,11 @@ class ImportService:
     """Long work: call from a worker thread (GUI) or the CLI."""
 
     def __init__(self, sessions: Sessions, wake_indexer: Callable[[], None],
-                 history: History | None = None) -> None:
+                 history: History | None = None, author: str | None = None) -> None:
         self._sessions = sessions
         self._wake = wake_indexer
         self._history = history
+        self._author = author  # None: the store's "who am I", as for every other edit
 
     def import_paths(self, paths: Iterable[str | Path], progress: ProgressFn = no_progress,
                      cancel: CancelToken | None = None, *,
@@ -206,7 +207,8 @@ class ImportService:
                 if origin is not None:
                     report.newer.append(NewerVersion(parsed.source, origin, parsed.text))
                     continue
-                existing[key] = summary = imports.insert_article(session, row)
+                summary = imports.insert_article(session, row, self._author)
+                existing[key] = summary
                 report.imported.append(summary)
                 report.notes.extend((parsed.source, note) for note in parsed.notes)
                 if parsed.trim is not None:

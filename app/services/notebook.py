@@ -117,7 +117,7 @@ class Notebook:
             sessions, self._writer, self.history, annotations=self.annotations,
             actors=self.actors, agreements=self.agreements, search=self.search)
         self.conflicts = ConflictService(sessions, self._writer, self.history)
-        self.imports = ImportService(sessions, self._indexer.wake, self.history)
+        self.imports = ImportService(sessions, self._indexer.wake, self.history, author)
         self.qdpx_import = QdpxImportService(sessions, self._writer)
         self.exports = ExportService(self)
         self.qdpx_export = QdpxExportService(self)

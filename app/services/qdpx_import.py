@@ -228,7 +228,8 @@ class _Import:
                                         "selections are added there"))
             article_id = found_id
         else:
-            summary = imports.insert_article(self.tx.session, self._row(item, key))
+            summary = imports.insert_article(self.tx.session, self._row(item, key),
+                                             self.tx.rec.author)
             existing[key] = summary
             article_id = summary.id
             self.fresh.add(article_id)

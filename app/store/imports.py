@@ -17,6 +17,8 @@ from app.core.ids import ArticleId
 from app.core.records import ArticleSummary
 from app.store import changelog, outbox, schema
 from app.store.articles import SUMMARY_COLUMNS, summary
+from app.store.identity import current_author
+from app.store.versioning import bookkeeping
 
 A = schema.Base.metadata.tables["article"]
 
@@ -28,9 +30,17 @@ def by_content_keys(session: Session, keys: Sequence[str]) -> dict[str, ArticleS
     return {row["content_key"]: summary(row) for row in rows.mappings()}
 
 
-def insert_article(session: Session, row: Mapping[str, object]) -> ArticleSummary:
-    """Insert one article row, queue it for the index, and return its summary."""
-    result = cast("CursorResult[Any]", session.execute(insert(A).values(**row)))
+def insert_article(session: Session, row: Mapping[str, object],
+                   author: str | None = None) -> ArticleSummary:
+    """Insert one article row, queue it for the index, and return its summary.
+
+    The row is stamped like every versioned insert (version 1, who, when): ``author`` is
+    the notebook's author; None means the store's "who am I"
+    (:func:`app.store.identity.current_author`). Unstamped, a colleague's conflict with
+    the article named nobody ("another writer")."""
+    who = current_author(session) if author is None else author
+    values = {**row, **bookkeeping(who, 1)}
+    result = cast("CursorResult[Any]", session.execute(insert(A).values(**values)))
     primary_key = result.inserted_primary_key
     assert primary_key is not None  # a plain INSERT of one row always has one
     new_id = ArticleId(int(primary_key[0]))
