@@ -40,20 +40,17 @@ from typing import Any
 from whoosh import query as wq
 from whoosh import scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3TermsReader, _lenfield
-from whoosh.reading import SegmentReader, TermNotFound
+from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 
 from app.search import matchers
 from app.search.bulk_phrases import phrase_scores
 from app.search.expansion import _Expansion
+from app.search.lexicon import note_absent, term_info
 
 CACHED_POSTINGS = 400_000
 """Postings each segment reader keeps between queries (13 bytes each: id, weight as
 a double, as Whoosh reads it, and field-length byte; about 5 MB per segment at most)."""
-
-CACHED_TERMS = 50_000
-"""Term infos each segment reader keeps (document frequency and where the postings
-are: the idf after a commit needs every segment's)."""
 
 Scores = dict[int, float]
 """Segment document number -> score."""
@@ -355,28 +352,9 @@ def _note_absent(q: Any, leaves: list[Any]) -> None:
                 if isinstance(leaf, SegmentReader) and isinstance(leaf._terms, W3TermsReader)]
     every = set().union(*(words for _leaf, words in expanded))
     for leaf, words in expanded:
-        cache = leaf.__dict__.setdefault("_dossier_terms", {})
         for word in every:
             if word not in words:
-                cache.setdefault((q.fieldname, word), None)
-
-
-def term_info(reader: Any, fieldname: str, tbytes: bytes) -> Any | None:
-    """A Whoosh 3 segment's term info (None if the term is not in it), kept on the
-    reader: the idf, the postings and a phrase's positions all need it, and each
-    look-up is several small reads of the segment's hash table."""
-    cache = reader.__dict__.setdefault("_dossier_terms", {})
-    key = (fieldname, tbytes)
-    if key in cache:
-        return cache[key]
-    if len(cache) >= CACHED_TERMS:
-        cache.clear()
-    try:
-        info = reader._terms.term_info(fieldname, tbytes)
-    except (KeyError, TermNotFound):
-        info = None
-    cache[key] = info
-    return info
+                note_absent(leaf, q.fieldname, word)
 
 
 def _postings_cache(reader: Any) -> Any:

@@ -19,6 +19,7 @@ from whoosh.matching import NullMatcher
 from whoosh.reading import IndexReader
 
 from app.core.errors import QuerySyntaxError
+from app.search.lexicon import items_with_prefix, remember, words_with_prefix
 from app.search.matchers import Or
 
 MAX_EXPANSION = 20_000
@@ -120,8 +121,9 @@ class PrefixWord(_Expansion, wq.Prefix):
 
     def _expand(self, ixreader: IndexReader) -> list[bytes]:
         found: list[bytes] = []
-        for term in ixreader.expand_prefix(self.fieldname, self.text):
+        for term, raw in items_with_prefix(ixreader, self.fieldname, self.text):
             found.append(term)
+            remember(ixreader, self.fieldname, term, raw)  # scoring needs it next
             if len(found) > MAX_EXPANSION:
                 break
         return found
@@ -147,7 +149,7 @@ class FuzzyWord(_Expansion, wq.FuzzyTerm):
         """One distance computation per distinct word of all the segments (most words
         are in every segment), then each segment's share of the similar ones."""
         prefix = self.text[: self.prefixlength]
-        candidates = [list(leaf.expand_prefix(self.fieldname, prefix)) for leaf in leaves]
+        candidates = [list(words_with_prefix(leaf, self.fieldname, prefix)) for leaf in leaves]
         distinct = list({t.decode("utf-8") for words in candidates for t in words})
         similar = {choice.encode("utf-8") for choice, _dist, _index in process.extract(
             self.text, distinct, scorer=Levenshtein.distance, score_cutoff=self.maxdist,
