@@ -229,3 +229,29 @@ def test_note_edits_merge_by_line_or_keep_a_linked_conflict_copy(qtbot, clients)
     view.save_note_label.linkActivated.emit(f"note:{copies[0].id}")
     assert view.note_id() == copies[0].id
     assert dialogs == []
+
+
+def test_colleagues_note_save_arrives_live_and_typing_survives_it(qtbot, clients):
+    """Bert's save arrives live in Anna's untouched editor (her next save is based on it:
+    no copy); arriving while she types, it leaves her typing alone and her save merges."""
+    anna, bert = clients
+    note, _ = anna.notes.create("Briefing", "one\ntwo\nthree\n")
+    controller, _dialogs = gui_controller(anna)
+    follow_live(anna, controller)
+    view = NotesView(controller)
+    qtbot.addWidget(view)
+    view.open_note(note.id)
+    bert.conflicts.save_note(note.id, "one\nBERT\nthree\n", bert.notes.get(note.id))
+    anna.live.check()
+    assert view.editor.toPlainText() == "one\nBERT\nthree\n"
+    view.editor.setPlainText("one\nBERT, ANNA\nthree\n")
+    view.save_now()
+    assert bert.notes.get(note.id).body == "one\nBERT, ANNA\nthree\n"
+    view.editor.setPlainText("ANNA\nBERT, ANNA\nthree\n")
+    bert.conflicts.save_note(note.id, "one\nBERT, ANNA\nBERT again\n", bert.notes.get(note.id))
+    anna.live.check()
+    assert view.editor.toPlainText() == "ANNA\nBERT, ANNA\nthree\n"
+    view.save_now()
+    assert view.editor.toPlainText() == "ANNA\nBERT, ANNA\nBERT again\n"
+    assert bert.notes.get(note.id).body == "ANNA\nBERT, ANNA\nBERT again\n"
+    assert [n.title for n in bert.notes.list()] == ["Briefing"]
