@@ -40,6 +40,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh import scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3TermsReader, _lenfield
+from whoosh.filedb.structfile import BufferFile
 from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 
@@ -273,6 +274,10 @@ class _Segment:
         return set(m.all_ids()) if m.is_active() else set()
 
     # ------------------------------------------------------------------ postings
+    def posting_blocks(self, info: Any, fieldname: str) -> W3LeafMatcher:
+        """See :func:`posting_blocks`."""
+        return posting_blocks(self.reader, info, fieldname)
+
     def term_info(self, fieldname: str, tbytes: bytes) -> Any | None:
         """The term's info in this (Whoosh 3) segment, None if absent (see
         :func:`term_info`)."""
@@ -375,9 +380,7 @@ def _read_postings(reader: Any, fieldname: str, tbytes: bytes) -> tuple[Any, Any
         ids, weights = array("I", ids_t), array("d", weights_t)
     else:
         ids, weights = array("I"), array("d")
-        offset, length = info.extent()
-        fmt = reader.schema[fieldname].format
-        m = W3LeafMatcher(reader._terms._postfile, offset, length, fmt)
+        m = posting_blocks(reader, info, fieldname)
         while m.is_active():
             m._read_ids()
             m._read_weights()
@@ -392,6 +395,17 @@ def _read_postings(reader: Any, fieldname: str, tbytes: bytes) -> tuple[Any, Any
     lengths = _length_bytes(reader, fieldname)
     lens = None if lengths is None else bytes(map(lengths.__getitem__, ids))
     return ids, weights, lens
+
+
+def posting_blocks(reader: Any, info: Any, fieldname: str) -> W3LeafMatcher:
+    """A Whoosh 3 posting reader over the term's whole posting list, read in one go
+    (Whoosh reads each block's header, info and data separately: a dozen small reads
+    per term and segment, most of a wildcard's first search)."""
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it as struct's tuple
+        length = length[0]
+    data = reader._terms._postfile.get(offset, length)
+    return W3LeafMatcher(BufferFile(data), 0, length, reader.schema[fieldname].format)
 
 
 def _length_bytes(reader: Any, fieldname: str) -> bytes | None:

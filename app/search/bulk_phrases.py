@@ -16,7 +16,6 @@ from types import SimpleNamespace
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.query.spans import Span, SpanNear2
 
 _get_spans = SpanNear2.SpanNear2Matcher._get_spans
@@ -97,8 +96,7 @@ def _read_positions(segment: Any, fieldname: str, tbytes: bytes,
             if d in wanted:
                 found[d] = decode(v)
         return found
-    offset, length = info.extent()
-    m = W3LeafMatcher(reader._terms._postfile, offset, length, reader.schema[fieldname].format)
+    m = segment.posting_blocks(info, fieldname)
     while m.is_active():
         m._read_ids()
         ids = m._ids
