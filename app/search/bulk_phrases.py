@@ -64,12 +64,25 @@ def phrase_scores(segment: Any, q: wq.Phrase) -> dict[int, float]:
     near = SimpleNamespace(slop=q.slop, mindist=1, ordered=True, ms=[])
     found: dict[int, float] = {}
     for d in sorted(common):
-        near.ms = [_Positions(p[d]) for p in positions]
-        if _get_spans(near):
+        if len(words) == 2:
+            matched = _two_near(positions[0][d], positions[1][d], q.slop)
+        else:
+            near.ms = [_Positions(p[d]) for p in positions]
+            matched = bool(_get_spans(near))
+        if matched:
             found[d] = _tree_sum([s[d] for s in scores])
     if q.boost != 1.0:
         found = {d: s * q.boost for d, s in found.items()}
     return found
+
+
+def _two_near(first: list[int], second: list[int], slop: int) -> bool:
+    """What ``_get_spans`` decides for two words (ordered, at least 1 and at most
+    ``slop`` positions apart: the second word 1 to ``slop`` after the first), without
+    building spans."""
+    after = set(second)
+    steps = range(1, slop + 1)
+    return any(p + k in after for p in first for k in steps)
 
 
 def _tree_sum(values: list[float]) -> float:

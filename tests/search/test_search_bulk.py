@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from whoosh import collectors
 from whoosh import query as wq
 
@@ -142,3 +144,18 @@ def test_bulk_scores_follow_new_commit_when_segment_caches_are_kept(tmp_path: Pa
     assert {d: s for s, d in found} == _whoosh_scores(searcher, q)
     assert total == len(found)
     ix.close()
+
+
+@given(st.lists(st.integers(0, 30), max_size=8, unique=True),
+       st.lists(st.integers(0, 30), max_size=8, unique=True), st.integers(1, 4))
+def test_two_word_phrase_check_equals_whoosh_spans(first, second, slop):
+    """The shortcut for two-word phrases decides as Whoosh's SpanNear2 does."""
+    from types import SimpleNamespace
+
+    from app.search import bulk_phrases
+
+    near = SimpleNamespace(slop=slop, mindist=1, ordered=True,
+                           ms=[bulk_phrases._Positions(sorted(first)),
+                               bulk_phrases._Positions(sorted(second))])
+    assert bulk_phrases._two_near(sorted(first), sorted(second), slop) == \
+        bool(bulk_phrases._get_spans(near))
