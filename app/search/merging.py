@@ -59,10 +59,11 @@ FOLD_MAX_DOCS = 2000
 """The most live documents one fold after a drain may rewrite (a larger group waits for
 the idle merge)."""
 
-QUICK_FOLD_DOCS = 64
-"""A fold of at most this many live documents is quick (measured: 31 one- and two-note
-segments, 66 documents, 1.4 s of CPU; Whoosh copies a segment term by term, about 1 ms a
-term) and the indexer lets it finish; a larger one yields to new changes."""
+QUICK_FOLD_DOCS = 16
+"""A fold of at most this many live documents is quick and the indexer may let it
+finish; a larger one yields to new changes. (Measured: 31 one- and two-note segments,
+66 documents, 1.4 s of CPU; Whoosh copies a segment term by term, about 1 ms a term, so
+four one-article segments cost about a second.)"""
 
 INTERRUPT_EVERY = 64
 """Documents or postings copied between two looks at the interrupt event."""

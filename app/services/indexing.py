@@ -61,11 +61,14 @@ CURSOR_WAIT = 30.0
 writes one); giving up only defers the work, which stays in the log."""
 IDLE_MERGE_SECONDS = 5.0
 """No change for this long: the background thread merges the index (see module doc)."""
-FORCE_FOLD_SEGMENTS = 10
+FORCE_FOLD_SEGMENTS = 32
 """Below this many segments a fold yields to every new change (changes are indexed
 first, the fold waits for a pause); from it on, a quick fold runs to its end even while
 changes arrive, or a steady stream of them (a team at work) would fragment the index
-without bound, making every write and search slower."""
+without bound, making every write and search slower. Measured in the five-client run at
+load 10-13 on two cores: forcing folds from 10 segments on took 5-22 s each (Whoosh
+copies segments term by term; a process had a fifth of a core) and held the drains back,
+edit-to-visible p50 18.7 s against 5.1 s for the same run without folds."""
 POLL_SECONDS = 5.0
 """The thread looks at the log this often even when nobody wakes it."""
 Listener = Callable[[IndexStatus], None]
@@ -256,6 +259,7 @@ class Indexer:
         """Index one batch after ``cursor``; returns how many documents were written
         and whether nothing is left (up to ``upto``, the clock when the drain looked)."""
         local = list(self._local)[:batch]
+        started = time.perf_counter()
         with translated_errors(), self._sessions() as session:
             logged, covered = changelog.stale_refs(session, cursor.last_seq, upto, batch)
             refs = list(dict.fromkeys([r for r in logged if r[0] in kinds] + local))
@@ -263,10 +267,13 @@ class Indexer:
         is_partial = any(kind not in kinds for kind, _id in logged)
         if not refs and covered == cursor.last_seq:
             return 0, True
+        read = time.perf_counter()
         with cursor_lock(self.index.directory, CURSOR_WAIT):
             self.index.write(docs, deletes, bulk=bulk)
             if not is_partial:
                 self._advance(cursor, covered)
+        log.debug("indexed %s documents up to write %s: read %.3f s, written %.3f s",
+                  len(refs), covered, read - started, time.perf_counter() - read)
         for ref in local:
             self._local.pop(ref, None)
         return len(refs), is_partial or (covered >= upto and not self._local)
@@ -392,15 +399,20 @@ class Indexer:
             if self._stop.is_set():
                 return False
             either = AnyOf(self._interrupt, self._woken)
+            started, merged = time.perf_counter(), False
             if idle:
                 if waiting:
                     return False
-                idle_merge(self.index, either)
+                merged = idle_merge(self.index, either)
             elif len(self.index.segments()) >= FORCE_FOLD_SEGMENTS:
-                fold_segments(self.index, self._interrupt, self._woken)  # quick: not woken
+                merged = fold_segments(self.index, self._interrupt, self._woken)
             elif not waiting:
-                fold_segments(self.index, either)
-            return not either.is_set()
+                merged = fold_segments(self.index, either)
+            took = time.perf_counter() - started
+            if took > 0.05:  # not a look at the segments that found nothing to do
+                log.debug("%s merge: %.3f s, %s", "idle" if idle else "fold", took,
+                          "merged" if merged else "not merged (interrupted or busy)")
+            return merged or not either.is_set()
         except DossierError as exc:  # merging is an optimisation: searching goes on
             log.warning("search index not merged: %s", exc)
             return idle  # an idle merge that fails is not retried every few seconds
