@@ -16,10 +16,11 @@ import datetime as dt
 import logging
 
 from app.core.changes import Changes
-from app.core.errors import NotFound, ValidationError
+from app.core.errors import ConflictError, NotFound, ValidationError
 from app.core.ids import ArticleId
 from app.core.revisions import DiffSegment, EditReport, Orphan, Outcome, Revision, RevisionId
 from app.core.text import check_span, normalise_text, quote, text_sha256
+from app.services.conflicts import merge_lines
 from app.services.reanchor import TextDiff, reanchor
 from app.services.unit import Transaction, Writer
 from app.store import revisions
@@ -38,11 +39,15 @@ class RevisionService:
         self._author = author
 
     # -- edits -------------------------------------------------------------------------
-    def edit_text(self, article_id: int, new_text: str, reason: str = "") -> EditReport:
+    def edit_text(self, article_id: int, new_text: str, reason: str = "",
+                  base: str | None = None) -> EditReport:
         """Replace an article's text as a new revision and re-anchor its highlights.
 
         ``new_text`` is normalised as imports are (line ends, NFC), so a change of line
-        ends or normalisation form alone changes nothing. Raises NotFound, or
+        ends or normalisation form alone changes nothing. ``base``, the text the editor
+        began from, makes it a versioned write (issue 13): when a colleague saved another
+        text since, both edits are merged line by line; when they changed the same lines
+        a ConflictError naming them is raised and nothing is written. Raises NotFound, or
         ValidationError for an empty text or the text of another article.
         """
         new = normalise_text(new_text)
@@ -52,6 +57,8 @@ class RevisionService:
         with self._writer.edit(f"edit text of '{_short(title)}'") as tx:
             # read inside the transaction: the diff must start from the stored text
             _, old, imported_at = self._article(article_id, tx)
+            if base is not None:
+                new = self._merged(tx, article_id, normalise_text(base), new, old)
             if new == old:
                 return EditReport(ArticleId(article_id), None)
             self._check_unique(tx, article_id, new)
@@ -147,6 +154,22 @@ class RevisionService:
         if found is None or text is None or found.article_id != article_id:
             raise NotFound(f"article {article_id} has no revision {revision_id}")
         return text
+
+    @staticmethod
+    def _merged(tx: Transaction, article_id: int, base: str, new: str, old: str) -> str:
+        """``new`` (an edit of ``base``) merged with the stored text ``old``, which a
+        colleague may have saved since the edit began; ConflictError if they overlap."""
+        if base == old:
+            return new
+        merged = merge_lines(base, new, old)
+        if merged is None:
+            found = revisions.of_article(tx.session, article_id)
+            who = (found[-1].author if found else "") or "another writer"
+            raise ConflictError("article", {"id": article_id},
+                                f"its text was changed by {who} since you began editing, "
+                                "in the same lines; nothing was saved: copy your change, "
+                                "cancel and edit the current text")
+        return merged
 
     @staticmethod
     def _check_unique(tx: Transaction, article_id: int, new: str) -> None:

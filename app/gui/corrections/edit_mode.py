@@ -64,6 +64,7 @@ class EditBar(QFrame):
         self._view = view
         self._controller = controller
         self.last_message = ""
+        self._base: str | None = None  # the text as edit mode began: the merge base
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
         self.setStyleSheet("EditBar { background: #fff8e1; border: 1px solid #ffb300; }")
@@ -95,6 +96,7 @@ class EditBar(QFrame):
             return False
         self.reason.clear()
         self._view.set_editing(True)
+        self._base = self._view.edited_text()  # a colleague's save since merges with it
         self._view.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
 
@@ -117,7 +119,7 @@ class EditBar(QFrame):
             return False
         report = self._controller.edit(
             functools.partial(nb.revisions.edit_text, article_id, text,
-                              self.reason.text().strip()), self)
+                              self.reason.text().strip(), base=self._base), self)
         if report is None:
             return False
         self._leave()
