@@ -21,37 +21,32 @@ operations in the same order, so pages and totals equal Whoosh's unpruned search
   segment of over 5,000 documents, and an AND of three or more, in a tree ordered by
   posting-list sizes; here they are added in query order, which can differ from
   Whoosh in the last bit of a score (never in which documents match or the total);
-- any other query (phrases, ranges, ``Every``) is run through its Whoosh matcher
-  and its per-document scores are combined the same way.
+- a phrase is checked on the documents holding all its words
+  (:mod:`app.search.bulk_phrases`); a query of only ``-word`` starts from the live
+  documents (``Every``); any other query (date ranges, ...) is run through its Whoosh
+  matcher and its per-document scores are combined the same way.
 
 A segment's postings never change (a changed segment gets a new reader), so each
 leaf reader keeps the postings of the terms it was asked for, up to
-:data:`CACHED_POSTINGS` postings (least recently used first out).
+:data:`app.search.postings.CACHED_POSTINGS` postings (least recently used first out).
 """
 
 from __future__ import annotations
 
 import heapq
-from array import array
-from collections import OrderedDict
 from math import log
 from typing import Any
 
 from whoosh import query as wq
 from whoosh import scoring
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3TermsReader, _lenfield
-from whoosh.filedb.structfile import BufferFile
-from whoosh.reading import SegmentReader
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.util.numeric import byte_to_length
 
 from app.search import matchers
 from app.search.bulk_phrases import phrase_scores
 from app.search.expansion import _Expansion
 from app.search.lexicon import note_absent, term_info
-
-CACHED_POSTINGS = 400_000
-"""Postings each segment reader keeps between queries (13 bytes each: id, weight as
-a double, as Whoosh reads it, and field-length byte; about 5 MB per segment at most)."""
+from app.search.postings import doc_frequency, is_w3, posting_blocks, postings
 
 Scores = dict[int, float]
 """Segment document number -> score."""
@@ -171,7 +166,7 @@ class _Segment:
         key = (fieldname, tbytes)
         idf = cache.get(key)
         if idf is None:
-            n = sum(_doc_frequency(leaf, fieldname, tbytes)
+            n = sum(doc_frequency(leaf, fieldname, tbytes)
                     for leaf, _offset in self.top.reader().leaf_readers())
             dc = self.top.doc_count_all()
             idf = cache[key] = log(dc / (n + 1)) + 1  # WeightingModel.idf
@@ -275,34 +270,17 @@ class _Segment:
 
     # ------------------------------------------------------------------ postings
     def posting_blocks(self, info: Any, fieldname: str) -> W3LeafMatcher:
-        """See :func:`posting_blocks`."""
+        """See :func:`app.search.postings.posting_blocks`."""
         return posting_blocks(self.reader, info, fieldname)
 
     def term_info(self, fieldname: str, tbytes: bytes) -> Any | None:
         """The term's info in this (Whoosh 3) segment, None if absent (see
-        :func:`term_info`)."""
+        :func:`app.search.lexicon.term_info`)."""
         return term_info(self.reader, fieldname, tbytes)
 
     def _postings(self, fieldname: str, tbytes: bytes) -> tuple[Any, Any, Any] | None:
-        """``(ids, weights, length bytes)`` of a term's live postings in this segment
-        (empty if the term is not in it), or None if the segment is not a Whoosh 3
-        segment (then the caller uses the matcher)."""
-        reader = self.reader
-        if not isinstance(reader, SegmentReader) or not isinstance(reader._terms, W3TermsReader):
-            return None
-        cache = _postings_cache(reader)
-        key = (fieldname, tbytes)
-        hit = cache.get(key)
-        if hit is not None:
-            cache.move_to_end(key)
-            return hit
-        found = _read_postings(reader, fieldname, tbytes)
-        cache[key] = found
-        cache.size += 1 + len(found[0])  # an absent term costs an entry too
-        while cache.size > CACHED_POSTINGS and len(cache) > 1:
-            _old, dropped = cache.popitem(last=False)
-            cache.size -= 1 + len(dropped[0])
-        return found
+        """See :func:`app.search.postings.postings`."""
+        return postings(self.reader, fieldname, tbytes)
 
 
 def _preloaded(q: Any, count: int, doc_count: int) -> bool:
@@ -334,93 +312,14 @@ def _norms(B: float, K1: float, avgfl: float) -> list[float]:
     return table
 
 
-class _LRU(OrderedDict[tuple[str, bytes], tuple[Any, Any, Any]]):
-    """An LRU dict that knows how many postings it holds."""
-
-    size = 0
-
-
-def _doc_frequency(reader: Any, fieldname: str, tbytes: bytes) -> int:
-    """The segment's document frequency of a term (deleted documents included, as
-    Whoosh counts it)."""
-    if not isinstance(reader, SegmentReader) or not isinstance(reader._terms, W3TermsReader):
-        return int(reader.doc_frequency(fieldname, tbytes))
-    info = term_info(reader, fieldname, tbytes)
-    return 0 if info is None else int(info.doc_frequency())
-
-
 def _note_absent(q: Any, leaves: list[Any]) -> None:
     """Record in each segment's term cache the expansions of ``q`` it lacks: every
     segment's words for the pattern are known, so the idf of a word needs no look-up
     in the segments without it (most segments, after a few single imports)."""
     expanded = [(leaf, set(q._btexts(leaf))) for leaf in leaves
-                if isinstance(leaf, SegmentReader) and isinstance(leaf._terms, W3TermsReader)]
+                if is_w3(leaf)]
     every = set().union(*(words for _leaf, words in expanded))
     for leaf, words in expanded:
         for word in every:
             if word not in words:
                 note_absent(leaf, q.fieldname, word)
-
-
-def _postings_cache(reader: Any) -> Any:
-    cache = reader.__dict__.get("_dossier_postings")
-    if cache is None:
-        cache = reader.__dict__["_dossier_postings"] = _LRU()
-    return cache
-
-
-def _read_postings(reader: Any, fieldname: str, tbytes: bytes) -> tuple[Any, Any, Any]:
-    """Read a term's postings block by block (ids and weights only; positions are
-    never decoded), drop deleted documents and attach each one's length byte."""
-    info = term_info(reader, fieldname, tbytes)
-    if info is None:
-        return array("I"), array("d"), b""
-    if info.is_inlined():
-        ids_t, weights_t, _values = info.inlined_postings()
-        ids, weights = array("I", ids_t), array("d", weights_t)
-    else:
-        ids, weights = array("I"), array("d")
-        m = posting_blocks(reader, info, fieldname)
-        while m.is_active():
-            m._read_ids()
-            m._read_weights()
-            ids.extend(m._ids)
-            weights.fromlist(list(m._weights))
-            m._next_block()
-    deleted = reader.deleted_docs_set
-    if deleted:
-        keep = [i for i, d in enumerate(ids) if d not in deleted]
-        ids = array("I", (ids[i] for i in keep))
-        weights = array("d", (weights[i] for i in keep))
-    lengths = _length_bytes(reader, fieldname)
-    lens = None if lengths is None else bytes(map(lengths.__getitem__, ids))
-    return ids, weights, lens
-
-
-def posting_blocks(reader: Any, info: Any, fieldname: str) -> W3LeafMatcher:
-    """A Whoosh 3 posting reader over the term's whole posting list, read in one go
-    (Whoosh reads each block's header, info and data separately: a dozen small reads
-    per term and segment, most of a wildcard's first search)."""
-    offset, length = info.extent()
-    if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it as struct's tuple
-        length = length[0]
-    data = reader._terms._postfile.get(offset, length)
-    return W3LeafMatcher(BufferFile(data), 0, length, reader.schema[fieldname].format)
-
-
-def _length_bytes(reader: Any, fieldname: str) -> bytes | None:
-    """The segment's field-length column as one bytes object (one read, cached)."""
-    columns = reader.__dict__.setdefault("_dossier_lengths", {})
-    if fieldname in columns:
-        return columns[fieldname]
-    perdoc = reader._perdoc
-    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-    if column is None:
-        columns[fieldname] = None
-        return None
-    doc_count = perdoc.doc_count_all()
-    count = min(column._count, doc_count)
-    data = column._dbfile.get(column._basepos, count) if count else b""
-    default = column._default & 0xFF
-    columns[fieldname] = data = bytes(data) + bytes([default]) * (doc_count - count)
-    return data

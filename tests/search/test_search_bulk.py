@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from whoosh import collectors
 from whoosh import query as wq
 
-from app.search import IndexDoc, SearchIndex, bulk, parse_query
+from app.search import IndexDoc, SearchIndex, bulk, parse_query, postings
 from app.search.ranking import ranked
 
 WORDS = ["Regierung", "Regierungen", "Minister", "Ministerin", "Abkommen", "Abkommens",
@@ -107,7 +107,7 @@ def test_bulk_results_unchanged_when_postings_cache_is_tiny(segmented, monkeypat
     searcher = segmented._current()
     before = bulk.bulk_ranked(searcher, q, 0, 100)
     segmented.drop_caches()
-    monkeypatch.setattr(bulk, "CACHED_POSTINGS", 1)
+    monkeypatch.setattr(postings, "CACHED_POSTINGS", 1)
     searcher = segmented._current()
     assert bulk.bulk_ranked(searcher, q, 0, 100) == before
     for reader, _offset in searcher.reader().leaf_readers():
