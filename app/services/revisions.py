@@ -80,17 +80,20 @@ class RevisionService:
             anchors = revisions.anchors(session, article_id)
         return tuple(reanchor(found[1], new, anchors))
 
-    def trim_above(self, article_id: int, cp: int) -> EditReport:
-        """Remove the text before code point ``cp`` (page furniture at the top)."""
-        text = self._article(article_id)[1]
+    def trim_above(self, article_id: int, cp: int, base: str | None = None) -> EditReport:
+        """Remove the text before code point ``cp`` (page furniture at the top). ``base``,
+        the text ``cp`` counts in (as the reader showed it), makes it a versioned write
+        as in :meth:`edit_text`: a colleague's edit since is kept, not cut at a wrong place."""
+        text = self._article(article_id)[1] if base is None else normalise_text(base)
         _check_cut(text, cp)
-        return self.edit_text(article_id, text[cp:], reason="trimmed above")
+        return self.edit_text(article_id, text[cp:], reason="trimmed above", base=base)
 
-    def trim_below(self, article_id: int, cp: int) -> EditReport:
-        """Remove the text from code point ``cp`` on (page furniture at the bottom)."""
-        text = self._article(article_id)[1]
+    def trim_below(self, article_id: int, cp: int, base: str | None = None) -> EditReport:
+        """Remove the text from code point ``cp`` on (page furniture at the bottom);
+        ``base`` as in :meth:`trim_above`."""
+        text = self._article(article_id)[1] if base is None else normalise_text(base)
         _check_cut(text, cp)
-        return self.edit_text(article_id, text[:cp], reason="trimmed below")
+        return self.edit_text(article_id, text[:cp], reason="trimmed below", base=base)
 
     def reattach(self, highlight_id: int, start: int, end: int) -> Changes:
         """Put a highlight (an orphan, usually) on ``[start, end)`` of its article's

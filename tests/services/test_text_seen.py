@@ -70,3 +70,24 @@ def test_text_edits_based_on_the_text_just_saved_do_not_conflict(two, tmp_path):
     anna.revisions.edit_text(article_id, first.replace("1.", "Eins"),
                              base=anna.articles.get(article_id).text)
     assert anna.articles.get(article_id).text.startswith("Eins Zeile.")
+
+
+def test_trim_counts_in_the_text_shown_and_merges_or_conflicts(two, tmp_path):
+    """Anna trims at positions counted in the text her reader shows: Bert's edits since
+    of lines she keeps are kept (a correction below, a line added above); when he
+    rewrote the line she removes, her trim is refused instead of cutting his text at a
+    position counted in hers."""
+    anna, bert = two
+    article_id, base = _article(anna, tmp_path)
+    bert.revisions.edit_text(article_id, base.replace("Dritte", "Die dritte"), base=base)
+    anna.revisions.trim_above(article_id, base.index("Zweite"), base=base)
+    assert bert.articles.get(article_id).text.startswith("Zweite Zeile.\nDie dritte Zeile.")
+    shown = bert.articles.get(article_id).text
+    bert.revisions.edit_text(article_id, "Werbung\n" + shown, base=shown)
+    anna.revisions.trim_below(article_id, shown.index("Die dritte"), base=shown)
+    assert bert.articles.get(article_id).text.rstrip("\n") == "Werbung\nZweite Zeile."
+    shown = bert.articles.get(article_id).text
+    bert.revisions.edit_text(article_id, "Anzeige\n" + shown[len("Werbung\n"):], base=shown)
+    with pytest.raises(ConflictError):
+        anna.revisions.trim_above(article_id, shown.index("Zweite"), base=shown)
+    assert bert.articles.get(article_id).text.startswith("Anzeige\nZweite Zeile.")

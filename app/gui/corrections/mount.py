@@ -77,7 +77,9 @@ def trim(window: MainWindow, *, above: bool) -> bool:
         return False
     service = window.nb.revisions
     method = service.trim_above if above else service.trim_below
-    report = window.controller.edit(functools.partial(method, article_id, cut), window)
+    # the cut counts in the text the reader shows: a colleague's edit since merges
+    report = window.controller.edit(functools.partial(method, article_id, cut,
+                                                      base=view.text), window)
     if report is None:
         return False
     show_status(window, report_text(report, f"Trimmed {where} the selection"))
