@@ -7,14 +7,18 @@ Run on demand (not collected by pytest):
 Uses the real German corpus in ../shared/corpora/10kgnad-test.csv (1,028 articles),
 replicated with perturbation (sentence shuffling and a per-copy marker word) to larger
 sizes. Each figure is reported as a ratio against a baseline measured in the same run:
-bare Whoosh indexing/searching the same texts. Each side runs in its own child process so
-that peak memory (ru_maxrss) is measured per side.
+bare Whoosh set up for German text (one body field, PyStemmer's German stemmer and
+Whoosh's German stop list, the same baseline as bench_search_realistic.py's bare-de)
+indexing/searching the same texts; out of the box Whoosh stems German with English rules
+and keeps German stop words, which is not a fair baseline for this corpus. Each side runs
+in its own child process so that peak memory (ru_maxrss) and CPU time are per side.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import resource
@@ -73,16 +77,24 @@ def write_files(texts: list[str], folder: Path) -> None:
 
 
 # --------------------------------------------------------------------------- children
+def _cpu_s() -> float:
+    """CPU seconds this process has used (user + system). On a shared machine the wall
+    times of children run one after another see different loads; their CPU times are
+    comparable."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def child_bare(folder: Path, index_dir: Path) -> dict[str, object]:
-    """Bare Whoosh, out of the box: one stemmed body field, default writer."""
+    """Bare Whoosh for German: one stemmed body field (German stems and stop words),
+    default writer."""
+    from bench_search_realistic import german_bare_schema
     from whoosh import index
-    from whoosh.analysis import StemmingAnalyzer
-    from whoosh.fields import ID, TEXT, Schema
     from whoosh.highlight import ContextFragmenter, Highlighter, UppercaseFormatter
     from whoosh.qparser import QueryParser
 
     started = time.perf_counter()
-    schema = Schema(id=ID(stored=True, unique=True), body=TEXT(analyzer=StemmingAnalyzer()))
+    schema = german_bare_schema()
     ix = index.create_in(index_dir, schema)
     writer = ix.writer()
     files = sorted(folder.iterdir())
@@ -90,6 +102,7 @@ def child_bare(folder: Path, index_dir: Path) -> dict[str, object]:
         writer.add_document(id=path.stem, body=path.read_text(encoding="utf-8"))
     writer.commit()
     build = time.perf_counter() - started
+    cpu = _cpu_s()
     texts = {p.stem: p for p in files}
     parser = QueryParser("body", schema)
     highlighter = Highlighter(fragmenter=ContextFragmenter(maxchars=200, surround=60),
@@ -104,7 +117,7 @@ def child_bare(folder: Path, index_dir: Path) -> dict[str, object]:
                     text = texts[hit["id"]].read_text(encoding="utf-8")
                     highlighter.highlight_hit(hit, "body", text=text)
                 times.append((time.perf_counter() - t0) * 1000)
-    return {"build_s": build, "search_ms": times,
+    return {"build_s": build, "cpu_s": cpu, "search_ms": times,
             "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
@@ -126,7 +139,9 @@ def child_same(folder: Path, index_dir: Path) -> dict[str, object]:
         writer.add_document(**to_fields(doc))
     writer.commit()
     build = time.perf_counter() - started
-    return {"build_s": build, "search_ms": _same_searches(ix, sorted(folder.iterdir())),
+    cpu = _cpu_s()
+    return {"build_s": build, "cpu_s": cpu,
+            "search_ms": _same_searches(ix, sorted(folder.iterdir())),
             "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
@@ -162,6 +177,7 @@ def child_ours(folder: Path, nb_dir: Path) -> dict[str, object]:
     imported = time.perf_counter() - started
     nb.search.flush()
     build = time.perf_counter() - started
+    cpu = _cpu_s()
     times = []
     for _round in range(3):
         for q in QUERIES:
@@ -180,7 +196,7 @@ def child_ours(folder: Path, nb_dir: Path) -> dict[str, object]:
         fresh.append((time.perf_counter() - t0) * 1000)
         assert found == 1
     nb.close()
-    return {"build_s": build, "import_s": imported, "imported": len(report.imported),
+    return {"build_s": build, "cpu_s": cpu, "import_s": imported, "imported": len(report.imported),
             "search_ms": times, "fresh_ms": fresh,
             "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
@@ -210,6 +226,10 @@ def bench_size(n: int, texts: list[str], work: Path) -> dict[str, object]:
         "build_ratio": ours["build_s"] / bare["build_s"],
         "same_build_s": same["build_s"], "pipeline_ratio": ours["build_s"] / same["build_s"],
         "same_rss_mb": same["maxrss_mb"],
+        "bare_cpu_s": bare["cpu_s"], "same_cpu_s": same["cpu_s"], "ours_cpu_s": ours["cpu_s"],
+        "cpu_ratio": ours["cpu_s"] / bare["cpu_s"],
+        "pipeline_cpu_ratio": ours["cpu_s"] / same["cpu_s"],
+        "load_avg": " / ".join(f"{x:.1f}" for x in os.getloadavg()),
         "bare_p50": statistics.median(bare["search_ms"]), "bare_p95": pct(bare["search_ms"], .95),
         "ours_p50": statistics.median(ours["search_ms"]), "ours_p95": pct(ours["search_ms"], .95),
         "ours_max": max(ours["search_ms"]),
@@ -268,6 +288,13 @@ def main() -> None:
               f"{r['bare_p95']:.1f} / {r['ours_p95']:.1f} | {r['search_ratio_p95']:.2f}x | "
               f"{r['ours_max']:.0f} | {r['fresh_ms_median']:.0f} | "
               f"{r['bare_rss_mb']:.0f} / {r['same_rss_mb']:.0f} / {r['ours_rss_mb']:.0f} |")
+    print("\n| articles | CPU s bare-de / same / ours (import + index) | ours/bare-de | "
+          "ours/same | load avg at the end |")
+    print("|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['n']:,} | {r['bare_cpu_s']:.1f} / {r['same_cpu_s']:.1f} / "
+              f"{r['ours_cpu_s']:.1f} | {r['cpu_ratio']:.2f}x | {r['pipeline_cpu_ratio']:.2f}x | "
+              f"{r['load_avg']} |")
 
 
 if __name__ == "__main__":
