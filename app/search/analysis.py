@@ -258,10 +258,10 @@ _MARK = regex.compile(r"\p{M}", regex.V1)
 
 
 @lru_cache(maxsize=256)
-def _starting_with(firsts: frozenset[str]) -> tuple[Any, Any]:
-    """Two regexes finding exactly the words :func:`iter_words` finds whose folded
-    form starts with one of ``firsts`` (folded first letters): the first for texts
-    without combining marks, the second (slower look-behinds) for any text."""
+def _starting_with(firsts: frozenset[str], marked: bool = False) -> Any:
+    """A regex finding exactly the words :func:`iter_words` finds whose folded form
+    starts with one of ``firsts`` (folded first letters); ``marked`` for texts with
+    combining marks (slower look-behinds: compiled only when such a text comes)."""
     letters = {c for c in _FIRST_LETTERS if fold(c)[:1] in firsts}
     letters |= {c for f in firsts for c in (f, f.upper())}
     klass = "".join(regex.escape(c) for c in sorted(letters))
@@ -269,13 +269,15 @@ def _starting_with(firsts: frozenset[str]) -> tuple[Any, Any]:
     # iter_words keeps in the word before it. A combining mark with no word before it
     # belongs to no word ("\u0301a" is the word "a"): with marks in the text, a mark
     # before the letter is inside a word only if a word start precedes it.
-    plain = rf"(?<!{_WORD_CHAR})(?<!{_WORD_CHAR}\.)"
-    marked = (rf"(?<!{_START})(?<!{_START}{_REST}*\p{{M}})"
-              rf"(?<!{_START}\.)(?<!{_START}{_REST}*\p{{M}}\.)")
+    if marked:
+        boundary = (rf"(?<!{_START})(?<!{_START}{_REST}*\p{{M}})"
+                    rf"(?<!{_START}\.)(?<!{_START}{_REST}*\p{{M}}\.)")
+    else:
+        boundary = rf"(?<!{_WORD_CHAR})(?<!{_WORD_CHAR}\.)"
     # the first letter matched from the class itself (every letter in it is a _START),
     # not a look-ahead before WORD_PATTERN: the same words, a fifth faster
     rest = rf"[{klass}]{_REST}*(?:\.{NAME_PATTERN})*"
-    return (regex.compile(plain + rest, regex.V1), regex.compile(marked + rest, regex.V1))
+    return regex.compile(boundary + rest, regex.V1)
 
 
 def iter_words_starting(text: str, firsts: frozenset[str]) -> Iterator[tuple[int, int, str]]:
@@ -287,8 +289,7 @@ def iter_words_starting(text: str, firsts: frozenset[str]) -> Iterator[tuple[int
             if fold(word[:1])[:1] in firsts or fold(word)[:1] in firsts:
                 yield start, end, word
         return
-    plain, marked = _starting_with(firsts)
-    for match in (marked if _MARK.search(text) else plain).finditer(text):
+    for match in _starting_with(firsts, bool(_MARK.search(text))).finditer(text):
         yield match.start(), match.end(), match.group(0)
 
 
