@@ -8,11 +8,13 @@ The rules, as the front ends meet them:
   (``agreements.update``/``set_value``/``delete``, its parts' ``set_party_role``/
   ``remove_party``, ``update_event``/``remove_event``, ``set_evidence``/
   ``remove_evidence``, ``actors.update``/``delete``/``set_alias``/``remove_alias``,
-  ``articles.update_meta``, ``annotations.set_memo``/``set_colour``, ``tags.rename``/
-  ``set_colour``/``set_description``, ``notes.save_body``/``delete``; records carry
-  their ``stamp``). The GUI passes the record as its view showed it, never one re-read
-  at save time (that would hide every colleague's change). When the row moved on since, fields changed by only one side
-  merge automatically; a field changed by both raises
+  ``articles.update_meta``, ``annotations.set_memo``/``set_colour``/``delete``,
+  ``tags.rename``/``set_colour``/``set_description``, ``notes.save_body``/``delete``;
+  records carry their ``stamp``; an article's text edit passes ``base=``, the text it
+  began from, and merges line by line as notes do). The GUI passes the record as its
+  view showed it, never one re-read at save time (that would hide every colleague's
+  change). When the row moved on since, fields changed by only one side merge
+  automatically; a field changed by both raises
   :class:`~app.core.errors.ConflictError` whose ``conflict`` (a
   :class:`~app.core.conflicts.RowConflict`) holds base / mine / theirs per field and the
   other author's name and time. :meth:`ConflictService.resolve` writes the user's choice
@@ -259,6 +261,7 @@ class ConflictService:
         self._sessions = sessions
         self._writer = writer
         self._history = history
+        self._saved_version: dict[int, int] = {}  # note id -> version our last save made
 
     @staticmethod
     def seen(record: Versioned) -> Seen:
@@ -268,8 +271,10 @@ class ConflictService:
     def save_note(self, note_id: int, body: str, seen: Note) -> NoteSave:
         """Save a note's text merged against ``seen`` (the note as the editor loaded or
         last saved it): see :func:`write_note_body`. Saves of one note within
-        :data:`COALESCE_SECONDS` are one undo step (the editor autosaves while typing);
-        a save that made a conflict copy is a step of its own."""
+        :data:`COALESCE_SECONDS` are one undo step (the editor autosaves while typing),
+        but only while each continues the text the previous one stored: a save after a
+        colleague's (merged, or based on theirs) is a step of its own, so undoing it
+        never silently takes back their lines; so is one that made a conflict copy."""
         now = dt.datetime.now()
         label = f"edit note '{seen.title[:60]}'"
         for attempt in range(SAVE_ATTEMPTS):
@@ -281,13 +286,19 @@ class ConflictService:
                 # another save landed between our read and our write: merge against it
                 if attempt == SAVE_ATTEMPTS - 1:
                     raise
-        key = "" if copy_id is not None else f"note-body:{note_id}"
-        self._history.record_coalesced(label, tx.rec.ops, key, COALESCE_SECONDS,
-                                       now=time.monotonic())
         with translated_errors(), self._sessions() as session:
             note = note_rows.get(session, note_id)
         if note is None:
             raise NotFound(f"note {note_id} does not exist")
+        continues = outcome == "saved" and \
+            self._saved_version.get(note_id) == seen.stamp.version
+        if copy_id is not None:
+            self._history.record(label, tx.rec.ops)
+        else:  # a step of its own unless it continues our last save; later ones fold in
+            window = COALESCE_SECONDS if continues else -1.0
+            self._history.record_coalesced(label, tx.rec.ops, f"note-body:{note_id}",
+                                           window, now=time.monotonic())
+        self._saved_version[note_id] = note.stamp.version
         return NoteSave(outcome, note, copy_id, tx.changes)
 
     def resolve(self, conflict: RowConflict | ConflictError,
