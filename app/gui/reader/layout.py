@@ -127,11 +127,34 @@ class ReaderLayout(QTextEdit):
         return rects
 
     def mark_extent(self, mark: Mark) -> tuple[float, float]:
-        """Top and bottom (document coordinates) of the lines a mark covers."""
+        """Top and bottom (document coordinates) of the lines a mark covers.
+
+        The margin asks this for every visible highlight on every paint: the lines of
+        its first and last characters are looked up directly (``span_rects`` measured
+        the x of every line between, 3 ms a frame while scrolling); a span starting or
+        ending at a line break, or in a block not laid out, takes the general way.
+        """
+        first = self._line_box(mark.start)
+        last = self._line_box(mark.end - 1) if mark.end - 1 > mark.start else first
+        if first is not None and last is not None:
+            return first[0], last[1]
         rects = self.span_rects(mark.start, mark.end)
         if not rects:
             return 0.0, 0.0
         return rects[0].top(), rects[-1].bottom()
+
+    def _line_box(self, pos: int) -> tuple[float, float] | None:
+        """Top and bottom of the laid-out line holding the character at Qt position
+        ``pos``; None at a block's end (the paragraph separator) or if not laid out."""
+        block = self.document().findBlock(pos)
+        offset = pos - block.position()
+        if not 0 <= offset < block.length() - 1:
+            return None
+        line = block.layout().lineForTextPosition(offset)
+        if not line.isValid():
+            return None
+        top = self.document().documentLayout().blockBoundingRect(block).top() + line.y()
+        return top, top + line.height()
 
     def visible_blocks(self) -> range:
         """Numbers of the blocks at least partly inside the viewport.
@@ -172,27 +195,45 @@ class ReaderLayout(QTextEdit):
         return list(seen.values())
 
     def _layout_step(self) -> None:
-        """Lay out the next blocks of the text (a few ms a step) until the end is reached.
+        """Lay out the next blocks of the text (a few ms a step) until the end is reached,
+        each block with its highlight formats.
 
         Qt lays a long text out lazily in timer steps itself, but stops for good once a
         block it had laid out is laid out again (the highlight formats of the blocks on
         screen do that): without these steps a long article with highlights could not be
         scrolled past the part laid out so far (found by bench_reader's scroll frames).
+        Formats go in before a block's layout (free); set when the block scrolls into
+        view they re-laid it out within that frame. The blocks Qt laid out itself, before
+        their formats, are formatted here too, a few a step, so scrolling finds every
+        block ready.
         """
         document = self.document()
-        if _is_laid_out(document.lastBlock()):
-            self.layout_timer.stop()
+        is_done = _is_laid_out(document.lastBlock())
+        block = QTextBlock() if is_done else self._first_unlaid_block()
+        self._format_laid_out(document.blockCount() if is_done else block.blockNumber())
+        if is_done:
+            self.renderer.index.file_pending()  # laid out without this timer (a resize)
+            if not self.renderer.has_stale_blocks:
+                self.layout_timer.stop()
             return
         deadline = time.perf_counter() + LAYOUT_BUDGET_S
-        block = self._first_unlaid_block()
         last = document.blockCount() - 1
         while block.isValid() and time.perf_counter() < deadline:
             target = document.findBlockByNumber(min(block.blockNumber() + LAYOUT_STRIDE, last))
             end = target.position() + target.length() - 1
+            self.renderer.ensure(range(block.blockNumber(), target.blockNumber() + 1))
             # Qt believes it is done: asking for a rectangle would not lay anything out,
             # a (formats-only) change of these blocks does
             document.markContentsDirty(block.position(), end - block.position())
             block = target.next()
+
+    def _format_laid_out(self, limit: int) -> None:
+        """Format a few of the blocks before block ``limit`` still waiting for their
+        highlights (laid out already: each is laid out again, here rather than while
+        it scrolls into view)."""
+        renderer = self.renderer
+        if renderer.has_stale_blocks:
+            renderer.ensure(renderer.stale_before(limit)[:LAYOUT_STRIDE])
 
     def _first_unlaid_block(self) -> QTextBlock:
         """The first block Qt has not laid out (laid-out blocks form a prefix)."""

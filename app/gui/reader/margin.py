@@ -55,9 +55,10 @@ class MarginBar(QWidget):
         markers in the right column."""
         painter = QPainter(self)
         painter.fillRect(event.rect(), self.palette().window())
+        visible = self._reader.visible_marks()  # first: files marks filed late, if any
         lanes = self._reader.renderer.index.lanes()
         offset = self._reader.verticalScrollBar().value()
-        for mark in self._reader.visible_marks():
+        for mark in visible:
             lane = min(lanes.get(mark.id, 0), MAX_LANES - 1)
             top, bottom = self._reader.mark_extent(mark)
             x = self.lane_x(lane)
@@ -95,10 +96,11 @@ class MarginBar(QWidget):
         innermost (shortest) first. A lane's gap counts as the lane: bars are 4 px wide."""
         if x >= self._lanes_width():
             return self.evidence_at(y)
+        visible = self._reader.visible_marks()  # first: files marks filed late, if any
         lanes = self._reader.renderer.index.lanes()
         offset = self._reader.verticalScrollBar().value()
         found = []
-        for mark in self._reader.visible_marks():
+        for mark in visible:
             left = self.lane_x(lanes.get(mark.id, 0))
             if not left <= x < left + LANE_WIDTH + 1:
                 continue
