@@ -23,7 +23,7 @@ _ANY = st.text(
     alphabet=st.one_of(
         st.characters(exclude_categories=("Cs",)),
         st.sampled_from(["😀", "\U0001f1e9", "\U0001d518", "\U0010ffff", "\u0301", "\r", "\n",
-                         "ש", "م", "漢", "\u200d", "\u2028", "ä", "Ø", "\u00d8"]),
+                         "ש", "م", "漢", "\u200d", "\u2028", "\u2029", "ä", "Ø"]),
     ),
     max_size=80,
 )
@@ -44,8 +44,8 @@ def test_astral_indices_match_a_scan_for_any_text(text: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(text=_ANY)
 def test_newline_ends_match_a_scan_for_any_text(text: str) -> None:
-    """Line starts from line lengths equal the index after every ``\\n``."""
-    assert newline_ends(text) == [i + 1 for i, c in enumerate(text) if c == "\n"]
+    """Block starts from line lengths equal the index after every ``\\n`` and U+2029."""
+    assert newline_ends(text) == [i + 1 for i, c in enumerate(text) if c in "\n\u2029"]
 
 
 @settings(max_examples=300, deadline=None)

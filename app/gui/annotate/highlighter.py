@@ -17,8 +17,8 @@ import itertools
 import logging
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Iterator
+from typing import NamedTuple, Protocol
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import (
@@ -72,11 +72,26 @@ class Mark(NamedTuple):
         return self.end - self.start
 
 
+class Interval(Protocol):
+    """What lanes are assigned from: a mark, or a stored span (code points)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
 class MarkIndex:
     """Marks indexed by the blocks (paragraphs) they touch, with margin lanes.
 
     The reader is read-only, so block boundaries never move: a mark is filed under
     every block it covers and a block's marks are a dictionary lookup.
+
+    Marks can be filed later (:meth:`defer`): opening a long article files those of
+    the first screen and the rest as the text is laid out. Every reader asking about
+    a block gets its marks filed first, anything asking about all marks gets all.
     """
 
     def __init__(self, block_starts: list[int]) -> None:
@@ -84,19 +99,69 @@ class MarkIndex:
         self._marks: dict[int, Mark] = {}
         self._by_block: defaultdict[int, list[Mark]] = defaultdict(list)
         self._lanes: dict[int, int] | None = None
+        self._lane_ends: list[int] = []  # end of the last mark in each lane
+        self._pending: Iterator[Mark] | None = None  # sorted by start, after every filed
+        self._next: Mark | None = None  # the first pending mark
+        self._lane_floor = 0  # lanes of all marks, filed or not, while some are pending
+        self.on_filed: Callable[[set[int]], None] | None = None  # blocks of later marks
 
     def __len__(self) -> int:
+        self.file_pending()
         return len(self._marks)
 
     def __contains__(self, mark_id: int) -> bool:
+        self.file_pending()
         return mark_id in self._marks
 
     def marks(self) -> list[Mark]:
         """All marks, in no particular order."""
+        self.file_pending()
         return list(self._marks.values())
 
     def get(self, mark_id: int) -> Mark | None:
+        self.file_pending()
         return self._marks.get(mark_id)
+
+    # -- filing later ------------------------------------------------------------
+
+    def defer(self, marks: Iterator[Mark], lane_count: int) -> None:
+        """File ``marks`` when asked for: they must be sorted by start and start at or
+        after every mark filed so far (so the lanes of those stay as they are);
+        ``lane_count`` counts the lanes of all marks (the margin's width)."""
+        self.file_pending()
+        self._next = next(marks, None)
+        self._pending = marks if self._next is not None else None
+        self._lane_floor = lane_count
+
+    @property
+    def has_pending(self) -> bool:
+        """True while some marks wait to be filed."""
+        return self._pending is not None
+
+    def file_through_block(self, number: int) -> None:
+        """File the waiting marks that can touch blocks up to ``number``."""
+        if self._pending is not None:
+            following = number + 1
+            starts = self._block_starts
+            self.file_pending(starts[following] if following < len(starts) else None)
+
+    def file_pending(self, before: int | None = None) -> None:
+        """File the waiting marks starting before Qt position ``before`` (all: None)."""
+        if self._pending is None:
+            return
+        batch, mark, pending = [], self._next, self._pending
+        while mark is not None and (before is None or mark.start < before):
+            batch.append(mark)
+            mark = next(pending, None)
+        self._next = mark
+        if mark is None:
+            self._pending = None
+        if batch:
+            blocks = self._file(batch)
+            if self._lanes is not None:  # they start after every filed mark: go on
+                assign_lanes(batch, self._lane_ends, self._lanes)
+            if self.on_filed is not None:
+                self.on_filed(blocks)
 
     def block_starts(self) -> list[int]:
         """Qt position where each block begins (shared, do not modify)."""
@@ -104,6 +169,7 @@ class MarkIndex:
 
     def marked_blocks(self) -> list[int]:
         """Numbers of the blocks at least one mark touches."""
+        self.file_pending()
         return list(self._by_block)
 
     def add_all(self, marks: Iterable[Mark]) -> None:
@@ -113,20 +179,29 @@ class MarkIndex:
         highlight, and the method call, ``range`` and ``setdefault`` per mark were
         a third of the cost of opening.
         """
+        self.file_pending()
+        self._file(marks)
+        self._lanes = None
+
+    def _file(self, marks: Iterable[Mark]) -> set[int]:
+        """File marks under their blocks; the numbers of those blocks."""
         by_block, known, starts = self._by_block, self._marks, self._block_starts
+        touched: set[int] = set()
         for mark in marks:
             if mark.id in known:
-                self.add(mark)
+                touched.update(self.add(mark))
                 continue
             known[mark.id] = mark
             first = bisect_right(starts, mark.start) or 1  # block first - 1 holds the start
             last = bisect_right(starts, mark.end - 1, first)
             if last <= first:  # most marks lie inside one paragraph
                 by_block[first - 1].append(mark)
+                touched.add(first - 1)
             else:
                 for number in range(first - 1, last):
                     by_block[number].append(mark)
-        self._lanes = None
+                touched.update(range(first - 1, last))
+        return touched
 
     def block_range(self, start: int, end: int) -> range:
         """Numbers of the blocks that the Qt span ``[start, end)`` touches."""
@@ -136,6 +211,7 @@ class MarkIndex:
 
     def add(self, mark: Mark) -> range:
         """File ``mark`` (replacing one with the same id); return the blocks to redraw."""
+        self.file_pending()
         old = self.remove(mark.id)
         self._marks[mark.id] = mark
         blocks = self.block_range(mark.start, mark.end)
@@ -146,6 +222,7 @@ class MarkIndex:
 
     def remove(self, mark_id: int) -> range:
         """Forget a mark; return the blocks it covered (empty if unknown)."""
+        self.file_pending()
         mark = self._marks.pop(mark_id, None)
         if mark is None:
             return range(0)
@@ -161,6 +238,7 @@ class MarkIndex:
 
     def in_block(self, number: int) -> list[Mark]:
         """Marks touching block ``number``."""
+        self.file_through_block(number)
         return self._by_block.get(number, [])
 
     def at(self, pos: int) -> list[Mark]:
@@ -169,20 +247,31 @@ class MarkIndex:
         return [m for m in self.in_block(number) if m.start <= pos < m.end]
 
     def lanes(self) -> dict[int, int]:
-        """Margin lane of every mark: overlapping marks never share a lane."""
+        """Margin lane of every filed mark: overlapping marks never share a lane.
+
+        Marks waiting to be filed start after every filed one, so the lanes of the
+        filed ones are those they keep once all are filed (greedy by start).
+        """
         if self._lanes is None:
-            self._lanes = assign_lanes(self._marks.values())
+            self._lane_ends = []
+            self._lanes = assign_lanes(self._marks.values(), self._lane_ends)
         return self._lanes
 
     def lane_count(self) -> int:
         lanes = self.lanes()
-        return max(lanes.values(), default=-1) + 1
+        count = max(lanes.values(), default=-1) + 1
+        return max(count, self._lane_floor) if self._pending is not None else count
 
 
-def assign_lanes(marks: Iterable[Mark]) -> dict[int, int]:
-    """Greedy interval colouring: each mark takes the lowest lane free at its start."""
-    lane_ends: list[int] = []
-    lanes: dict[int, int] = {}
+def assign_lanes(marks: Iterable[Interval], lane_ends: list[int] | None = None,
+                 lanes: dict[int, int] | None = None) -> dict[int, int]:
+    """Greedy interval colouring: each mark takes the lowest lane free at its start.
+
+    ``lane_ends`` (the end of the last mark in each lane) and ``lanes`` continue an
+    assignment of marks that all start before these; both are updated in place.
+    """
+    lane_ends = [] if lane_ends is None else lane_ends
+    lanes = {} if lanes is None else lanes
     for mark in sorted(marks, key=lambda m: (m.start, -m.end, m.id)):
         for lane, end in enumerate(lane_ends):
             if end <= mark.start:
@@ -244,14 +333,25 @@ class HighlightRenderer(QObject):
         call :meth:`install` for its text before it is shown."""
         self._document = document
 
-    def install(self, marks: Iterable[Mark], starts: list[int]) -> None:
-        """Index marks for a text about to be set (``starts``: its Qt block starts).
+    def install(self, marks: Iterable[Mark], starts: list[int],
+                later: Iterator[Mark] | None = None, lane_count: int = 0) -> None:
+        """Index marks for a text about to be set (``starts``: its Qt block starts);
+        ``later``: marks sorted by start after all of ``marks``, filed as their blocks
+        are asked for (``lane_count``: the lanes of all).
 
         Nothing is drawn: blocks are formatted by :meth:`ensure` as they are shown.
         """
         self.index = MarkIndex(starts)
         self.index.add_all(marks)
         self._stale = set(self.index.marked_blocks())
+        if later is not None:
+            self.index.on_filed = self._mark_stale
+            self.index.defer(later, lane_count)
+
+    def _mark_stale(self, blocks: set[int]) -> None:
+        """Blocks touched by marks filed later wait for formatting (none was formatted
+        yet: formatting a block files its marks first)."""
+        self._stale |= blocks
 
     def reset(self, marks: Iterable[Mark]) -> None:
         """Replace every mark of the text shown; blocks are redrawn as they are shown."""
@@ -263,12 +363,18 @@ class HighlightRenderer(QObject):
 
     def stale_blocks(self) -> set[int]:
         """Numbers of the blocks not yet formatted from the current marks."""
+        self.index.file_pending()
         return set(self._stale)
+
+    def stale_before(self, limit: int) -> list[int]:
+        """Blocks before block ``limit`` waiting for formats, ascending (marks filed
+        later are not filed for this)."""
+        return sorted(n for n in self._stale if n < limit)
 
     @property
     def has_stale_blocks(self) -> bool:
         """True while some block still waits to be formatted (cheap, called per paint)."""
-        return bool(self._stale)
+        return bool(self._stale) or self.index.has_pending
 
     def ensure(self, numbers: Iterable[int]) -> None:
         """Format those of the blocks ``numbers`` whose formats are out of date.
@@ -278,6 +384,9 @@ class HighlightRenderer(QObject):
         on-screen formatting from 4.4 to 1.5 ms (one ``markContentsDirty`` per block
         costs a re-layout pass each).
         """
+        numbers = list(numbers)
+        if numbers and self.index.has_pending:
+            self.index.file_through_block(max(numbers))
         stale = [n for n in numbers if n in self._stale]
         if not stale:
             return

@@ -45,8 +45,14 @@ def astral_indices(text: str) -> list[int]:
 
 
 def newline_ends(text: str) -> list[int]:
-    """Code-point index just after each ``\\n`` of ``text`` (where each next line begins),
-    from the line lengths (C loops; no match object per line)."""
+    """Code-point index just after each line break of ``text`` where Qt starts a block,
+    from the line lengths (C loops; no match object per line).
+
+    Qt breaks blocks at ``\\n`` and at U+2029 (paragraph separator), which stored text
+    may hold (normalising keeps it); U+2028 breaks a line within a block.
+    """
+    if "\u2029" in text:
+        text = text.replace("\u2029", "\n")  # one separator for another: offsets stay
     lengths = list(map(len, text.split("\n")))
     del lengths[-1]
     return list(map(operator.add, accumulate(lengths), range(1, len(lengths) + 1)))
@@ -110,7 +116,7 @@ class TextPositions:
         return [cp + bisect_left(astral, cp) for cp in out]
 
     def block_starts(self, text: str) -> list[int]:
-        """Qt position where each line (Qt block) of ``text`` begins."""
+        """Qt position where each Qt block of ``text`` begins (after ``\\n`` or U+2029)."""
         return [0, *self.to_qt_many(newline_ends(text))]
 
     def span_to_qt(self, start: int, end: int) -> tuple[int, int]:

@@ -92,6 +92,8 @@ def _heading_lines(text: str, title: str) -> set[int]:
     if text.startswith("#") or "\n#" in text:
         starts.update(match.start() for match in _ATX.finditer(text))
     starts |= _title_lines(text, title)
+    if "\u2029" in text:  # a block separator for Qt too: block numbers count both
+        return {text.count("\n", 0, s) + text.count("\u2029", 0, s) for s in starts}
     return {text.count("\n", 0, start) for start in starts}
 
 

@@ -16,7 +16,8 @@ are converted only through :class:`~app.gui.common.textpos.TextPositions`.
 The class is built in layers, each its own module: geometry and selection
 (:mod:`app.gui.reader.layout`), hits and find (:mod:`app.gui.reader.find`), actor and
 evidence overlays (:mod:`app.gui.reader.overlays`), clicks on highlights
-(:mod:`app.gui.reader.clicks`); this module loads articles (paragraphs and headings
+(:mod:`app.gui.reader.clicks`), marks built from the stored spans
+(:mod:`app.gui.reader.marks`); this module loads articles (paragraphs and headings
 formatted by :mod:`app.gui.reader.structure`) and follows edits.
 """
 
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 import json
 import logging
-from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any
 
@@ -41,15 +41,14 @@ from PySide6.QtWidgets import QTextEdit, QWidget
 from app.core.actor_records import Evidence
 from app.core.changes import Changes
 from app.core.errors import NotFound
-from app.core.records import ArticleSummary, Highlight, HighlightSpan, Tag
-from app.gui.annotate.highlighter import IS_EVIDENCE, IS_MENTION, HighlightRenderer, Mark
-from app.gui.common.colours import DEFAULT_COLOUR, palette_colour, valid_colour
+from app.core.records import ArticleSummary, HighlightSpan
+from app.gui.annotate.highlighter import HighlightRenderer
 from app.gui.common.controller import NotebookController
 from app.gui.common.textpos import TextPositions
 from app.gui.notes.editor import PASSAGE_MIME
-from app.gui.reader.clicks import ReaderClicks
 from app.gui.reader.layout import LAYOUT_STEP_MS
 from app.gui.reader.margin import MarginBar
+from app.gui.reader.marks import ReaderMarks, tag_colours
 from app.gui.reader.structure import format_structure, structure_of
 
 log = logging.getLogger(__name__)
@@ -60,22 +59,7 @@ RELOAD_THRESHOLD = 64
 """Above this many changed highlights, reload all instead of fetching one by one."""
 
 
-def tag_colours(tags: Sequence[Tag]) -> dict[int, QColor]:
-    """Colour of each tag; a tag without one gets a stable palette colour."""
-    return {t.id: valid_colour(t.colour or palette_colour(t.id)) for t in tags}
-
-
-def highlight_colour(highlight: Highlight | HighlightSpan, colours: dict[int, QColor]) -> QColor:
-    """A highlight's own colour, else its first tag's, else the default."""
-    if highlight.colour and QColor(highlight.colour).isValid():
-        return QColor(highlight.colour)
-    for tag_id in highlight.tag_ids:
-        if tag_id in colours:
-            return colours[tag_id]
-    return QColor(DEFAULT_COLOUR)
-
-
-class ReaderView(ReaderClicks):
+class ReaderView(ReaderMarks):
     """A read-only view of one article with highlights, hits and find marks.
 
     Signals:
@@ -175,7 +159,7 @@ class ReaderView(ReaderClicks):
         self._cycle = ((), 0)
         self.setExtraSelections([])
         starts = self._positions.block_starts(text)
-        self.renderer.install(self._marks(highlights), starts)
+        self._install_marks(highlights, starts)
         # Margin first: changing it after setPlainText would lay the document out again.
         self._update_margin_width()
         self._set_document(text)
@@ -204,50 +188,10 @@ class ReaderView(ReaderClicks):
         self.renderer.set_document(document)
         # Highlights of the first screen go in before layout too: formatted after
         # setDocument, those blocks were laid out twice.
-        self.renderer.ensure(self._first_screen_blocks())
+        self.renderer.ensure(range(self._first_screen_blocks(self.renderer.index.block_starts())))
         self.setDocument(document)
         if shiboken6.isValid(old) and old.parent() is self:  # Qt deletes the one it made
             old.deleteLater()
-
-    def _first_screen_blocks(self) -> range:
-        """Blocks that can be on screen at the top of the text, found without layout:
-        each block takes a line at least, and a line holds at most a viewport's width
-        of the narrowest letter. A block this misses is formatted when painted."""
-        metrics = self.fontMetrics()
-        viewport = self.viewport()
-        lines = viewport.height() // max(1, metrics.lineSpacing()) + 1
-        chars = lines * (viewport.width() // max(1, metrics.horizontalAdvance("i")) + 1)
-        blocks = bisect_right(self.renderer.index.block_starts(), chars)
-        return range(min(lines, blocks))
-
-    def _marks(self, highlights: Sequence[HighlightSpan]) -> list[Mark]:
-        """Marks of many highlights; highlights of one colour share one QColor.
-
-        One pass with the span ends converted in bulk (``to_qt_many``): per highlight
-        two conversions and a flags lookup were a method call each, 1,000 highlights
-        cost 16 ms of a 180 ms open under load.
-        """
-        kept = [h for h in highlights if h.start != h.end]  # orphans: the review lists them
-        to_qt = self._positions.to_qt_many
-        starts, ends = to_qt([h.start for h in kept]), to_qt([h.end for h in kept])
-        shared: dict[tuple[str, tuple[int, ...]], QColor] = {}
-        mentions, evidence = self._mentions, self._evidence
-        flagged = bool(mentions or evidence)
-        marks = []
-        for h, start, end in zip(kept, starts, ends, strict=True):
-            key = (h.colour, h.tag_ids)
-            colour = shared.get(key)
-            if colour is None:
-                colour = shared[key] = highlight_colour(h, self._colours)
-            flags = ((IS_MENTION if h.id in mentions else 0)
-                     | (IS_EVIDENCE if h.id in evidence else 0)) if flagged else 0
-            marks.append(Mark(h.id, start, end, colour, flags))
-        return marks
-
-    def _mark(self, highlight: Highlight) -> Mark:
-        start, end = self._positions.span_to_qt(highlight.start, highlight.end)
-        return Mark(highlight.id, start, end, highlight_colour(highlight, self._colours),
-                    self._flags(highlight.id))
 
     def reload_highlights(self) -> None:
         """Fetch and redraw every highlight (after tag colour changes, merges, ...)."""
