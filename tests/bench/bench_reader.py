@@ -10,7 +10,12 @@ each until painted (the two alternately, 21 pairs, with the median of the per-pa
 ratios), times adding and removing one highlight through the services, and scrolls the
 open article from top to end (by wheel steps and by pages, cold after opening and again)
 timing each frame from the scroll to the text and margin painted. Prints milliseconds
-(frame counts as counts).
+(frame counts as counts), the scroll position each scroll ended at against the end of
+the text (a scroll that stops early is no measurement of the whole article), and the
+load average before and after.
+
+With ``--stages`` it also times each step of opening (median over the paired runs):
+the service reads, the position map, marks and index, the document.
 """
 
 from __future__ import annotations
@@ -83,6 +88,8 @@ def _paired(baseline: Callable[[], None], case: Callable[[], None],
 
 
 def main() -> None:
+    stages = "--stages" in sys.argv[1:]
+    print("load average before:", _load())
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "big.txt"
@@ -96,15 +103,61 @@ def main() -> None:
             start = rng.randrange(0, len(text) - 400)
             nb.annotations.add(article_id, start, start + rng.randint(5, 400), tag_ids=[tag.id])
         controller = NotebookController(nb)
-        rows = _measure(app, controller, article_id, text)
+        timings: dict[str, list[float]] = {}
+        rows = _measure(app, controller, article_id, text, timings if stages else None)
         nb.close()
-    print(f"{'case':<58}{'ms':>10}")
+    print(f"{'case':<66}{'ms':>10}")
     for name, value in rows:
-        print(f"{name:<58}{value:>10.1f}")
+        print(f"{name:<66}{value:>10.1f}")
+    for name, values in timings.items():
+        print(f"{'open stage: ' + name:<66}{statistics.median(values):>10.1f}")
+    print("load average after:", _load())
+
+
+def _load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def _time_stages(reader: ReaderView, nb: Notebook, timings: dict[str, list[float]],
+                 recording: list[bool]) -> None:
+    """Wrap the steps of ``load_article`` (service reads, position map, marks, index,
+    document) to collect their wall times while ``recording[0]`` is true."""
+    import app.gui.reader.view as view_module
+
+    def timed(owner: object, name: str, label: str) -> None:
+        inner = getattr(owner, name)
+
+        def wrapper(*args: object, **kwargs: object) -> object:
+            start = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                if recording[0]:
+                    timings.setdefault(label, []).append((time.perf_counter() - start) * 1000)
+        setattr(owner, name, wrapper)
+
+    for owner, name, label in (
+        (nb.articles, "get", "article (service)"), (nb.tags, "list", "tags (service)"),
+        (nb.annotations, "spans_for", "spans (service)"),
+        (reader, "_load_overlays", "mentions + evidence (services)"),
+        (reader, "_marks", "marks (positions converted)"),
+        (reader.renderer, "install", "index"), (reader, "_set_document", "document"),
+        (reader, "_draw_visible", "first-screen formats after setDocument"),
+    ):
+        timed(owner, name, label)
+    positions = view_module.TextPositions
+
+    def map_text(text: str) -> object:
+        start = time.perf_counter()
+        made = positions(text)
+        if recording[0]:
+            timings.setdefault("position map", []).append((time.perf_counter() - start) * 1000)
+        return made
+    view_module.TextPositions = map_text  # type: ignore[assignment,misc]  # timing only
 
 
 def _measure(app: QApplication, controller: NotebookController, article_id: int,
-             text: str) -> list[tuple[str, float]]:
+             text: str, timings: dict[str, list[float]] | None) -> list[tuple[str, float]]:
     bare = QTextEdit()
     bare.resize(900, 700)
     bare.show()
@@ -121,7 +174,11 @@ def _measure(app: QApplication, controller: NotebookController, article_id: int,
         reader.viewport().repaint()
         reader.margin_bar().repaint()
 
+    recording = [True]
+    if timings is not None:
+        _time_stages(reader, controller.nb, timings, recording)
     bare_ms, reader_ms, ratio = _paired(open_bare, open_reader)
+    recording[0] = False  # what follows are no opens
     nb = controller.nb
     start = text.index("Wolfram", len(text) // 2)
     added: list[int] = []
@@ -149,13 +206,18 @@ def _measure(app: QApplication, controller: NotebookController, article_id: int,
     for label, step in (("page", 1), ("wheel (3 lines)", 0)):
         bare.setPlainText(text)  # the baseline: a bare QTextEdit scrolled the same way
         base = _scroll_frames(app, bare, step)
+        ends = [_reached(bare)]
         reader.load_article(article_id)  # cold: laid out and formatted while scrolling
         frames = _scroll_frames(app, reader, step)
+        ends.append(_reached(reader))
         again = _scroll_frames(app, reader, step)
-        for name, values in ((f"bare QTextEdit, scroll by {label}", base),
-                             (f"reader, scroll by {label}, cold", frames),
-                             (f"reader, scroll by {label}, again", again)):
+        ends.append(_reached(reader))
+        for name, values, end in zip((f"bare QTextEdit, scroll by {label}",
+                                      f"reader, scroll by {label}, cold",
+                                      f"reader, scroll by {label}, again"),
+                                     (base, frames, again), ends, strict=True):
             rows += [(f"{name}: frames (count)", float(len(values))),
+                     (f"{name}: px short of the end (0: reached)", end),
                      (f"{name}: median frame", statistics.median(values)),
                      (f"{name}: p95 frame", _percentile(values, 95)),
                      (f"{name}: max frame", max(values))]
@@ -188,6 +250,14 @@ def _scroll_frames(app: QApplication, view: QTextEdit, page: int) -> list[float]
         frames.append((time.perf_counter() - start) * 1000)
         next_frame = max(next_frame, time.perf_counter())
     return frames
+
+
+def _reached(view: QTextEdit) -> float:
+    """Pixels between where a scroll ended and the end of the whole text (laid out now)."""
+    height = view.document().size().height()  # lays out whatever is left
+    view.verticalScrollBar().setValue(view.verticalScrollBar().value())
+    full = max(0.0, height - view.viewport().height())
+    return max(0.0, full - view.verticalScrollBar().value())
 
 
 def _percentile(values: list[float], pct: int) -> float:
