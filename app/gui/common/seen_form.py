@@ -35,11 +35,12 @@ class SeenForm(Generic[R]):
         self._fields = dict(fields)
         self._values = values
         self.shown: R | None = None
+        self._latest: R | None = None  # the newest record shown in the untouched fields
 
     def fill(self, record: R | None) -> None:
         """Show ``record`` in every field, dropping any edits (None: remember nothing;
         the view clears its widgets itself)."""
-        self.shown = record
+        self.shown = self._latest = record
         if record is not None:
             for name, value in self._values(record).items():
                 self._fields[name][1](value)
@@ -49,11 +50,11 @@ class SeenForm(Generic[R]):
         return {name: get() for name, (get, _put) in self._fields.items()}
 
     def edited(self) -> list[str]:
-        """The fields whose value differs from the record shown (unsaved edits)."""
-        if self.shown is None:
+        """The fields the user changed and has not saved."""
+        if self._latest is None:
             return []
-        shown = self._values(self.shown)
-        return [name for name, value in self.current().items() if value != shown[name]]
+        latest = self._values(self._latest)
+        return [name for name, value in self.current().items() if value != latest[name]]
 
     def is_dirty(self) -> bool:
         return bool(self.edited())
@@ -64,10 +65,12 @@ class SeenForm(Generic[R]):
         if self.shown is None or getattr(self.shown, "id", None) != getattr(record, "id", None):
             self.fill(record)
             return
-        old, new = self._values(self.shown), self._values(record)
+        assert self._latest is not None
+        old, new = self._values(self._latest), self._values(record)
         for name, (get, put) in self._fields.items():
             if get() == old[name] and new[name] != old[name]:
                 put(new[name])
+        self._latest = record
         if self.current() == dict(new):
             self.shown = record
         else:
