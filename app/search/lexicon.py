@@ -24,9 +24,11 @@ _LENGTHS = struct.Struct("!ii")  # whoosh.filedb.filetables._lengths
 _FIELD_NUMBER = 2  # W3TermsReader keys: the field's number (ushort), then the word
 
 
-CACHED_TERMS = 50_000
+CACHED_TERMS = 20_000
 """Term infos each segment reader keeps (document frequency and where the postings
-are: the idf after a commit needs every segment's)."""
+are: the idf after a commit needs every segment's). About 300 bytes each with the
+cache's entry (measured: 13 queries with wildcards at 10,020 articles kept 10,660
+entries over 20 segments, 4.2 MB with their postings); all are dropped when full."""
 
 
 def words_with_prefix(reader: Any, fieldname: str, prefix: str | bytes) -> Iterator[bytes]:

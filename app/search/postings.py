@@ -20,9 +20,11 @@ from whoosh.reading import SegmentReader
 
 from app.search.lexicon import term_info
 
-CACHED_POSTINGS = 400_000
+CACHED_POSTINGS = 250_000
 """Postings each segment reader keeps between queries (13 bytes each: id, weight as
-a double, as Whoosh reads it, and field-length byte; about 5 MB per segment at most)."""
+a double, as Whoosh reads it, and field-length byte; about 3.5 MB per segment at most,
+with the term infos of :data:`app.search.lexicon.CACHED_TERMS` about 10 MB: the
+indexer keeps a handful of segments, and the 100,000-article memory target is 500 MB)."""
 
 
 def is_w3(reader: Any) -> bool:
