@@ -24,6 +24,7 @@ would leave a ``None/`` folder in the working tree; such a folder is refused).
 
 from __future__ import annotations
 
+import inspect
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -36,8 +37,12 @@ from tests import pg
 
 ROOT = Path(__file__).resolve().parents[1]
 
-BACKEND_DIRS = ("services", "actors", "notes", "cli")
-"""Test folders (under tests/) whose tests run once per backend."""
+BACKEND_DIRS = ("services", "actors", "notes", "cli", "gui", "search", "ingest", "core", "qdpx")
+"""Test folders (under tests/) whose tests that open a notebook run once per backend.
+Not tests/team: its tests choose their backends themselves (``either``, ``two``: SQLite
+and PostgreSQL) or are about PostgreSQL only (roles, credentials), and the rest are about
+SQLite on purpose (test_changelog_sqlite.py; test_publish.py publishes a folder notebook
+to a server)."""
 
 
 FILE = "reads or damages the SQLite file (notebook.db) itself"
@@ -67,6 +72,9 @@ SQLITE_ONLY: dict[str, str] = {
     "actors/test_agreement_dates.py::test_bad_date_stored_by_an_older_version_does_not_"
     "break_lists": FILE + " (writes a bad date behind the app's back)",
     "notes/test_note_durability.py::test_autosaved_text_survives_sigkill": PROCESS,
+    "gui/test_main_window.py::test_recent_notebooks_updated_when_other_notebook_opened":
+        "expects the folders (str(nb.path)) in the recent list; a PostgreSQL notebook is "
+        "listed by its URL, rightly",
     "cli/test_notebook_transfer.py::test_round_trip_reproduces_every_table_and_file_when_"
     "imported_into_new": FILE + " (compares two notebook.db files; on PostgreSQL "
     "tests/team/test_publish.py compares every table)",
@@ -350,18 +358,56 @@ def _demo_templates(tmp_path_factory: pytest.TempPathFactory) -> DemoTemplates:
 
 
 def parametrize_backends(metafunc: pytest.Metafunc, tests_root: Path) -> None:
-    """Give tests under :data:`BACKEND_DIRS` both backends (not ``sqlite_only`` ones)."""
+    """Give tests under :data:`BACKEND_DIRS` that open a notebook (:func:`opens_notebook`)
+    both backends (not ``sqlite_only`` ones, not those on PostgreSQL already)."""
     try:
-        part = Path(str(metafunc.definition.path)).relative_to(tests_root).parts[0]
+        where = Path(str(metafunc.definition.path)).relative_to(tests_root)
     except ValueError:
         return
-    if part not in BACKEND_DIRS or "notebook_backend" not in metafunc.fixturenames:
+    if where.parts[0] not in BACKEND_DIRS or "notebook_backend" not in metafunc.fixturenames:
         return
     if metafunc.definition.get_closest_marker("sqlite_only") is not None:
         return
-    where = Path(str(metafunc.definition.path)).relative_to(tests_root).as_posix()
-    if where in SQLITE_ONLY or f"{where}::{metafunc.definition.originalname}" in SQLITE_ONLY:
+    if where.as_posix() in SQLITE_ONLY or (
+            f"{where.as_posix()}::{metafunc.definition.originalname}" in SQLITE_ONLY):
+        return
+    if any(n.startswith("pg_") for n in metafunc.fixturenames) or not opens_notebook(metafunc):
         return
     metafunc.parametrize("notebook_backend", [
         pytest.param("sqlite"), pytest.param("postgres", marks=pytest.mark.postgres)],
         indirect=True)
+
+
+OPENERS = ("Notebook", "main(", "notebook")
+"""Words in a test's code that mean it opens a notebook: the class (``Notebook.open``,
+``open_demo``), the CLI's ``main([...])`` (it opens ``--notebook``), a notebook fixture or
+parameter (``notebook``, ``demo_notebook``)."""
+
+
+def opens_notebook(metafunc: pytest.Metafunc) -> bool:
+    """Does the test open a notebook for itself: its code, the module functions it calls,
+    or a function-scoped fixture it uses names one of :data:`OPENERS`? A test whose
+    notebooks all come from module- or session-scoped fixtures gets none from the
+    ``postgres`` variant (those are made before the redirection), so it runs once."""
+    code = [metafunc.function, *_helpers(metafunc.function)]
+    for name in metafunc.fixturenames:
+        for fixture in metafunc._arg2fixturedefs.get(name, ()):
+            if fixture.scope == "function" and fixture.func.__module__ not in (
+                    __name__, pg.__name__):
+                code.extend([fixture.func, *_helpers(fixture.func)])
+    return any(word in _source(f) for f in code for word in OPENERS)
+
+
+def _helpers(func: Any) -> list[Any]:
+    """The functions of ``func``'s own module that ``func`` calls by name."""
+    module = inspect.getmodule(func)
+    found = (getattr(module, name, None) for name in func.__code__.co_names)
+    return [f for f in found if inspect.isfunction(f) and inspect.getmodule(f) is module
+            and f is not func]
+
+
+def _source(func: Any) -> str:
+    try:
+        return inspect.getsource(func)
+    except (OSError, TypeError):  # no source (built-in, generated): cannot tell
+        return ""
