@@ -43,7 +43,7 @@ from app.core.records import IndexStatus
 from app.search import IndexDoc, SearchIndex
 from app.search.documents import from_article, from_note
 from app.search.index_files import Cursor, cursor_lock, read_cursor, write_cursor
-from app.search.merging import AnyOf, fold_segments, idle_merge
+from app.search.merging import AnyOf, fold_group, fold_segments, idle_group, idle_merge
 from app.services.index_drift import Drift, compare
 from app.store import changelog, outbox, search_documents
 from app.store.engine import translated_errors
@@ -60,7 +60,10 @@ CURSOR_WAIT = 30.0
 """Seconds to wait for another process's batch (it holds the cursor lock while it
 writes one); giving up only defers the work, which stays in the log."""
 IDLE_MERGE_SECONDS = 5.0
-"""No change for this long: the background thread merges the index (see module doc)."""
+"""No change written or announced for this long: the background thread merges the
+index (see the module doc). Measured: counting only writes, idle merges started during
+a five-client run whenever a drain found nothing new, and ran 8-18 s each before a
+change interrupted them."""
 FORCE_FOLD_SEGMENTS = 32
 """Below this many segments a fold yields to every new change (changes are indexed
 first, the fold waits for a pause); from it on, a quick fold runs to its end even while
@@ -69,6 +72,8 @@ without bound, making every write and search slower. Measured in the five-client
 load 10-13 on two cores: forcing folds from 10 segments on took 5-22 s each (Whoosh
 copies segments term by term; a process had a fifth of a core) and held the drains back,
 edit-to-visible p50 18.7 s against 5.1 s for the same run without folds."""
+FOLD_RETRY_SECONDS = 0.1
+"""A merge that was skipped or stopped is tried again after this at the soonest."""
 POLL_SECONDS = 5.0
 """The thread looks at the log this often even when nobody wakes it."""
 Listener = Callable[[IndexStatus], None]
@@ -97,8 +102,9 @@ class Indexer:
         self._interrupt = threading.Event()  # set: any running merge stops (other work)
         self._woken = threading.Event()      # set by wake(): a long merge stops
         self._stop = threading.Event()
-        self._last_write = time.monotonic()
+        self._last_write = self._last_change = time.monotonic()
         self._is_merged = True  # nothing written since the last idle merge
+        self._fold_due = False  # written since the last fold that found nothing to do
         self._thread: threading.Thread | None = None
         self._listeners: list[Listener] = []
         self._done_in_run = 0
@@ -223,6 +229,8 @@ class Indexer:
     def _work_lock(self) -> Iterator[None]:
         """Hold the indexer's lock, interrupting a merge that holds it (asked again
         until the lock is free: a merge clears the request when it starts)."""
+        if threading.current_thread() is not self._thread:  # work asked for: not idle
+            self._last_change = time.monotonic()
         while not self._lock.acquire(timeout=0.02):
             self._interrupt.set()
         try:
@@ -335,6 +343,7 @@ class Indexer:
 
     def wake(self) -> None:
         """Look at the log now (a running merge is interrupted)."""
+        self._last_change = time.monotonic()
         self._wake.set()
         self._woken.set()  # after _wake: see tidy()
 
@@ -350,18 +359,26 @@ class Indexer:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            idle_left = IDLE_MERGE_SECONDS - (time.monotonic() - self._last_write)
-            wait = POLL_SECONDS if self._is_merged else max(0.0, min(POLL_SECONDS, idle_left))
-            self._wake.wait(timeout=wait)
+            idle_left = IDLE_MERGE_SECONDS - (time.monotonic() - self._quiet_since())
+            wait = (POLL_SECONDS if self._is_merged
+                    else max(FOLD_RETRY_SECONDS, min(POLL_SECONDS, idle_left)))
+            self._wake.wait(timeout=FOLD_RETRY_SECONDS if self._fold_due else wait)
             self._wake.clear()
             if self._stop.is_set():
                 return
             if self._drain_quietly():
                 self._last_write, self._is_merged = time.monotonic(), False
-                self.tidy()
+                self._fold_due = True
+            if self._fold_due:  # after every drain that wrote, until a fold finds nothing
+                self._fold_due = not self.tidy()
             elif (not self._is_merged
-                  and time.monotonic() - self._last_write >= IDLE_MERGE_SECONDS):
+                  and time.monotonic() - self._quiet_since() >= IDLE_MERGE_SECONDS):
                 self._is_merged = self.tidy(idle=True)
+
+    def _quiet_since(self) -> float:
+        """When the last change was written or announced (a wake): idle merging waits
+        for a pause in both, not only for the drains to find nothing new."""
+        return max(self._last_write, self._last_change)
 
     def _drain_quietly(self) -> bool:
         """Drain; True if something was written."""
@@ -382,9 +399,11 @@ class Indexer:
 
     def tidy(self, idle: bool = False) -> bool:
         """Fold the index's small segments (``idle``: merge it, see the module doc)
-        unless new work waits; True if that ran to its end (merged, or nothing to
-        merge), False if it was skipped or interrupted (try again later). Run by the
-        background thread; call it only from a worker thread.
+        unless new work waits; True when done: nothing (more) to merge now, an idle
+        merge finished, or merging failed (logged; tried again after the next write).
+        False to come back: a fold merged one size level (the next may be full now),
+        or the merge was skipped or interrupted. Run by the background thread; call it
+        only from a worker thread.
 
         ``_woken`` is cleared before ``_wake`` is looked at, and :meth:`wake` sets them
         the other way round, so a wake either skips the merge or can interrupt it. A
@@ -396,26 +415,28 @@ class Indexer:
             self._interrupt.clear()
             self._woken.clear()
             waiting = self._thread is not None and self._wake.is_set()  # a drain is due
-            if self._stop.is_set():
+            segments = self.index.segments()
+            if (idle_group(segments) == []) if idle else not fold_group(segments):
+                return True  # nothing to merge
+            forced = not idle and len(segments) >= FORCE_FOLD_SEGMENTS
+            if self._stop.is_set() or (waiting and not forced):
                 return False
             either = AnyOf(self._interrupt, self._woken)
-            started, merged = time.perf_counter(), False
+            started = time.perf_counter()
             if idle:
-                if waiting:
-                    return False
                 merged = idle_merge(self.index, either)
-            elif len(self.index.segments()) >= FORCE_FOLD_SEGMENTS:
+            elif forced:
                 merged = fold_segments(self.index, self._interrupt, self._woken)
-            elif not waiting:
+            else:
                 merged = fold_segments(self.index, either)
             took = time.perf_counter() - started
             if took > 0.05:  # not a look at the segments that found nothing to do
                 log.debug("%s merge: %.3f s, %s", "idle" if idle else "fold", took,
                           "merged" if merged else "not merged (interrupted or busy)")
-            return merged or not either.is_set()
+            return merged and idle  # a fold looks again: the next level may be full
         except DossierError as exc:  # merging is an optimisation: searching goes on
             log.warning("search index not merged: %s", exc)
-            return idle  # an idle merge that fails is not retried every few seconds
+            return True
         finally:
             self._lock.release()
 

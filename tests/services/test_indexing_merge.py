@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from app.core.errors import SearchIndexError
 from app.search import IndexDoc, SearchIndex, merging
 from app.search.merging import FOLD_FACTOR, fold_segments, idle_merge
 from app.services import Notebook, indexing
@@ -33,11 +34,17 @@ def _wait(condition: Callable[[], bool], timeout: float = 20.0) -> bool:
 
 
 def _segments(index_dir: Path) -> int:
-    index = SearchIndex.open(index_dir, read_only=True)
-    try:
-        return len(index.segments())
-    finally:
-        index.close()
+    """The folder's segment count, read beside the indexer thread (a commit may replace
+    the table of contents while it is read: read again)."""
+    for _attempt in range(50):
+        index = SearchIndex.open(index_dir, read_only=True)
+        try:
+            return len(index.segments())
+        except SearchIndexError:
+            time.sleep(0.02)
+        finally:
+            index.close()
+    raise AssertionError(f"cannot read the segments of {index_dir}")
 
 
 def _doc(n: int, rev: int = 1) -> IndexDoc:
@@ -222,9 +229,10 @@ def test_flush_from_another_thread_interrupts_a_long_idle_merge(
 
     monkeypatch.setattr(indexing, "idle_merge", long_merge)
     with Notebook.open(tmp_path / "nb", index_dir=tmp_path / "ix") as nb:
-        nb.notes.create("Notiz", "Zeile eins")
-        nb.search.flush()
-        nb.notes.create("Notiz 2", "Zeile zwei")
+        for n, word in enumerate(["eins", "zwei"]):  # two commits: two segments to merge
+            nb.notes.create(f"Notiz {n}", f"Zeile {word}")
+            nb.search.flush()
+        nb.notes.create("Notiz 2", "Zeile drei")
         indexer = nb.search._indexer  # the notebook's own, as its thread would run it
         result: list[bool] = []
         thread = threading.Thread(target=lambda: result.append(indexer.tidy(idle=True)))
@@ -234,4 +242,4 @@ def test_flush_from_another_thread_interrupts_a_long_idle_merge(
         assert stopped.is_set()
         thread.join(10)
         assert result == [False]  # not merged: the indexer tries again when idle
-        assert nb.search.search("Zeile").total == 2
+        assert nb.search.search("Zeile").total == 3
