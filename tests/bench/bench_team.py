@@ -29,26 +29,39 @@ it was told it wrote. Afterwards the parent checks, from the logs and the databa
    final flush (missing/extra/stale/duplicate documents), and the same hit counts for a
    set of queries in every client;
 4. edit -> visible elsewhere: each client creates notes holding a unique token every few
-   seconds; the others search their own index for it between edits (poll every 20 ms in
-   their think time) and note the time from the writer's commit to the hit;
-5. search speed: the same queries (10 x 5 rounds) on client 1's index as the run left it,
-   and on a PostgreSQL client with a freshly built index, vs a SQLite copy of the notebook
-   (exported and imported into a fresh folder, indexed there), p50 and the ratio.
+   seconds; in each other client a thread searches its own index for the tokens not seen
+   yet (one query, beside the edits, as a view refreshes while its user types: at once
+   when the indexer committed a batch, else every 0.25 s) and notes the time from the
+   writer's commit to the hit, split into
+   stages: until this client's live watcher reported the note (notification delivery and
+   the watcher's log read), until the indexer's next batch after that was committed
+   (drain query and index commit, the searcher refreshed), and until the looking thread
+   found it (its next search; the process is busy with its own edits meanwhile);
+5. search speed: the same queries (10 x 5 rounds) on client 1's index as the edits left
+   it (timed in client 1 right after every client stopped writing, segments counted),
+   after its indexer's idle merge (the client stays open ``IDLE_MERGE_SECONDS`` longer,
+   as a window would), and on a PostgreSQL client with a freshly built index, vs a
+   SQLite copy of the notebook (exported and imported into a fresh folder, indexed
+   there), p50 and the ratio.
 
-The database is dropped at the end.
+The database is dropped at the end, also after a failure, Ctrl-C or SIGTERM (the client
+processes are terminated first).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import multiprocessing as mp
 import os
 import queue
 import random
+import signal
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -57,9 +70,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from app.core.errors import ConflictError  # noqa: E402
-from app.services import Notebook  # noqa: E402
+from app.core.errors import ConflictError, SearchIndexError  # noqa: E402
+from app.search import SearchIndex  # noqa: E402
+from app.services import Notebook, indexing  # noqa: E402
 from tests import pg  # noqa: E402
+
+IDLE_SECONDS = getattr(indexing, "IDLE_MERGE_SECONDS", 0.0)
+"""How long an indexer waits before its idle merge (0: a checkout without one)."""
 
 CORPUS = ROOT.parent / "shared" / "corpora" / "10kgnad-test.csv"
 QUERIES = ["Gewerkschaft", "Regierung", "Wien", "Euro*", "\"der Regierung\"", "Bank OR Börse",
@@ -108,9 +125,33 @@ class Client:
         self.cache: dict[tuple[str, int], Any] = {}   # stale "seen" records
         self.read_at: dict[tuple[str, int], float] = {}  # when each was read (its end)
         self.highlights = list(ids["highlights"])
-        self.pending: dict[str, float] = {}           # token -> writer's commit time
+        self.pending: dict[str, tuple[float, int]] = {}  # token -> (commit time, note id)
         self.latencies: list[float] = []
+        self.stages: list[tuple[float, float, float]] = []  # (live, indexed, found) per token
+        self.live_at: dict[int, float] = {}  # note id -> when the live watcher reported it
+        self.batches: list[float] = []       # when the indexer committed a batch
         self.serial = 0
+        self.index_changed = threading.Event()
+        nb.live.subscribe(self._on_live)
+        nb.search.add_listener(self._on_batch)
+
+    def _on_live(self, update: Any) -> None:
+        now = time.time()
+        for nid in update.changes.notes:
+            self.live_at.setdefault(nid, now)
+
+    def _on_batch(self, status: Any) -> None:
+        if status.indexed:
+            self.batches.append(time.time())
+            self.index_changed.set()
+
+    def stage_of(self, at: float, nid: int, found: float) -> None:
+        """Split one token's latency at the live report and the next index batch."""
+        live = self.live_at.get(nid)
+        if live is None:
+            return
+        batch = next((b for b in self.batches if b >= live), found)
+        self.stages.append((live - at, min(batch, found) - live, found - min(batch, found)))
 
     def write(self, **entry: Any) -> None:
         self.log.write(json.dumps(entry, default=str) + "\n")
@@ -163,7 +204,7 @@ class Client:
         r1 = time.time()
         for f in row.fields:
             side = choices.get(f.field)
-            if side is None:
+            if side is None or f.field in DERIVED:
                 continue
             chosen = f.mine if side == "mine" else f.theirs
             self.write(op="write", table=table, id=rid, field=f.field, value=chosen,
@@ -232,30 +273,43 @@ class Client:
     def token(self) -> None:
         word = f"Tokenwort{self.k}x{self.serial}y"
         self.serial += 1
-        self.nb.notes.create(f"Token {word}", f"Messung {word}.")
+        note, _ = self.nb.notes.create(f"Token {word}", f"Messung {word}.")
         at = time.time()
         for n, inbox in enumerate(self.inboxes):
             if n != self.k - 1:
-                inbox.put((word, at))
+                inbox.put((word, at, note.id))
 
-    def poll(self, seconds: float, inbox: Any) -> None:
-        """Think time: look for the other clients' tokens in this client's own index."""
-        end = time.monotonic() + seconds
-        while True:
+    def look(self, inbox: Any, stop: threading.Event) -> None:
+        """A thread (as a window's search view refreshing while its user types): when the
+        indexer committed a batch, or every LOOK_SECONDS, one search for every token of
+        the others not seen yet, in this client's index."""
+        while not stop.is_set():
+            self.index_changed.clear()
             while True:
                 try:
-                    word, at = inbox.get_nowait()
+                    word, at, nid = inbox.get_nowait()
                 except queue.Empty:
                     break
-                self.pending[word] = at
-            for word, at in list(self.pending.items()):
-                if self.nb.search.search(word).total:
-                    self.latencies.append(time.time() - at)
-                    del self.pending[word]
-            if time.monotonic() >= end:
-                return
-            time.sleep(0.02)
+                self.pending[word] = (at, nid)
+            if self.pending:
+                query = " OR ".join(self.pending)
+                hits = self.nb.search.search(query, limit=len(self.pending), kinds=["note"])
+                found = time.time()
+                for hit in hits.hits:
+                    word = hit.title.removeprefix("Token ")
+                    if word in self.pending:
+                        at, nid = self.pending.pop(word)
+                        self.latencies.append(found - at)
+                        self.stage_of(at, nid, found)
+            self.index_changed.wait(LOOK_SECONDS)
 
+
+LOOK_SECONDS = 0.25
+"""A client's looking thread searches at least this often (and at once after a batch)."""
+
+DERIVED = {"value_amount", "value_amount_max", "value_currency", "value_qualifier", "value_unit"}
+"""Agreement value columns set_value derives from the text (only ``value_text`` is
+logged for a set_value, so a resolution logs only that too: the others follow it)."""
 
 GETTERS = {"highlight": lambda nb: nb.annotations.get, "agreement": lambda nb: nb.agreements.get,
            "tag": lambda nb: nb.tags.get}
@@ -267,6 +321,10 @@ def client_main(k: int, url: str, folder: str, seconds: float, ids: dict[str, li
                 inboxes: list[Any], barrier: Any, seed_value: int) -> None:
     """One client process: edit until the deadline, then report on its index."""
     folder_path = Path(folder)
+    logging.basicConfig(filename=folder_path / f"client{k}.log", level=logging.INFO,
+                        format="%(asctime)s %(threadName)s %(name)s %(message)s")
+    for name in ("app.services.indexing", "app.search.merging", "app.services.live"):
+        logging.getLogger(name).setLevel(logging.DEBUG)  # drain and merge timings
     nb = Notebook.open(url, index_dir=folder_path / f"index-client{k}", background=True,
                        author=f"client{k}")
     rng = random.Random(seed_value * 100 + k)
@@ -275,6 +333,9 @@ def client_main(k: int, url: str, folder: str, seconds: float, ids: dict[str, li
     errors: list[str] = []
     with (folder_path / f"client{k}.jsonl").open("w", encoding="utf-8") as log:
         c = Client(k, nb, ids, log, inboxes, rng)
+        stop = threading.Event()
+        looker = threading.Thread(target=c.look, args=(inboxes[k - 1], stop), daemon=True)
+        looker.start()
         end = time.monotonic() + seconds
         next_token = time.monotonic() + rng.uniform(1, 3)
         edits = 0
@@ -289,19 +350,33 @@ def client_main(k: int, url: str, folder: str, seconds: float, ids: dict[str, li
             except Exception as exc:  # a benchmark records every failure, goes on
                 errors.append(f"{type(exc).__name__}: {exc}")
                 c.write(op="error", error=repr(exc), client=k)
-            c.poll(rng.uniform(0.02, 0.3), inboxes[k - 1])
-        c.poll(0, inboxes[k - 1])
+            time.sleep(rng.uniform(0.02, 0.3))  # think time
+        time.sleep(0.5)  # tokens still in the queue
         wait_end = time.monotonic() + 30
         while c.pending and time.monotonic() < wait_end:
-            c.poll(0.2, inboxes[k - 1])
+            time.sleep(0.2)
+        stop.set()
+        looker.join()
         barrier.wait()           # every client stopped writing
+        nb.search.flush()
+        barrier.wait()           # client 1 searches alone, before any idle merge starts
+        as_left = timed(nb, 3)[0] if k == 1 else []
+        barrier.wait()
         time.sleep(3)            # let the watcher see the last commits
         nb.search.flush()
         report = nb.search.check(repair=False)
         totals = {q: nb.search.search(q).total for q in QUERIES}
+        segments = segment_count(folder_path / f"index-client{k}")
         result = {"client": k, "edits": edits, "errors": errors, "latencies": c.latencies,
-                  "unseen_tokens": len(c.pending), "check_ok": report.is_ok,
-                  "check": repr(report), "totals": totals}
+                  "stages": c.stages, "unseen_tokens": len(c.pending),
+                  "check_ok": report.is_ok, "check": repr(report), "totals": totals,
+                  "segments_as_left": segments, "as_left": as_left}
+        if k == 1:  # open a little longer, as a window would: its idle merge runs
+            time.sleep(IDLE_SECONDS + 1)
+            deadline = time.monotonic() + 120
+            while (IDLE_SECONDS and time.monotonic() < deadline
+                   and segment_count(folder_path / "index-client1") > 2):
+                time.sleep(0.5)
     nb.close()
     (folder_path / f"client{k}.result.json").write_text(json.dumps(result))
 
@@ -401,10 +476,15 @@ def version_and_log_gaps(writes: dict[tuple[str, int, str], list[dict[str, Any]]
     per_row: dict[tuple[str, int], int] = defaultdict(int)
     per_author: dict[tuple[str, int, str], int] = defaultdict(int)
     kinds = {"highlight": "highlights", "tag": "tags", "agreement": "agreements"}
+    seen_writes: set[tuple[str, int, int, float]] = set()
     for (table, rid, _field), ws in writes.items():
         ws = [w for w in ws if w.get("resolved") != "theirs"]  # same value: no new version
-        per_row[(table, rid)] += len(ws)
-        for w in ws:
+        for w in ws:  # a resolution of several fields is one write (one version)
+            key = (table, rid, w["client"], w["t0"])
+            if key in seen_writes:
+                continue
+            seen_writes.add(key)
+            per_row[(table, rid)] += 1
             per_author[(kinds[table], rid, f"client{w['client']}")] += 1
     problems = []
     engine = _engine(url)
@@ -439,8 +519,23 @@ def timed(nb: Notebook, rounds: int = 5) -> tuple[list[float], dict[str, int]]:
     return times, totals
 
 
+def segment_count(index_dir: Path) -> int:
+    """How many Whoosh segments the index in this folder has (opened read-only; read
+    again if a commit replaced the table of contents meanwhile)."""
+    for _attempt in range(50):
+        index = SearchIndex.open(index_dir, read_only=True)
+        try:
+            return len(index.segments())
+        except SearchIndexError:
+            time.sleep(0.05)
+        finally:
+            index.close()
+    return -1
+
+
 def search_speed(url: str, folder: Path) -> dict[str, Any]:
     """Client 1's index on PostgreSQL against a SQLite copy with its own index."""
+    segments = segment_count(folder / "index-client1")
     client = Notebook.open(url, index_dir=folder / "index-client1")
     try:
         client.transfer.export_notebook(folder / "copy.dossier")
@@ -465,7 +560,7 @@ def search_speed(url: str, folder: Path) -> dict[str, Any]:
         local.close()
     return {"pg_p50": statistics.median(pg_times), "lite_p50": statistics.median(lite_times),
             "pg_p95": pct(pg_times, 0.95), "lite_p95": pct(lite_times, 0.95),
-            "fresh_p50": statistics.median(fresh_times),
+            "fresh_p50": statistics.median(fresh_times), "segments": segments,
             "same_totals": pg_totals == lite_totals, "pg_totals": pg_totals,
             "lite_totals": lite_totals}
 
@@ -484,10 +579,19 @@ def run(url: str, folder: Path, clients: int, seconds: float, seed_value: int) -
     procs = [ctx.Process(target=client_main, args=(k, url, str(folder), seconds, ids,
                                                    inboxes, barrier, seed_value))
              for k in range(1, clients + 1)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join()
+    try:
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join()
+    finally:  # Ctrl-C or a failure: no client may hold the database that is dropped next
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+            p.join(10)
+    failed = [p.pid for p in procs if p.exitcode != 0]
+    if failed:
+        raise SystemExit(f"client processes {failed} failed (see their tracebacks above)")
     results = [json.loads((folder / f"client{k}.result.json").read_text())
                for k in range(1, clients + 1)]
     entries = read_logs(folder, clients)
@@ -524,7 +628,22 @@ def report(results: list[dict[str, Any]], entries: list[dict[str, Any]], problem
         print(f"| edit -> visible elsewhere | n {len(latencies)}, p50 "
               f"{statistics.median(latencies):.3f} s, p95 {pct(latencies, 0.95):.3f} s, max "
               f"{max(latencies):.3f} s; never seen: {sum(r['unseen_tokens'] for r in results)} |")
-    print(f"| search p50 PG client / SQLite copy | {speed['pg_p50'] * 1000:.1f} / "
+    stages = [s for r in results for s in r["stages"]]
+    for n, name in enumerate(["commit -> live watcher reported it",
+                              "-> next index batch committed", "-> found by the looking thread"]):
+        part = [s[n] for s in stages]
+        if part:
+            print(f"| stage: {name} | p50 {statistics.median(part):.3f} s, p95 "
+                  f"{pct(part, 0.95):.3f} s, max {max(part):.3f} s (n {len(part)}) |")
+    first = next(r for r in results if r["client"] == 1)
+    print(f"| segments when the edits stopped | "
+          f"{', '.join(str(r['segments_as_left']) for r in results)} (clients 1..{clients}); "
+          f"client 1 after its idle merge: {speed['segments']} |")
+    left = statistics.median(first["as_left"])
+    print(f"| search p50 client 1 as the edits left it / SQLite copy | {left * 1000:.1f} / "
+          f"{speed['lite_p50'] * 1000:.1f} ms = {left / speed['lite_p50']:.2f}x |")
+    print(f"| search p50 client 1 after idle merge / SQLite copy | "
+          f"{speed['pg_p50'] * 1000:.1f} / "
           f"{speed['lite_p50'] * 1000:.1f} ms = {speed['pg_p50'] / speed['lite_p50']:.2f}x "
           f"(p95 {speed['pg_p95'] * 1000:.1f} / {speed['lite_p95'] * 1000:.1f} ms); "
           f"same totals: {speed['same_totals']} |")
@@ -553,6 +672,8 @@ def main() -> None:
     admin = pg.admin_url()
     if admin is None:
         raise SystemExit(f"set {pg.ENV} to a PostgreSQL admin URL")
+    # SIGTERM (timeout, kill) unwinds like Ctrl-C, through the finally that drops the DB
+    signal.signal(signal.SIGTERM, lambda _sig, _frame: sys.exit(143))
     url = pg.create_database(admin)
     try:
         if args.keep:
