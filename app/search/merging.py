@@ -121,6 +121,17 @@ def fold_group(segments: list[Any]) -> list[Any]:
     return group if sum(s.doc_count() for s in group) <= FOLD_MAX_DOCS else []
 
 
+def quick_group(segments: list[Any]) -> list[Any]:
+    """The smallest segments holding together at most :data:`QUICK_FOLD_DOCS` live
+    documents (none if fewer than two): a fold that is cheap whatever the sizes."""
+    group: list[Any] = []
+    for segment in sorted(segments, key=lambda s: s.doc_count()):
+        if sum(s.doc_count() for s in group) + segment.doc_count() > QUICK_FOLD_DOCS:
+            break
+        group.append(segment)
+    return group if len(group) >= 2 else []
+
+
 def idle_group(segments: list[Any]) -> list[Any] | None:
     """What :func:`idle_merge` merges: None for everything (the rest is at least
     :data:`SMALL_SHARE` of the largest segment, or the largest has many deletions), else
@@ -223,6 +234,13 @@ def fold_segments(index: SearchIndex, interrupt: Interrupt | None = None,
     if sum(s.doc_count() for s in group) > QUICK_FOLD_DOCS and interrupt_long is not None:
         interrupt = AnyOf(interrupt, interrupt_long)
     return _merge(index, group, interrupt, "fold")
+
+
+def quick_fold(index: SearchIndex, interrupt: Interrupt | None = None) -> bool:
+    """Merge the :func:`quick_group`; False if there is none, the writer is busy or
+    ``interrupt`` was set."""
+    group = quick_group(index.segments())
+    return bool(group) and _merge(index, group, interrupt, "quick fold")
 
 
 def idle_merge(index: SearchIndex, interrupt: Interrupt | None = None) -> bool:

@@ -43,7 +43,14 @@ from app.core.records import IndexStatus
 from app.search import IndexDoc, SearchIndex
 from app.search.documents import from_article, from_note
 from app.search.index_files import Cursor, cursor_lock, read_cursor, write_cursor
-from app.search.merging import AnyOf, fold_group, fold_segments, idle_group, idle_merge
+from app.search.merging import (
+    AnyOf,
+    fold_group,
+    fold_segments,
+    idle_group,
+    idle_merge,
+    quick_fold,
+)
 from app.services.index_drift import Drift, compare
 from app.store import changelog, outbox, search_documents
 from app.store.engine import translated_errors
@@ -67,11 +74,14 @@ change interrupted them."""
 FORCE_FOLD_SEGMENTS = 32
 """Below this many segments a fold yields to every new change (changes are indexed
 first, the fold waits for a pause); from it on, a quick fold runs to its end even while
-changes arrive, or a steady stream of them (a team at work) would fragment the index
+changes arrive (:func:`app.search.merging.quick_fold`: the smallest segments, at most
+16 documents), or a steady stream of them (a team at work) would fragment the index
 without bound, making every write and search slower. Measured in the five-client run at
-load 10-13 on two cores: forcing folds from 10 segments on took 5-22 s each (Whoosh
-copies segments term by term; a process had a fifth of a core) and held the drains back,
-edit-to-visible p50 18.7 s against 5.1 s for the same run without folds."""
+load 10-13 on two cores: forcing whole folds from 10 segments on took 5-22 s each
+(Whoosh copies segments term by term; a process had a fifth of a core) and held the
+drains back, edit-to-visible p50 18.7 s against 5.1 s for the same run without folds;
+from 32 segments on, folds a change could interrupt were interrupted 339 times in
+600 s (409 s of wasted work)."""
 FOLD_RETRY_SECONDS = 0.1
 """A merge that was skipped or stopped is tried again after this at the soonest."""
 POLL_SECONDS = 5.0
@@ -425,8 +435,8 @@ class Indexer:
             started = time.perf_counter()
             if idle:
                 merged = idle_merge(self.index, either)
-            elif forced:
-                merged = fold_segments(self.index, self._interrupt, self._woken)
+            elif forced:  # changes keep coming: only a quick fold, not stopped by them
+                merged = quick_fold(self.index, self._interrupt)
             else:
                 merged = fold_segments(self.index, either)
             took = time.perf_counter() - started

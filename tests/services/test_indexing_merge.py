@@ -16,7 +16,7 @@ import pytest
 
 from app.core.errors import SearchIndexError
 from app.search import IndexDoc, SearchIndex, merging
-from app.search.merging import FOLD_FACTOR, fold_segments, idle_merge
+from app.search.merging import FOLD_FACTOR, fold_segments, idle_merge, quick_fold
 from app.services import Notebook, indexing
 
 INDEX_ONLY = pytest.mark.sqlite_only  # a Whoosh index alone: no notebook, no database
@@ -243,3 +243,18 @@ def test_flush_from_another_thread_interrupts_a_long_idle_merge(
         thread.join(10)
         assert result == [False]  # not merged: the indexer tries again when idle
         assert nb.search.search("Zeile").total == 3
+
+
+@INDEX_ONLY
+def test_quick_fold_merges_only_the_smallest_segments(tmp_path: Path) -> None:
+    """The fold made while changes keep coming takes the smallest segments up to
+    QUICK_FOLD_DOCS documents and leaves the large one; results do not change."""
+    index = SearchIndex.open(tmp_path / "ix")
+    index.write([_doc(n) for n in range(40)], bulk=True)
+    for n in range(40, 44):
+        index.write([_doc(n)])
+    before = _results(index)
+    assert quick_fold(index)
+    assert sorted(s.doc_count() for s in index.segments()) == [4, 40]
+    assert _results(index) == before
+    index.close()
