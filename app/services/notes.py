@@ -162,21 +162,27 @@ class NoteService:
             self._sync_broken(tx, ("note",))
         return self.get(note_id), tx.changes
 
-    def rename(self, note_id: int, title: str) -> Changes:
-        """Retitle a note. Links to it by its old title keep working (they remember it)."""
+    def rename(self, note_id: int, title: str, seen: Note | None = None) -> Changes:
+        """Retitle a note. Links to it by its old title keep working (they remember it).
+        ``seen``, the note as the user saw it, makes this a versioned write: a colleague's
+        rename since conflicts, their text edit or move merges."""
         title = _title(title)
         with self._writer.edit(_label("rename", title)) as tx:
             _get(tx.session, note_id)
+            expect(tx, seen)
             if _free_title(tx.session, title, note_id) != title:
                 raise ValidationError(f"another note is already titled {title!r}")
             note_rows.update_note(tx.rec, note_id, {"title": title, "modified_at": _now()})
             self._sync_broken(tx, ("note",))
         return tx.changes
 
-    def move(self, note_id: int, parent_id: int | None) -> Changes:
-        """Put a note under another (None: at the top); refuses cycles."""
+    def move(self, note_id: int, parent_id: int | None, seen: Note | None = None
+             ) -> Changes:
+        """Put a note under another (None: at the top); refuses cycles. ``seen``: a
+        versioned write (a colleague's move since conflicts, their rename merges)."""
         with self._writer.edit("move note") as tx:
             _get(tx.session, note_id)
+            expect(tx, seen)
             if parent_id is not None:
                 _get(tx.session, parent_id)
                 if note_id in _ancestors(tx.session, parent_id):

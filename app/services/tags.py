@@ -1,4 +1,11 @@
-"""Tags (codes): a hierarchy with colours; rename, re-parent, merge, delete."""
+"""Tags (codes): a hierarchy with colours; rename, re-parent, merge, delete.
+
+Every edit of an existing tag takes ``seen=``, the tag as the user saw it, and is then a
+versioned write (:mod:`app.services.conflicts`): a move merges with a colleague's rename
+or recolour made since, a move against their move conflicts, and a delete or merge of a
+tag they changed since is refused with a ConflictError naming them (the deleter did not
+see what would be thrown away).
+"""
 
 from __future__ import annotations
 
@@ -131,10 +138,13 @@ class TagService:
             tags.update(tx.rec, tag_id, {"description": text})
         return tx.changes
 
-    def set_parent(self, tag_id: int, parent_id: int | None) -> Changes:
-        """Move a tag under another (None: to the top level). Refuses cycles."""
+    def set_parent(self, tag_id: int, parent_id: int | None, seen: Tag | None = None
+                   ) -> Changes:
+        """Move a tag under another (None: to the top level). Refuses cycles. ``seen``:
+        a versioned write (a colleague's move since conflicts, their rename merges)."""
         with self._writer.edit("move tag") as tx:
             tag = self._require(tx.session, tag_id)
+            expect(tx, seen)
             if parent_id is not None:
                 self._require(tx.session, parent_id)
                 if parent_id in tags.subtree_ids(tx.session, tag_id):
@@ -143,23 +153,30 @@ class TagService:
             tags.update(tx.rec, tag_id, {"parent_id": parent_id})
         return tx.changes
 
-    def merge(self, source_ids: Iterable[int], target_id: int) -> Changes:
-        """Move every use and child of the sources to the target, then delete the sources."""
+    def merge(self, source_ids: Iterable[int], target_id: int,
+              seen: Iterable[Tag] = ()) -> Changes:
+        """Move every use and child of the sources to the target, then delete the sources.
+        ``seen``: the sources as the user saw them; merging away one a colleague changed
+        since is refused (ConflictError), and nothing of the merge is written."""
         sources = [s for s in dict.fromkeys(source_ids) if s != target_id]
+        shown = {tag.id: tag for tag in seen}
         with self._writer.edit(f"merge {len(sources)} tags") as tx:
             self._require(tx.session, target_id)
             for source in sources:
                 self._require(tx.session, source)
+                expect(tx, shown.get(TagId(source)))
                 if target_id in tags.subtree_ids(tx.session, source):
                     raise ValidationError("cannot merge a tag into one of its own descendants")
                 tags.move_links(tx.rec, source, target_id)
                 self._delete_in(tx, source, reparent_to=target_id)
         return tx.changes
 
-    def delete(self, tag_id: int) -> Changes:
-        """Delete a tag; its children move up to its parent; highlights lose the tag."""
+    def delete(self, tag_id: int, seen: Tag | None = None) -> Changes:
+        """Delete a tag; its children move up to its parent; highlights lose the tag.
+        ``seen``: refused (ConflictError) when a colleague changed the tag since."""
         with self._writer.edit("delete tag") as tx:
             tag = self._require(tx.session, tag_id)
+            expect(tx, seen)
             self._delete_in(tx, tag_id, reparent_to=tag.parent_id)
         return tx.changes
 
