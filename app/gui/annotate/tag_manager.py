@@ -3,10 +3,11 @@
 Rename in place (F2 or double click), change colour, re-parent by drag and drop or
 "Move under…", merge several tags into one, delete with a confirmation that says how
 many highlights lose the tag. Every edit goes through the controller, so it is undoable
-and every other view follows. Renaming and colouring are versioned writes based on the
-tag as listed (issue 13): a colleague's change of the same field made since opens the
-conflict dialog instead of being overwritten. Dialog questions go through small
-``_ask_*`` methods so tests can answer them.
+and every other view follows. Every edit of a listed tag is a versioned write based on the
+tag as listed (issue 13): a colleague's change of the same field made since (a rename,
+colour or move), or any change of a tag being deleted or merged away, opens the conflict
+dialog instead of being overwritten; a change of another field merges. Dialog questions
+go through small ``_ask_*`` methods so tests can answer them.
 """
 
 from __future__ import annotations
@@ -218,8 +219,9 @@ class TagManagerDialog(QDialog):
             self.reload()
 
     def _on_conflict_settled(self, _error: object, origin: object) -> None:
-        """A rename or colour change of this dialog met a colleague's edit and the user
-        settled it: list the tags as stored now (the tree may still show the typed name)."""
+        """An edit of this dialog met a colleague's edit and the user settled it: list
+        the tags as stored now (the tree may still show the typed name), so the next
+        edit is based on what the user has now seen."""
         if origin is self:
             self.reload()
 
@@ -317,7 +319,7 @@ class TagManagerDialog(QDialog):
             self.reload()
             return
         nb = self._controller.nb
-        self._edit(lambda: nb.tags.set_parent(tag_id, parent_id or None))
+        self._edit(lambda: nb.tags.set_parent(tag_id, parent_id or None, seen=tag))
         self.reload()
 
     def merge_selected(self) -> None:
@@ -331,8 +333,9 @@ class TagManagerDialog(QDialog):
             return
         target = ids[paths.index(choice)]
         sources = [i for i in ids if i != target]
+        shown = [self._tags[i] for i in sources]  # as listed, before the question
         nb = self._controller.nb
-        self._edit(lambda: nb.tags.merge(sources, target))
+        self._edit(lambda: nb.tags.merge(sources, target, seen=shown))
 
     def delete_selected(self) -> None:
         """Delete the selected tag after a confirmation naming the highlights affected."""
@@ -349,7 +352,7 @@ class TagManagerDialog(QDialog):
         text += ".\nYou can undo this."
         if self._ask_confirm("Delete tag", text):
             nb = self._controller.nb
-            self._edit(lambda: nb.tags.delete(tag.id))
+            self._edit(lambda: nb.tags.delete(tag.id, seen=tag))
 
     # -- questions (overridden in tests) ---------------------------------------
 

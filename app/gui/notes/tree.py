@@ -1,6 +1,9 @@
-"""Items of the notes list: notes nested by title path, or search hits with snippets."""
+"""Items of the notes list: notes nested by title path, or search hits with snippets; and
+the note as the list showed it, the base of a versioned rename or move (issue 13)."""
 
 from __future__ import annotations
+
+import dataclasses
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -8,7 +11,7 @@ from PySide6.QtWidgets import (
     QTreeWidgetItem,
 )
 
-from app.core.notes import NoteSummary
+from app.core.notes import Note, NoteSummary
 
 
 def tree_items(summaries: list[NoteSummary]) -> list[QTreeWidgetItem]:
@@ -51,3 +54,14 @@ def walk(tree: QTreeWidget) -> list[QTreeWidgetItem]:
         stack.extend(item.child(i) for i in range(item.childCount() - 1, -1, -1))
     return out
 
+
+
+def as_shown(seen: Note | None, title: str) -> Note | None:
+    """``seen`` (the note as the editor loaded or last saved it, the base of its text)
+    with the title the view shows now: a rename based on it conflicts only with a
+    colleague's rename the user has not seen. The title shown may be newer than ``seen``
+    (a colleague's rename shows at once while unsaved typing keeps ``seen`` as the text's
+    base); ``seen``'s version makes their later renames a conflict."""
+    if seen is None:
+        return None
+    return dataclasses.replace(seen, summary=dataclasses.replace(seen.summary, title=title))

@@ -44,7 +44,7 @@ from app.gui.common.controller import NotebookController
 from app.gui.notes.editor import NoteEditor
 from app.gui.notes.links import PREVIEW_CSS
 from app.gui.notes.saving import NoteSaving
-from app.gui.notes.tree import hit_items, tree_items, walk
+from app.gui.notes.tree import as_shown, hit_items, tree_items, walk
 from app.services import Resolved
 
 log = logging.getLogger(__name__)
@@ -312,12 +312,14 @@ class NotesView(NoteSaving):
         """Rename the open note (asking for the new title unless given)."""
         if not self._note_id:
             return
+        seen = as_shown(self._seen, self.title_label.text())  # before the question
         if not title:
             title, ok = QInputDialog.getText(self, "Rename note", "Title:",
                                              text=self.title_label.text())
             if not ok or not title.strip():
                 return
-        self._controller.edit(functools.partial(self.notes.rename, self._note_id, title), self)
+        self._controller.edit(functools.partial(self.notes.rename, self._note_id, title,
+                                                seen=seen), self)
 
     def delete_note(self, confirm: bool = True) -> None:
         """Delete the open note (undoable) after asking."""
