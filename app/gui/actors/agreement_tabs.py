@@ -1,6 +1,7 @@
-"""The timeline and evidence tabs of the agreements view (a mixin of
-:class:`~app.gui.actors.agreements_view.AgreementsView`): the status steps with partial
-dates, and the passages cited for the agreement with stance, outlet and conflicts.
+"""The parties, timeline and evidence tabs of the agreements view (a mixin of
+:class:`~app.gui.actors.agreements_view.AgreementsView`): the parties with their roles,
+the status steps with partial dates, and the passages cited for the agreement with
+stance, outlet and conflicts.
 
 Each row keeps its record as listed: removing it is a versioned delete (issue 13), refused
 as a conflict when a colleague changed the row since it was shown."""
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.actor_records import STATUSES, Agreement
+from app.core.actor_records import PARTY_ROLES, STATUSES, Agreement
 from app.core.dates import parse_partial_date
 from app.core.errors import DossierError
 from app.gui.actors.agreement_model import CONFLICT_COLOUR, evidence_text
@@ -40,7 +41,8 @@ log = logging.getLogger(__name__)
 
 
 class TimelineEvidenceTabs(QWidget):
-    """Builds, shows and edits the Timeline and Evidence tabs of the current agreement."""
+    """Builds, shows and edits the Parties, Timeline and Evidence tabs of the current
+    agreement."""
 
     openPassage = Signal(int, int, int)  # article id, start, end (code points)
     agreement_id: int
@@ -51,6 +53,28 @@ class TimelineEvidenceTabs(QWidget):
 
     def _edit(self, mutation: Callable[[], Any]) -> Any:
         raise NotImplementedError
+
+    def _build_parties(self) -> QWidget:
+        box = QWidget(self)
+        self.parties = QListWidget(box)
+        self.party_actor = QComboBox(box)
+        self.party_actor.setEditable(False)
+        # long actor names must not set the dock's minimum width
+        self.party_actor.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.party_actor.setMinimumContentsLength(12)
+        self.party_role = QComboBox(box)
+        self.party_role.addItems(PARTY_ROLES)
+        add, remove = QPushButton("Add", box), QPushButton("Remove", box)
+        add.setObjectName("addParty")
+        remove.setObjectName("removeParty")
+        add.clicked.connect(self.add_party)
+        remove.clicked.connect(self.remove_party)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.parties)
+        layout.addLayout(widget_row(self.party_actor, self.party_role))
+        layout.addLayout(widget_row(add, remove))  # a second row keeps the dock narrow
+        return box
 
     def _build_timeline(self) -> QWidget:
         box = QWidget(self)
@@ -93,6 +117,13 @@ class TimelineEvidenceTabs(QWidget):
         layout.addWidget(self.evidence)
         layout.addWidget(remove)
         return box
+
+    def _show_parties(self, a: Agreement | None) -> None:
+        self.parties.clear()
+        for party in a.parties if a else ():
+            item = QListWidgetItem(f"{party.actor_name} — {party.role}", self.parties)
+            item.setData(Qt.ItemDataRole.UserRole, party.id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, party)  # as seen, for removing
 
     def _show_events(self, a: Agreement | None) -> None:
         show_error(self.event_error, "")
@@ -147,6 +178,21 @@ class TimelineEvidenceTabs(QWidget):
         if self._edit(lambda: service.add_event(agreement_id, status, date, note)):
             self.event_date.clear()
             self.event_note.clear()
+
+    def add_party(self) -> None:
+        actor_id = self.party_actor.currentData()
+        if not self.agreement_id or actor_id is None:
+            return
+        service, agreement_id, role = (self.nb.agreements, self.agreement_id,
+                                       self.party_role.currentText())
+        self._edit(lambda: service.add_party(agreement_id, int(actor_id), role))
+
+    def remove_party(self) -> None:
+        item = self.parties.currentItem()
+        if item is not None:
+            party = item.data(Qt.ItemDataRole.UserRole + 1)
+            service = self.nb.agreements
+            self._edit(lambda: service.remove_party(party.id, seen=party))
 
     def remove_event(self) -> None:
         item = self.events.currentItem()

@@ -31,8 +31,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -46,14 +44,13 @@ from PySide6.QtWidgets import (
 
 from app.core.actor_records import (
     AGREEMENT_TYPES,
-    PARTY_ROLES,
     Agreement,
 )
 from app.core.changes import Changes
 from app.core.errors import ConflictError, NotFound
 from app.gui.actors.agreement_dialog import NewAgreementDialog
 from app.gui.actors.agreement_model import AgreementTableModel
-from app.gui.actors.agreement_tabs import TimelineEvidenceTabs, widget_row
+from app.gui.actors.agreement_tabs import TimelineEvidenceTabs
 from app.gui.actors.backlinks import BacklinkList, touches_notes
 from app.gui.actors.forms import button_row, error_label, show_error
 from app.gui.actors.table_fit import TableFitter
@@ -170,28 +167,6 @@ class AgreementsView(TimelineEvidenceTabs):
         form.addRow(save)
         return box
 
-    def _build_parties(self) -> QWidget:
-        box = QWidget(self)
-        self.parties = QListWidget(box)
-        self.party_actor = QComboBox(box)
-        self.party_actor.setEditable(False)
-        # long actor names must not set the dock's minimum width
-        self.party_actor.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.party_actor.setMinimumContentsLength(12)
-        self.party_role = QComboBox(box)
-        self.party_role.addItems(PARTY_ROLES)
-        add, remove = QPushButton("Add", box), QPushButton("Remove", box)
-        add.setObjectName("addParty")
-        remove.setObjectName("removeParty")
-        add.clicked.connect(self.add_party)
-        remove.clicked.connect(self.remove_party)
-        layout = QVBoxLayout(box)
-        layout.addWidget(self.parties)
-        layout.addLayout(widget_row(self.party_actor, self.party_role))
-        layout.addLayout(widget_row(add, remove))  # a second row keeps the dock narrow
-        return box
-
     # -- table ------------------------------------------------------------------------------
     def _fetch(self, sort: str, descending: bool) -> list[Agreement]:
         return list(self.nb.agreements.list(sort=sort, descending=descending))
@@ -304,13 +279,6 @@ class AgreementsView(TimelineEvidenceTabs):
     def _render_summary(self) -> None:
         self.summary_view.setHtml(render_markdown(self.summary_edit.toPlainText()))
 
-    def _show_parties(self, a: Agreement | None) -> None:
-        self.parties.clear()
-        for party in a.parties if a else ():
-            item = QListWidgetItem(f"{party.actor_name} — {party.role}", self.parties)
-            item.setData(Qt.ItemDataRole.UserRole, party.id)
-            item.setData(Qt.ItemDataRole.UserRole + 1, party)  # as seen, for removing
-
     # -- editing ----------------------------------------------------------------------------
     def _edit(self, mutation: Callable[[], Any]) -> Any:
         return self._controller.edit(mutation, self)
@@ -329,21 +297,6 @@ class AgreementsView(TimelineEvidenceTabs):
         value_text = value if value != seen.value.text else None
         self._edit(lambda: service.update(agreement_id, title=title, type=kind,
                                           summary=summary, value_text=value_text, seen=seen))
-
-    def add_party(self) -> None:
-        actor_id = self.party_actor.currentData()
-        if not self.agreement_id or actor_id is None:
-            return
-        service, agreement_id, role = (self.nb.agreements, self.agreement_id,
-                                       self.party_role.currentText())
-        self._edit(lambda: service.add_party(agreement_id, int(actor_id), role))
-
-    def remove_party(self) -> None:
-        item = self.parties.currentItem()
-        if item is not None:
-            party = item.data(Qt.ItemDataRole.UserRole + 1)
-            service = self.nb.agreements
-            self._edit(lambda: service.remove_party(party.id, seen=party))
 
     def new_agreement(self) -> int:
         """Ask for a new agreement and show it; returns its id (0 if cancelled)."""
