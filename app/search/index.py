@@ -33,6 +33,7 @@ from app.search.query_builder import Expand, parse_query
 from app.search.ranking import ranked
 from app.search.schema import SCHEMA_VERSION, IndexDoc, doc_key, to_fields
 from app.search.snippets import MatchTerms, hit_spans, make_snippet, match_terms
+from app.search.write_speed import tune
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +187,8 @@ class SearchIndex:
             return False
         try:
             try:
-                writer = self._ix.writer(timeout=timeout, delay=0.1, limitmb=BULK_LIMITMB)
+                writer = tune(self._ix.writer(timeout=timeout, delay=0.1,
+                                              limitmb=BULK_LIMITMB))
             except windex.LockError:
                 return False
             try:
@@ -362,7 +364,8 @@ class SearchIndex:
 
     def _writer(self, limitmb: int) -> Any:
         try:
-            return self._ix.writer(timeout=self._lock_timeout, delay=0.1, limitmb=limitmb)
+            return tune(self._ix.writer(timeout=self._lock_timeout, delay=0.1,
+                                        limitmb=limitmb))
         except windex.LockError:
             raise NotebookLocked(
                 "the search index is being written by another Dossier window or process"

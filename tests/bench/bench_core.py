@@ -128,10 +128,11 @@ def child_same(folder: Path, index_dir: Path) -> dict[str, object]:
 
     from app.search.index import BULK_LIMITMB
     from app.search.schema import IndexDoc, build_schema, to_fields
+    from app.search.write_speed import tune
 
     started = time.perf_counter()
     ix = index.create_in(index_dir, build_schema())
-    writer = ix.writer(limitmb=BULK_LIMITMB)
+    writer = tune(ix.writer(limitmb=BULK_LIMITMB))  # the writer settings that ship
     for i, path in enumerate(sorted(folder.iterdir()), start=1):
         text = path.read_text(encoding="utf-8")
         doc = IndexDoc(article_id=i, rev=1, title=text[:80], body=text, language="de",
