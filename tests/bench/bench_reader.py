@@ -108,7 +108,8 @@ def main() -> None:
         nb.close()
     print(f"{'case':<66}{'ms':>10}")
     for name, value in rows:
-        print(f"{name:<66}{value:>10.1f}")
+        digits = 2 if name.startswith("ratio") else 1
+        print(f"{name:<66}{value:>10.{digits}f}")
     for name, values in timings.items():
         print(f"{'open stage: ' + name:<66}{statistics.median(values):>10.1f}")
     print("load average after:", _load())
