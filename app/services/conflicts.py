@@ -54,6 +54,7 @@ from app.services.history import History, RowResolution
 from app.services.names import name_key
 from app.services.unit import Transaction, Writer
 from app.store import notes as note_rows
+from app.store import versioning
 from app.store.engine import translated_errors
 from app.store.sessions import Sessions
 
@@ -267,6 +268,13 @@ class ConflictService:
     def seen(record: Versioned) -> Seen:
         """What a user saw of a record (its version and values)."""
         return seen_of(record)
+
+    def deleted_by(self, table: str, row_id: int) -> tuple[str, dt.datetime | None]:
+        """Who deleted a record and when (UTC), as the change log says ("" and None when
+        it does not): a view whose record a colleague deleted under unsaved edits says
+        so instead of clearing them."""
+        with translated_errors(), self._sessions() as session:
+            return versioning.deleted_by(session, table, row_id)
 
     def save_note(self, note_id: int, body: str, seen: Note) -> NoteSave:
         """Save a note's text merged against ``seen`` (the note as the editor loaded or

@@ -10,6 +10,9 @@ Every edit is a versioned write (issue 13): the form saves against the agreement
 showed it (:class:`~app.gui.common.seen_form.SeenForm`), removals pass the party, status
 step or evidence row as listed. A colleague's change arriving while the form holds unsaved
 edits updates only the untouched fields; saving then merges or opens the conflict dialog.
+A colleague's deletion of the agreement under unsaved edits keeps them: the form says who
+deleted it, Save re-creates it with the edits (an edit against a deletion keeps the
+edit), Discard drops them.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -56,6 +60,7 @@ from app.gui.actors.forms import button_row, error_label, show_error
 from app.gui.actors.table_fit import TableFitter
 from app.gui.common.controller import NotebookController
 from app.gui.common.seen_form import SeenForm
+from app.gui.team.live import local_time
 from app.services import render_markdown
 
 if TYPE_CHECKING:
@@ -151,6 +156,20 @@ class AgreementsView(TimelineEvidenceTabs):
         self.summary_view.setOpenLinks(False)
         self.summary_edit.textChanged.connect(self._render_summary)
         self.field_error = error_label(box)
+        self.deleted_label = QLabel(box)
+        self.deleted_label.setWordWrap(True)
+        self.deleted_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.deleted_label.setStyleSheet("font-weight: bold;")
+        discard = QPushButton("Discard", box)
+        discard.setObjectName("discardDeleted")
+        discard.setToolTip("Drop your edits: the agreement stays deleted")
+        discard.clicked.connect(self.discard_deleted)
+        self.deleted_box = QWidget(box)
+        row = QHBoxLayout(self.deleted_box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.deleted_label, 1)
+        row.addWidget(discard)
+        self.deleted_box.hide()
         save = QPushButton("Save", box)
         save.setObjectName("saveAgreement")
         save.clicked.connect(self.save_fields)
@@ -158,6 +177,7 @@ class AgreementsView(TimelineEvidenceTabs):
         summary.addWidget(self.summary_edit)
         summary.addWidget(self.summary_view)
         form = QFormLayout(box)
+        form.addRow(self.deleted_box)
         form.addRow("Title:", self.title_edit)
         form.addRow("Type:", self.type_edit)
         form.addRow("Value:", self.value_edit)
@@ -181,6 +201,8 @@ class AgreementsView(TimelineEvidenceTabs):
             with QSignalBlocker(self.table.selectionModel()):
                 self.table.selectRow(row)
         self._fill_actor_choices()
+        if row < 0 and self._keep_deleted(current):
+            return
         self._show(current if row >= 0 else 0)
 
     def select_agreement(self, agreement_id: int) -> bool:
@@ -243,7 +265,10 @@ class AgreementsView(TimelineEvidenceTabs):
         agreement = self.current()
         if agreement is None:
             self.agreement_id = 0
+        self.deleted_box.hide()
         self.tabs.setEnabled(agreement is not None)
+        for index in range(self.tabs.count()):
+            self.tabs.setTabEnabled(index, True)
         self._show_fields(agreement)
         self._show_parties(agreement)
         self._show_events(agreement)
@@ -264,6 +289,36 @@ class AgreementsView(TimelineEvidenceTabs):
             self.form.fill(a)
         self.value_parsed.setText(self._parsed_text(a) if a else "")
         self._render_summary()
+
+    def _keep_deleted(self, agreement_id: int) -> bool:
+        """The agreement the form shows is gone (a colleague deleted it) while the form
+        holds unsaved edits: keep them and say who deleted it; Save re-creates it with
+        them, Discard drops them. False (show nothing) when there is nothing to keep."""
+        shown = self.form.shown
+        if not agreement_id or shown is None or shown.id != agreement_id \
+                or not self.form.is_dirty():
+            return False
+        author, at = self.nb.conflicts.deleted_by("agreement", agreement_id)
+        when = f" at {local_time(at)}" if at else ""
+        self.deleted_label.setText(
+            f"\u201c{shown.title}\u201d was deleted by {author or 'another writer'}{when} "
+            "while you were editing it. Save brings it back with your edits (without its "
+            "parties, timeline and evidence); Discard drops your edits.")
+        self.deleted_box.show()
+        self._show_parties(None)
+        self._show_events(None)
+        self._show_evidence(None)
+        for index in range(self.tabs.count()):  # only the fields can be saved back
+            self.tabs.setTabEnabled(index, index == 0)
+        self.tabs.setCurrentIndex(0)
+        log.info("agreement %d deleted by %s under unsaved edits of %s", agreement_id,
+                 author or "another writer", ", ".join(self.form.edited()))
+        return True
+
+    def discard_deleted(self) -> None:
+        """Drop the edits of an agreement deleted meanwhile (it stays deleted)."""
+        self.form.fill(None)
+        self._show(0)
 
     def _put_title(self, title: str) -> None:
         self.title_edit.setText(title)

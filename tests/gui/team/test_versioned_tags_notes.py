@@ -1,11 +1,15 @@
 """The last unversioned GUI edits (issue 13 item 3): the tag manager's delete, move and
-merge and the notes view's rename are based on the record as shown. Anna edits through
-the real widgets while Bert, another client of the same notebook, changed the record
-after Anna's view listed it: the conflict dialog names Bert and nothing of his is lost;
-his change of another field merges without a dialog."""
+merge and the notes view's rename are based on the record as shown, and the agreements
+view keeps unsaved edits over a colleague's deletion. Anna edits through the real
+widgets while Bert, another client of the same notebook, changed the record after Anna's
+view listed it: the conflict dialog names Bert and nothing of his is lost; his change of
+another field merges without a dialog; an edit against his deletion keeps the edit."""
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QPushButton
+
+from app.gui.actors.agreements_view import AgreementsView
 from app.gui.annotate.tag_manager import TagManagerDialog
 from app.gui.notes.view import NotesView
 from tests.gui.team.versioned_support import (  # noqa: F401  (a fixture)
@@ -128,3 +132,57 @@ def test_note_rename_after_a_live_rename_while_typing_is_no_conflict(qtbot, clie
     stored = bert.notes.get(note.id)
     assert dialogs == [] and (stored.title, stored.body) == ("Befunde Katar und Oman",
                                                              "EINS\nzwei\n")
+
+
+def _agreement_view(qtbot, controller, agreement_id):
+    view = AgreementsView(controller)
+    qtbot.addWidget(view)
+    view.show()
+    assert view.select_agreement(agreement_id)
+    return view
+
+
+def test_agreement_deleted_under_unsaved_edits_keeps_them_and_save_recreates(qtbot,
+                                                                            clients):
+    """Bert deletes the agreement while Anna's form holds an unsaved title: the form
+    keeps it and says Bert deleted it; Save brings the agreement back (same id) with
+    her title and the rest as she saw it, without a dialog."""
+    anna, bert = clients
+    made, _ = anna.agreements.create("Wind deal", type="purchase", summary="Entwurf")
+    controller, dialogs = gui_controller(anna)
+    follow_live(anna, controller)
+    view = _agreement_view(qtbot, controller, made.id)
+    view.title_edit.setText("Wind agreement")
+    bert.agreements.delete(made.id, seen=bert.agreements.get(made.id))
+    anna.live.check()
+    assert view.title_edit.text() == "Wind agreement"
+    assert view.deleted_label.isVisibleTo(view) and "bert" in view.deleted_label.text()
+    view.findChild(QPushButton, "saveAgreement").click()
+    back = bert.agreements.get(made.id)
+    assert dialogs == [] and (back.title, back.type, back.summary) == (
+        "Wind agreement", "purchase", "Entwurf")
+    assert not view.deleted_label.isVisibleTo(view) and not view.form.is_dirty()
+
+
+def test_agreement_deleted_under_unsaved_edits_discard_clears(qtbot, clients):
+    """Discard after Bert's deletion drops Anna's edits and writes nothing; without
+    unsaved edits his deletion simply clears the form as before."""
+    anna, bert = clients
+    made, _ = anna.agreements.create("Wind deal")
+    other, _ = anna.agreements.create("Solar deal")
+    controller, dialogs = gui_controller(anna)
+    follow_live(anna, controller)
+    view = _agreement_view(qtbot, controller, made.id)
+    view.summary_edit.setPlainText("typed")
+    bert.agreements.delete(made.id, seen=bert.agreements.get(made.id))
+    anna.live.check()
+    assert view.summary_edit.toPlainText() == "typed"
+    view.findChild(QPushButton, "discardDeleted").click()
+    assert (view.summary_edit.toPlainText(), view.title_edit.text()) == ("", "")
+    assert not view.deleted_label.isVisibleTo(view)
+    assert [a.title for a in bert.agreements.list()] == ["Solar deal"]
+    assert view.select_agreement(other.id)
+    bert.agreements.delete(other.id, seen=bert.agreements.get(other.id))
+    anna.live.check()
+    assert view.title_edit.text() == "" and not view.deleted_label.isVisibleTo(view)
+    assert dialogs == []
