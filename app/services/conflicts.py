@@ -9,7 +9,8 @@ The rules, as the front ends meet them:
   ``remove_party``, ``update_event``/``remove_event``, ``set_evidence``/
   ``remove_evidence``, ``actors.update``/``delete``/``set_alias``/``remove_alias``,
   ``articles.update_meta``, ``annotations.set_memo``/``set_colour``/``delete``,
-  ``tags.rename``/``set_colour``/``set_description``, ``notes.save_body``/``delete``;
+  ``tags.rename``/``set_colour``/``set_description``/``set_parent``/``delete``/``merge``,
+  ``notes.save_body``/``rename``/``move``/``delete``;
   records carry their ``stamp``; an article's text edit passes ``base=``, the text it
   began from, and merges line by line as notes do). The GUI passes the record as its
   view showed it, never one re-read at save time (that would hide every colleague's
