@@ -42,6 +42,16 @@ HEADERS = ("Field", "Base (when you began)", "Mine", "Theirs")
 NOUNS = {"actor_alias": "alias", "agreement_party": "party", "agreement_event": "status step",
          "evidence": "evidence passage", "highlight": "highlight"}
 """How the dialog names a row of a table whose name is not a word of the GUI."""
+LABELS = {"value_text": "Value", "published": "Date", "colour": "Colour",
+          "parent_id": "Parent", "original_name": "File name", "url": "URL",
+          "external_id": "External id", "amount_max": "Amount (up to)"}
+"""Field labels as the forms show them, where the column name is not the label."""
+FieldRole = Qt.ItemDataRole.UserRole + 1  # the column name behind a row's label
+
+
+def field_label(field: str) -> str:
+    """``value_text`` -> "Value", ``summary`` -> "Summary": the form's word for a column."""
+    return LABELS.get(field, field.replace("_", " ").capitalize())
 
 
 def what(row: RowConflict) -> str:
@@ -142,7 +152,7 @@ class ConflictDialog(QDialog):
             f"were editing it{step}. Choose for each field which value to keep.")
         for item in row.conflicting:
             self._add_field(item)
-        merged = [f"{f.field} ({'theirs' if f.automatic == 'theirs' else 'mine'})"
+        merged = [f"{field_label(f.field)} ({'theirs' if f.automatic == 'theirs' else 'mine'})"
                   for f in row.fields if not f.is_conflicting and f.mine != f.theirs]
         self.merged_label.setText(f"Merged automatically: {', '.join(merged)}" if merged else "")
         self.merged_label.setVisible(bool(merged))
@@ -156,7 +166,8 @@ class ConflictDialog(QDialog):
     def _add_field(self, item: FieldConflict) -> None:
         number = self.table.rowCount()
         self.table.insertRow(number)
-        name = QTableWidgetItem(item.field)
+        name = QTableWidgetItem(field_label(item.field))
+        name.setData(FieldRole, item.field)
         self.table.setItem(number, 0, name)
         group = QButtonGroup(self)
         for column, choice in enumerate(CHOICES, start=1):
@@ -168,6 +179,19 @@ class ConflictDialog(QDialog):
         group.button(2).setChecked(True)  # mine: the edit the user just made
         self.groups[item.field] = group
         self.table.resizeRowsToContents()
+        self._fit_table()
+
+    def _fit_table(self) -> None:
+        """As tall as its rows (no empty grid below one field), scrolling past ~60 % of
+        the screen."""
+        rows = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        height = rows + self.table.horizontalHeader().height() + 2 * self.table.frameWidth()
+        screen = self.screen().availableGeometry().height() if self.screen() else 900
+        self.table.setFixedHeight(min(height + 6, int(screen * 0.6)))
+
+    def fields(self) -> list[str]:
+        """The column names of the fields shown, in row order."""
+        return [self.table.item(r, 0).data(FieldRole) for r in range(self.table.rowCount())]
 
     def _build_deletion(self, row: RowConflict) -> None:
         self.table.hide()

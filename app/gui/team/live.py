@@ -66,7 +66,7 @@ def changed_by_text(update: LiveUpdate) -> str:
 class LiveRelay(QObject):
     """Follows the open notebook's live watcher on behalf of the main window."""
 
-    arrived = Signal(object)  # LiveUpdate, emitted on the watcher's thread
+    arrived = Signal(object, object)  # the watcher, its LiveUpdate (on the watcher's thread)
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -75,26 +75,32 @@ class LiveRelay(QObject):
         self.label = QLabel(window)
         self.label.setObjectName("live_label")
         self._watched: Any = None
+        self._relay: Any = None
         self._added = False
         self.arrived.connect(self._on_update)
 
     def follow(self, nb: Any) -> None:
         """Subscribe to ``nb.live`` (and leave the previous notebook's watcher)."""
-        if self._watched is not None:
-            self._watched.unsubscribe(self._from_watcher)
-        self._watched = nb.live
-        nb.live.subscribe(self._from_watcher)
+        self.stop()
+        watcher = nb.live
+
+        def relay(update: LiveUpdate) -> None:  # on the watcher's thread: only hand over
+            self.arrived.emit(watcher, update)
+
+        self._watched, self._relay = watcher, relay
+        watcher.subscribe(relay)
 
     def stop(self) -> None:
         if self._watched is not None:
-            self._watched.unsubscribe(self._from_watcher)
+            self._watched.unsubscribe(self._relay)
             self._watched = None
 
-    def _from_watcher(self, update: LiveUpdate) -> None:
-        """On the watcher's thread: only hand the update over."""
-        self.arrived.emit(update)
-
-    def _on_update(self, update: LiveUpdate) -> None:
+    def _on_update(self, watcher: Any, update: LiveUpdate) -> None:
+        if watcher is None or watcher is not self._watched:
+            # queued before its notebook was closed or replaced: its record ids mean
+            # nothing in the notebook the window shows now
+            log.debug("dropped a live update of a notebook no longer shown")
+            return
         controller = self.window.controller
         if update.is_reset:
             controller.notebookOpened.emit(controller.nb)  # every view reloads

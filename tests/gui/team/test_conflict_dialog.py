@@ -52,8 +52,10 @@ def test_conflict_dialog_shows_fields_and_writes_choice(qtbot, make_window, pg_u
         dialog = team.conflict_dialog
         assert isinstance(dialog, ConflictDialog)
         assert "changed by colleague at " in dialog.heading.text()
-        fields = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+        fields = dialog.fields()
         assert sorted(fields) == ["summary", "title"]
+        labels = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+        assert sorted(labels) == ["Summary", "Title"]
         row = fields.index("title")
         assert [dialog.table.cellWidget(row, c).text() for c in (1, 2, 3)] == [
             "Wind deal", "Wind agreement", "Wind pact"]

@@ -55,6 +55,9 @@ def test_saving_over_a_colleagues_title_asks_and_shows_the_choice(qtbot, clients
     dialog = dialogs[0]
     assert "bert" in dialog.heading.text()
     assert cells(dialog, "title") == ["Wind deal", "Wind agreement", "Wind pact"]
+    assert dialog.table.item(0, 0).text() == "Title"  # the form's word, not the column
+    rows = dialog.table.rowHeight(0) + dialog.table.horizontalHeader().height()
+    assert dialog.table.height() <= rows + 16  # no empty grid under one field
     assert bert.agreements.get(made.id).title == "Wind pact"  # nothing without a choice
     dialog.choose("title", "mine")
     assert dialog.save_choice()

@@ -47,8 +47,7 @@ def follow_live(nb: Notebook, controller: NotebookController) -> None:
 
 def cells(dialog: ConflictDialog, field: str) -> list[str]:
     """Base, mine and theirs of ``field`` as the dialog shows them."""
-    rows = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
-    row = rows.index(field)
+    row = dialog.fields().index(field)
     return [dialog.table.cellWidget(row, c).text() for c in (1, 2, 3)]
 
 
