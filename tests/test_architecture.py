@@ -57,3 +57,11 @@ def test_type_ignores_are_explained():
             if not code_given or "#" not in reason:
                 unexplained.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not unexplained, "\n".join(unexplained)
+
+
+def test_service_api_doc_lists_the_real_signatures():
+    """docs/service-api.md's method lists equal the services' signatures (a new or changed
+    parameter, such as seen=, must reach the contract front ends read)."""
+    result = subprocess.run([sys.executable, "tools/service_api.py", "--check"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
