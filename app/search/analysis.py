@@ -332,6 +332,28 @@ class _CachedTokenizer(WordTokenizer):
     def transform(self, word: str) -> str:
         raise NotImplementedError
 
+    def word_positions(self, value: str) -> dict[str, list[int]]:
+        """Each token text of ``value`` with its positions, in order of first
+        occurrence: what indexing with positions needs, without a Token per word
+        (the same texts and positions as ``self(value, positions=True)``)."""
+        if self._compiled is None:
+            self._compiled = regex.compile(self.pattern, regex.V1)
+        cache = getattr(self._local, "cache", None)
+        if cache is None or len(cache) > self.CACHE_LIMIT:
+            cache = self._local.cache = {}
+        transform = self.transform
+        poses: dict[str, list[int]] = {}
+        for pos, word in enumerate(self._compiled.findall(value)):
+            text = cache.get(word)
+            if text is None:
+                text = cache[word] = transform(word)
+            found = poses.get(text)
+            if found is None:
+                poses[text] = [pos]
+            else:
+                found.append(pos)
+        return poses
+
     def __call__(self, value: str, positions: bool = False, chars: bool = False,
                  keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
                  start_char: int = 0, tokenize: bool = True, mode: str = "",

@@ -14,6 +14,13 @@ its index time in Whoosh's commit, and two costs there are pure overhead:
   stored uncompressed; each block records its compression level, so readers (Whoosh's
   and app.search.postings) decode both kinds, and old indexes need no rebuild.
 
+- Adding a document runs each text field's analyzer as a generator of Token objects
+  and Whoosh's positions format collects them word by word. For the fields analysed
+  by the fused tokenizers of :mod:`app.search.analysis` (every body and title field),
+  the words and their positions are collected in one loop instead
+  (:meth:`~app.search.analysis._CachedTokenizer.word_positions`) and encoded by the
+  field's own format, so the postings are the same bytes.
+
 Nothing here changes which terms, positions, weights or lengths are written.
 """
 
@@ -23,6 +30,9 @@ from types import MethodType
 from typing import Any
 
 from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
+from whoosh.formats import Positions
+
+from app.search.analysis import _CachedTokenizer
 
 COMPRESS_FROM = 8
 """Posting blocks with fewer postings than this are not compressed."""
@@ -79,6 +89,67 @@ def _flush_segment(self: Any) -> None:
         pdr.close()
 
 
+def _fast_items(field: Any, value: Any) -> list[tuple[bytes, int, float, bytes]] | None:
+    """``field.index(value)`` for a positions field of a fused tokenizer, or None when
+    the field or value is of another kind (then Whoosh's own path runs)."""
+    fmt = field.format
+    analyzer = field.analyzer
+    if (type(fmt) is not Positions or not isinstance(analyzer, _CachedTokenizer)
+            or not isinstance(value, str)):
+        return None
+    boost = fmt.field_boost
+    encode = fmt.encode
+    return [(text.encode("utf-8"), len(poses), float(len(poses)) * boost, encode(poses))
+            for text, poses in analyzer.word_positions(value).items()]
+
+
+def _add_document(self: Any, **fields: Any) -> None:
+    """``SegmentWriter.add_document`` (Whoosh 2.7) with :func:`_fast_items` for text
+    fields; the rest is Whoosh's code, kept in its order."""
+    self._check_state()
+    perdocwriter = self.perdocwriter
+    schema = self.schema
+    docnum = self.docnum
+    add_post = self.pool.add
+    docboost = self._doc_boost(fields)
+    fieldnames = sorted(name for name in fields if not name.startswith("_"))
+    self._check_fields(schema, fieldnames)
+    perdocwriter.start_doc(docnum)
+    try:
+        for fieldname in fieldnames:
+            value = fields.get(fieldname)
+            if value is None:
+                continue
+            field = schema[fieldname]
+            length = 0
+            if field.indexed:
+                fieldboost = self._field_boost(fields, fieldname, docboost)
+                items = _fast_items(field, value)
+                if items is None:
+                    items = field.index(value)
+                scorable = field.scorable
+                for tbytes, freq, weight, vbytes in items:
+                    if scorable:
+                        length += freq
+                    add_post((fieldname, tbytes, docnum, weight * fieldboost, vbytes))
+            if field.separate_spelling() or field.vector:
+                raise NotImplementedError(f"tuned writer: field {fieldname} needs spelling "
+                                          "or vectors, which Dossier's schema never uses")
+            customval = fields.get(f"_stored_{fieldname}", value)
+            perdocwriter.add_field(fieldname, field, customval if field.stored else None,
+                                   length)
+            column = field.column_type
+            if column and customval is not None:
+                perdocwriter.add_column_value(fieldname, column,
+                                              field.to_column_value(customval))
+    except Exception:
+        perdocwriter.cancel_doc()
+        raise
+    perdocwriter.finish_doc()
+    self._added = True
+    self.docnum += 1
+
+
 def tune(writer: Any) -> Any:
     """Apply the savings to one Whoosh ``SegmentWriter`` (others pass unchanged).
 
@@ -92,4 +163,7 @@ def tune(writer: Any) -> Any:
     fieldwriter._codec = _Codec(blocklimit=codec._blocklimit, compression=codec._compression,
                                 inlinelimit=codec._inlinelimit)
     writer._flush_segment = MethodType(_flush_segment, writer)
+    if not any(field.separate_spelling() or field.vector
+               for _name, field in writer.schema.items()):
+        writer.add_document = MethodType(_add_document, writer)
     return writer

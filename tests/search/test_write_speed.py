@@ -99,3 +99,18 @@ def test_search_index_finds_rare_and_common_words_when_written_tuned(tmp_path: P
     assert total('="selten4"') == sum(1 for d in docs if "selten4 " in d.body + " ")
     assert total("Regierung") == sum(1 for d in docs if "Regierung" in d.title + d.body)
     index.close()
+
+
+def test_word_positions_equal_tokenizer_positions_when_text_is_hostile():
+    """word_positions gives the fused tokenizers' texts and positions, also for
+    combining marks, inner dots, joiners, digits and repeated words."""
+    from app.search.analysis import ENGLISH, EXACT, GERMAN
+
+    text = ("Zoe\u0308 traf u.s. Vertreter 1.1 mal; Flüchtlinge, Fluechtlinge! "
+            "\u0301a e\u200dmoji \u0928\u092e\u0938\u094d\u0924\u0947 STRASSE Straße Zoe\u0308")
+    for analyzer in (GERMAN, ENGLISH, EXACT):
+        expected: dict[str, list[int]] = {}
+        for token in analyzer(text, positions=True, mode="index"):
+            expected.setdefault(token.text, []).append(token.pos)
+        assert analyzer.word_positions(text) == expected
+        assert list(analyzer.word_positions(text)) == list(expected)
