@@ -337,9 +337,10 @@ class SearchIndex:
         deletions in the new table of contents are reused; deletions only grow.
         """
         for attempt in range(10):
-            toc = self._ix._read_toc()
-            fresh = {seg.segment_id(): seg.deleted_count() for seg in toc.segments}
             try:
+                # the TOC too: a commit may delete the one just listed as the latest
+                toc = self._ix._read_toc()
+                fresh = {seg.segment_id(): seg.deleted_count() for seg in toc.segments}
                 reuse = None if old is None else _Reusable(old, fresh)
                 new = self._ix._reader(self._read_storage, toc.schema, toc.segments,
                                        toc.generation, reuse=reuse)

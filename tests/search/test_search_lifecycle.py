@@ -326,3 +326,24 @@ def test_write_keeps_an_article_and_a_note_with_the_same_id_apart(empty_index):
     assert [(h.kind, h.title) for h in only.hits] == [("note", "Notiz")]
     empty_index.write([], deletes=[("note", 1)])
     assert empty_index.entries() == [("article", 1, 1)]
+
+
+def test_search_reads_the_toc_again_when_a_commit_removed_it(empty_index, monkeypatch):
+    """A commit may delete the table of contents a search has just chosen as the latest
+    (seen in CI with a writer and two searchers): the search reads the TOC again."""
+    texts = {1: "gemeinsam wort1"}
+    empty_index.write([IndexDoc(1, 1, "", texts[1], "de", "", "")])
+    ix = empty_index._ix
+    real = ix._read_toc
+    calls: list[int] = []
+
+    def gone_once() -> object:
+        calls.append(1)
+        if len(calls) == 1:
+            raise FileNotFoundError(2, "No such file or directory", "_dossier_0.toc")
+        return real()
+
+    monkeypatch.setattr(ix, "_read_toc", gone_once)
+    empty_index._searcher = None  # the next search opens a reader
+    assert empty_index.search("gemeinsam", limit=5, text_of=texts.get).total == 1
+    assert len(calls) == 2
