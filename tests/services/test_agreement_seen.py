@@ -13,6 +13,7 @@ import pytest
 
 from app.core.errors import ConflictError, ValidationError
 from app.services import Notebook
+from tests.clients import two_clients
 
 TEXT = "Kasachstan kauft 15 Flugzeuge von Boeing. Der Vertrag wurde in Astana unterzeichnet.\n"
 
@@ -20,11 +21,8 @@ TEXT = "Kasachstan kauft 15 Flugzeuge von Boeing. Der Vertrag wurde in Astana un
 @pytest.fixture
 def two(tmp_path: Path) -> Iterator[tuple[Notebook, Notebook]]:
     """Alice's and Bob's notebook objects on one database, each with its own index."""
-    alice = Notebook.open(tmp_path / "nb", index_dir=tmp_path / "index-alice", author="alice")
-    bob = Notebook.open(tmp_path / "nb", index_dir=tmp_path / "index-bob", author="bob")
-    yield alice, bob
-    bob.close()
-    alice.close()
+    with two_clients(tmp_path, "alice", "bob") as pair:
+        yield pair
 
 
 def _agreement(nb: Notebook, tmp_path: Path) -> tuple[int, int, int, int]:

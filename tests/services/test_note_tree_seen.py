@@ -12,16 +12,14 @@ import pytest
 
 from app.core.errors import ConflictError
 from app.services import Notebook
+from tests.clients import two_clients
 
 
 @pytest.fixture
 def two(tmp_path: Path) -> Iterator[tuple[Notebook, Notebook]]:
     """Alice's and Bob's notebook objects on one database, each with its own index."""
-    alice = Notebook.open(tmp_path / "nb", index_dir=tmp_path / "index-alice", author="alice")
-    bob = Notebook.open(tmp_path / "nb", index_dir=tmp_path / "index-bob", author="bob")
-    yield alice, bob
-    bob.close()
-    alice.close()
+    with two_clients(tmp_path, "alice", "bob") as pair:
+        yield pair
 
 
 def test_rename_conflicts_with_colleague_rename_since(two: tuple[Notebook, Notebook]) -> None:

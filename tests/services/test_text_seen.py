@@ -12,6 +12,7 @@ import pytest
 
 from app.core.errors import ConflictError
 from app.services import Notebook
+from tests.clients import two_clients
 
 TEXT = "Erste Zeile.\nZweite Zeile.\nDritte Zeile.\n"
 
@@ -19,11 +20,8 @@ TEXT = "Erste Zeile.\nZweite Zeile.\nDritte Zeile.\n"
 @pytest.fixture
 def two(tmp_path: Path) -> Iterator[tuple[Notebook, Notebook]]:
     """Anna's and Bert's notebook objects on one database, each with its own index."""
-    anna = Notebook.open(tmp_path / "nb", index_dir=tmp_path / "index-anna", author="anna")
-    bert = Notebook.open(tmp_path / "nb", index_dir=tmp_path / "index-bert", author="bert")
-    yield anna, bert
-    bert.close()
-    anna.close()
+    with two_clients(tmp_path, "anna", "bert") as pair:
+        yield pair
 
 
 def _article(nb: Notebook, tmp_path: Path) -> tuple[int, str]:

@@ -12,16 +12,14 @@ import pytest
 from app.gui.common.controller import NotebookController
 from app.gui.team.conflict_dialog import ConflictDialog, show_conflict
 from app.services import Notebook
+from tests.clients import two_clients
 
 
 @pytest.fixture(name="clients")
 def clients_fixture(tmp_path: Path) -> Iterator[tuple[Notebook, Notebook]]:
     """Anna (who uses the GUI) and Bert, two clients of one SQLite notebook."""
-    anna = Notebook.open(tmp_path / "nb", index_dir=tmp_path / "index-anna", author="anna")
-    bert = Notebook.open(tmp_path / "nb", index_dir=tmp_path / "index-bert", author="bert")
-    yield anna, bert
-    bert.close()
-    anna.close()
+    with two_clients(tmp_path, "anna", "bert") as pair:
+        yield pair
 
 
 def gui_controller(nb: Notebook) -> tuple[NotebookController, list[ConflictDialog]]:
