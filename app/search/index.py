@@ -209,9 +209,21 @@ class SearchIndex:
         """The Whoosh segments of the latest commit (``doc_count_all()``,
         ``deleted_count()``): how fragmented the index is."""
         try:
-            return list(self._ix._read_toc().segments)
+            return list(self._latest_toc().segments)
         except Exception as error:
             raise SearchIndexError(f"reading the search index failed: {error}") from error
+
+    def _latest_toc(self) -> Any:
+        """The latest table of contents; read again when a commit deleted the one just
+        listed as the latest (it replaces the file as it commits)."""
+        for attempt in range(10):
+            try:
+                return self._ix._read_toc()
+            except OSError:
+                if attempt == 9:
+                    raise
+                time.sleep(0.05)
+        raise AssertionError("unreachable")
 
     def drop_caches(self) -> None:
         """Forget the open searcher, its segment readers and their cached word
@@ -338,8 +350,7 @@ class SearchIndex:
         """
         for attempt in range(10):
             try:
-                # the TOC too: a commit may delete the one just listed as the latest
-                toc = self._ix._read_toc()
+                toc = self._latest_toc()
                 fresh = {seg.segment_id(): seg.deleted_count() for seg in toc.segments}
                 reuse = None if old is None else _Reusable(old, fresh)
                 new = self._ix._reader(self._read_storage, toc.schema, toc.segments,

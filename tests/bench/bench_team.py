@@ -70,7 +70,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from app.core.errors import ConflictError, SearchIndexError  # noqa: E402
+from app.core.errors import ConflictError  # noqa: E402
 from app.search import SearchIndex  # noqa: E402
 from app.services import Notebook, indexing  # noqa: E402
 from tests import pg  # noqa: E402
@@ -520,17 +520,12 @@ def timed(nb: Notebook, rounds: int = 5) -> tuple[list[float], dict[str, int]]:
 
 
 def segment_count(index_dir: Path) -> int:
-    """How many Whoosh segments the index in this folder has (opened read-only; read
-    again if a commit replaced the table of contents meanwhile)."""
-    for _attempt in range(50):
-        index = SearchIndex.open(index_dir, read_only=True)
-        try:
-            return len(index.segments())
-        except SearchIndexError:
-            time.sleep(0.05)
-        finally:
-            index.close()
-    return -1
+    """How many Whoosh segments the index in this folder has (opened read-only)."""
+    index = SearchIndex.open(index_dir, read_only=True)
+    try:
+        return len(index.segments())
+    finally:
+        index.close()
 
 
 def search_speed(url: str, folder: Path) -> dict[str, Any]:
