@@ -127,6 +127,8 @@ def probe(directory: Path) -> tuple[Any, str]:
         # are closed here, without ResourceWarnings (errors under pytest).
         warnings.simplefilter("ignore", ResourceWarning)
         reason = _problem(directory)
+        if reason == "missing":  # nothing was opened: no files to close (and a collection
+            return None, reason   # costs seconds in a process holding many objects)
         if reason:
             gc.collect()
             return None, reason

@@ -347,3 +347,15 @@ def test_search_reads_the_toc_again_when_a_commit_removed_it(empty_index, monkey
     empty_index._searcher = None  # the next search opens a reader
     assert empty_index.search("gemeinsam", limit=5, text_of=texts.get).total == 1
     assert len(calls) == 2
+
+
+def test_creating_a_fresh_index_collects_no_garbage(tmp_path, monkeypatch):
+    """A full garbage collection is there to close the files Whoosh left open reading a
+    damaged index. A missing index opened nothing, and a collection in a process holding
+    many objects (a long session, a test worker) took seconds per notebook opened."""
+    from app.search import index_files
+
+    calls = []
+    monkeypatch.setattr(index_files.gc, "collect", lambda *a: calls.append(a) or 0)
+    SearchIndex.open(tmp_path / "fresh").close()
+    assert calls == []
