@@ -83,6 +83,13 @@ QUERIES = ["Gewerkschaft", "Regierung", "Wien", "Euro*", "\"der Regierung\"", "B
            "Polizei NOT Wien", "Tokenwort*", "Zeile", "Fußball"]
 ARTICLES, TAGS, AGREEMENTS, NOTES = 40, 8, 6, 6
 BLIND = "DOSSIER_BENCH_BLIND"
+STRESS_THINK = (0.02, 0.3)
+"""Seconds between one client's edits with --pace stress: about 6 edits a second per client,
+far beyond a person, to find where the indexers saturate."""
+TEAM_THINK = (1.0, 5.0)
+"""Seconds between one client's edits with --pace team (the default): a fast coder applying
+a tag or saving a field every 3 s on average; five of them are still a busier team than any
+we know of."""
 """Set by ``--blind`` (inherited by the spawned clients): writes pass ``seen=None``, so
 colleagues' changes are overwritten silently and the lost-update check must report them."""
 
@@ -318,7 +325,8 @@ EDITS = ["edit_memo", "edit_agreement", "rename_tag", "append_note", "tag_passag
 
 
 def client_main(k: int, url: str, folder: str, seconds: float, ids: dict[str, list[int]],
-                inboxes: list[Any], barrier: Any, seed_value: int) -> None:
+                inboxes: list[Any], barrier: Any, seed_value: int,
+                think: tuple[float, float] = TEAM_THINK) -> None:
     """One client process: edit until the deadline, then report on its index."""
     folder_path = Path(folder)
     logging.basicConfig(filename=folder_path / f"client{k}.log", level=logging.INFO,
@@ -350,7 +358,7 @@ def client_main(k: int, url: str, folder: str, seconds: float, ids: dict[str, li
             except Exception as exc:  # a benchmark records every failure, goes on
                 errors.append(f"{type(exc).__name__}: {exc}")
                 c.write(op="error", error=repr(exc), client=k)
-            time.sleep(rng.uniform(0.02, 0.3))  # think time
+            time.sleep(rng.uniform(*think))  # think time
         time.sleep(0.5)  # tokens still in the queue
         wait_end = time.monotonic() + 30
         while c.pending and time.monotonic() < wait_end:
@@ -566,13 +574,14 @@ def pct(values: list[float], p: float) -> float:
 
 
 # -- main ---------------------------------------------------------------------------------
-def run(url: str, folder: Path, clients: int, seconds: float, seed_value: int) -> None:
+def run(url: str, folder: Path, clients: int, seconds: float, seed_value: int,
+        think: tuple[float, float] = TEAM_THINK) -> None:
     ids = seed(url, folder)
     ctx = mp.get_context("spawn")
     inboxes = [ctx.Queue() for _ in range(clients)]
     barrier = ctx.Barrier(clients)
     procs = [ctx.Process(target=client_main, args=(k, url, str(folder), seconds, ids,
-                                                   inboxes, barrier, seed_value))
+                                                   inboxes, barrier, seed_value, think))
              for k in range(1, clients + 1)]
     try:
         for p in procs:
@@ -596,6 +605,7 @@ def run(url: str, folder: Path, clients: int, seconds: float, seed_value: int) -
     finally:
         nb.close()
     speed = search_speed(url, folder)
+    print(f"pace: {think[0]}-{think[1]} s think time between one client's edits")
     report(results, entries, problems, speed, clients, seconds)
 
 
@@ -658,12 +668,16 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=600)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pace", choices=["team", "stress"], default="team",
+                        help="think time between a client's edits: team 1-5 s, stress "
+                             "0.02-0.3 s")
     parser.add_argument("--keep", help="keep logs and indexes in this folder")
     parser.add_argument("--blind", action="store_true",
                         help="write without seen= (shows that the lost-update check fails)")
     args = parser.parse_args()
     if args.blind:
         os.environ[BLIND] = "1"
+    think = TEAM_THINK if args.pace == "team" else STRESS_THINK
     admin = pg.admin_url()
     if admin is None:
         raise SystemExit(f"set {pg.ENV} to a PostgreSQL admin URL")
@@ -674,10 +688,10 @@ def main() -> None:
         if args.keep:
             folder = Path(args.keep)
             folder.mkdir(parents=True)
-            run(url, folder, args.clients, args.seconds, args.seed)
+            run(url, folder, args.clients, args.seconds, args.seed, think)
         else:
             with tempfile.TemporaryDirectory() as tmp:
-                run(url, Path(tmp), args.clients, args.seconds, args.seed)
+                run(url, Path(tmp), args.clients, args.seconds, args.seed, think)
     finally:
         pg.drop_database(admin, url)
 
