@@ -80,6 +80,7 @@ class Notebook:
         self.path = path
         self.url = server.without_password(url)  # the only form kept, shown or logged
         self._engine = make_engine(url)
+        self._closed = False
         try:
             with translated_errors():
                 opened = prepare(self._engine)
@@ -194,8 +195,15 @@ class Notebook:
         """The session factory, for services and exports inside the core."""
         return self._sessions
 
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` ran: a view's late timer must not write through it
+        (the engine would quietly reconnect to a file or database others may now own)."""
+        return self._closed
+
     def close(self) -> None:
         """Stop watching and the indexer (queued work stays queued); release files."""
+        self._closed = True
         self.live.stop()
         self._indexer.stop()
         self._indexer.index.close()

@@ -75,6 +75,30 @@ def test_typing_autosaves_after_pause(view, notes, qtbot) -> None:
     assert not view.is_dirty()
 
 
+def test_autosave_timer_firing_after_the_notebook_closed_writes_nothing(
+        view, notes, notebook, monkeypatch) -> None:
+    """A view outliving its notebook (closed by its owner; the window saves before that)
+    must not write through it: the engine would reconnect to a file or database that is
+    no longer this view's. A run on PostgreSQL crashed the test process this way: the
+    stray save failed on a dropped database and its message box had a deleted parent."""
+    from PySide6.QtWidgets import QMessageBox
+
+    note_id = view.new_note("Late")
+    notes.save_body(note_id, "stored", seen=notes.get(note_id))
+    view.open_note(note_id)
+    _type(view, " typed")
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a))
+    notebook.close()
+    view.save_now()  # what the timer does
+    assert warned == []
+    assert not view.save_timer.isActive()
+    from app.services import Notebook
+
+    with Notebook.open(notebook.url if notebook.path is None else notebook.path) as again:
+        assert again.notes.get(note_id).body == "stored"
+
+
 def test_opening_another_note_saves_pending_typing(view, notes) -> None:
     """Switching notes saves what was typed before the timer fired."""
     first = view.new_note("One")

@@ -53,6 +53,9 @@ class NoteSaving(NoteLinks):
         self.save_timer.stop()
         if not self.is_dirty() or self._seen is None:
             return
+        if self._controller.nb.closed:  # the window saved at its close; this is a stray timer
+            log.warning("note %s: not saved, its notebook is closed", self._note_id)
+            return
         body, seen = self.editor.toPlainText(), self._seen
         self._is_saving = True
         try:
