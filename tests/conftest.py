@@ -10,7 +10,12 @@ import pytest
 
 from tests import pg, pg_backend
 from tests.pg import pg_notebook, pg_url  # noqa: F401  (fixtures, registered here)
-from tests.pg_backend import _demo_templates, _pg_pool, notebook_backend  # noqa: F401
+from tests.pg_backend import (  # noqa: F401
+    _demo_templates,
+    _pg_pool,
+    _sqlite_template,
+    notebook_backend,
+)
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
