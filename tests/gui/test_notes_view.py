@@ -235,3 +235,48 @@ def test_preview_heading_stays_modest_in_a_narrow_dock(view, notes) -> None:
     body_size = body.begin().fragment().charFormat().font().pointSizeF()
     assert body_size > 0 and heading_size > body_size
     assert heading_size <= 1.5 * body_size
+
+
+def test_move_note_puts_it_under_another_and_undo_takes_it_back(view, notes, controller,
+                                                               monkeypatch) -> None:
+    """The move button asks where (the top level, or any note but itself and those under
+    it, by path) and moves the open note there; undo restores the old place."""
+    from PySide6.QtWidgets import QInputDialog
+
+    parent = view.new_note("Kasachstan")
+    child = view.new_note("Wolfram")
+    grandchild = view.new_note("Preise")
+    view.open_note(grandchild)
+    view.move_note("Wolfram")
+    assert notes.get(grandchild).summary.parent_id == child
+    view.open_note(child)
+    offered = []
+
+    def ask(_parent, _title, _label, items, current, _editable):
+        offered.extend(items)
+        return "Kasachstan", True
+    monkeypatch.setattr(QInputDialog, "getItem", ask)
+    view.move_note()
+    assert offered == ["(top level)", "Kasachstan"]  # not itself, not its child "Preise"
+    assert notes.get(child).summary.parent_id == parent
+    top = view.tree.topLevelItem(0)
+    assert top.text(0) == "Kasachstan" and top.child(0).text(0) == "Wolfram"
+    assert top.child(0).child(0).text(0) == "Preise"
+    controller.nb.history.undo()
+    assert notes.get(child).summary.parent_id is None
+
+
+def test_right_click_on_a_note_opens_it_and_offers_rename_move_delete(view, notes) -> None:
+    first = view.new_note("Eins")
+    view.new_note("Zwei")
+    item = next(i for i in walk_items(view) if i.text(0) == "Eins")
+    view._on_tree_menu(view.tree.visualItemRect(item).center())
+    assert view.note_id() == first
+    assert [a.text() for a in view._menu.actions()] == ["Rename…", "Move to…", "Delete"]
+    view._menu.close()
+
+
+def walk_items(view: NotesView) -> list:
+    from app.gui.notes.tree import walk
+
+    return walk(view.tree)

@@ -56,6 +56,28 @@ def walk(tree: QTreeWidget) -> list[QTreeWidgetItem]:
 
 
 
+TOP_LEVEL = "(top level)"
+"""The move target that takes a note out of any parent."""
+
+
+def move_targets(summaries: list[NoteSummary], note_id: int) -> list[tuple[str, int | None]]:
+    """Where a note can be moved: the top level, then every note but itself and the notes
+    under it (a cycle), each labelled by its path of titles ("Parent / Child"), sorted."""
+    parent_of: dict[int, int | None] = {n.id: n.parent_id for n in summaries}
+    title_of: dict[int, str] = {n.id: n.title for n in summaries}
+
+    def path(nid: int) -> list[int]:
+        chain, seen = [nid], {nid}
+        while (up := parent_of.get(chain[-1])) is not None and up not in seen:
+            chain.append(up)
+            seen.add(up)
+        return chain
+
+    targets = [(" / ".join(title_of[i] for i in reversed(chain)), n.id)
+               for n in summaries if note_id not in (chain := path(n.id))]
+    return [(TOP_LEVEL, None), *sorted(targets, key=lambda t: t[0].casefold())]
+
+
 def as_shown(seen: Note | None, title: str) -> Note | None:
     """``seen`` (the note as the editor loaded or last saved it, the base of its text)
     with the title the view shows now: a rename based on it conflicts only with a

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMenu,
     QMessageBox,
     QSplitter,
     QTextBrowser,
@@ -44,7 +45,7 @@ from app.gui.common.controller import NotebookController
 from app.gui.notes.editor import NoteEditor
 from app.gui.notes.links import PREVIEW_CSS
 from app.gui.notes.saving import NoteSaving
-from app.gui.notes.tree import as_shown, hit_items, tree_items, walk
+from app.gui.notes.tree import as_shown, hit_items, move_targets, tree_items, walk
 from app.services import Resolved
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,7 @@ class NotesView(NoteSaving):
         self._resolved: dict[tuple[str, str], Resolved | None] = {}
         self._service: Any = None  # the note service the open note came from
         self._hits: list[tuple[int, str, str]] | None = None  # search: id, title, snippet
+        self._menu: QMenu | None = None  # the tree's open context menu
         self._build_widgets()
         self._build_layout()
         self._build_timers()
@@ -93,9 +95,12 @@ class NotesView(NoteSaving):
         self.tree = QTreeWidget(self)
         self.tree.setHeaderHidden(True)
         self.tree.currentItemChanged.connect(self._on_current_item_changed)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._on_tree_menu)
         self.buttons = {name: self._button(text, tip, slot) for name, text, tip, slot in (
             ("new", "+", "New note", self.new_note),
             ("rename", "\u270e", "Rename note", self.rename_note),
+            ("move", "\u21b3", "Move note under another note", self.move_note),
             ("delete", "\u2212", "Delete note", self.delete_note))}
         self.title_label = QLabel(self)
         self.title_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -320,6 +325,42 @@ class NotesView(NoteSaving):
                 return
         self._controller.edit(functools.partial(self.notes.rename, self._note_id, title,
                                                 seen=seen), self)
+
+    def move_note(self, target: str = "") -> None:
+        """Put the open note under another note or at the top level: ``target`` is a label
+        of :func:`move_targets` (asked for when empty). A versioned write: a colleague's
+        move since conflicts, their rename or text merges."""
+        if not self._note_id:
+            return
+        seen = as_shown(self._seen, self.title_label.text())  # before the question
+        choices = dict(move_targets(self.notes.list(), self._note_id))
+        if not target:
+            labels = list(choices)
+            parent = self._seen.summary.parent_id if self._seen is not None else None
+            now = next((n for n, (_l, i) in enumerate(choices.items()) if i == parent), 0)
+            target, ok = QInputDialog.getItem(
+                self, "Move note", f"Put “{self.title_label.text()}” under:", labels, now,
+                False)
+            if not ok:
+                return
+        if target not in choices:
+            return
+        self.save_now()
+        self._controller.edit(functools.partial(self.notes.move, self._note_id,
+                                                choices[target], seen=seen), self)
+
+    def _on_tree_menu(self, pos: Any) -> None:
+        """Right-click on a note: open it, then offer what the buttons do."""
+        item = self.tree.itemAt(pos)
+        if item is None:
+            return
+        self.tree.setCurrentItem(item)
+        menu = QMenu(self)
+        for text, slot in (("Rename…", self.rename_note), ("Move to…", self.move_note),
+                           ("Delete", self.delete_note)):
+            menu.addAction(text, slot)
+        menu.popup(self.tree.viewport().mapToGlobal(pos))
+        self._menu = menu  # kept for tests and until it closes
 
     def delete_note(self, confirm: bool = True) -> None:
         """Delete the open note (undoable) after asking."""
