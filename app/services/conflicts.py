@@ -57,7 +57,7 @@ from app.services.unit import Transaction, Writer
 from app.store import notes as note_rows
 from app.store import versioning
 from app.store.engine import translated_errors
-from app.store.sessions import Sessions
+from app.store.sessions import Session, Sessions
 
 log = logging.getLogger(__name__)
 SAVE_ATTEMPTS = 5
@@ -253,6 +253,21 @@ def _conflict_copy(tx: Transaction, theirs: Note, mine: str, now: dt.datetime) -
     links.sync_links(tx, copy_id, head + mine)
     log.info("note %s: overlapping edits, text saved as conflict copy %s", theirs.id, copy_id)
     return copy_id
+
+
+def not_found(session: Session, table: str, row_id: int) -> NotFound:
+    """The error for a record that is not there: naming who deleted it and when when the
+    change log says so (a colleague's deletion under an edit of this window), else plainly
+    "does not exist"."""
+    author, at = versioning.deleted_by(session, table, row_id)
+    if not author and at is None:
+        return NotFound(f"{table} {row_id} does not exist")
+    when = ""
+    if at is not None:
+        aware = at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
+        when = f" at {aware.astimezone():%Y-%m-%d %H:%M}"
+    return NotFound(f"{table} {row_id} was deleted by {author or 'another writer'}{when}; "
+                    "nothing was changed")
 
 
 # -- the service ----------------------------------------------------------------------------

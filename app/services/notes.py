@@ -22,7 +22,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from app.core.changes import Changes
-from app.core.errors import NotFound, ValidationError
+from app.core.errors import ValidationError
 from app.core.ids import ArticleId, NoteId
 from app.core.notes import Backlink, Citation, Note, NoteSummary
 from app.core.progress import CancelToken, ProgressFn, no_progress
@@ -37,7 +37,7 @@ from app.notes.links import (
 )
 from app.notes.render import render_markdown, short_quote
 from app.services import note_links as links
-from app.services.conflicts import expect, write_note_body
+from app.services.conflicts import expect, not_found, write_note_body
 from app.services.history import History
 from app.services.note_reports import NoteReports
 from app.services.unit import Transaction, Writer
@@ -85,7 +85,7 @@ def _label(verb: str, title: str) -> str:
 def _get(session: Session, note_id: int) -> Note:
     note = note_rows.get(session, note_id)
     if note is None:
-        raise NotFound(f"note {note_id} does not exist")
+        raise not_found(session, "note", note_id)
     return note
 
 

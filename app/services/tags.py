@@ -13,11 +13,11 @@ import builtins
 from collections.abc import Iterable
 
 from app.core.changes import Changes
-from app.core.errors import NotFound, ValidationError
+from app.core.errors import ValidationError
 from app.core.ids import TagId
 from app.core.palette import TAG_PALETTE, default_tag_colour
 from app.core.records import Tag
-from app.services.conflicts import expect
+from app.services.conflicts import expect, not_found
 from app.services.unit import Transaction, Writer
 from app.store import tags
 from app.store.engine import translated_errors
@@ -101,7 +101,7 @@ class TagService:
     def _require(session: Session, tag_id: int) -> Tag:
         found = tags.get(session, tag_id)
         if found is None:
-            raise NotFound(f"tag {tag_id} does not exist")
+            raise not_found(session, "tag", tag_id)
         return found
 
     def _refuse_clash(self, session: Session, parent_id: int | None, name: str,

@@ -98,3 +98,33 @@ def test_merge_refused_when_colleague_recoloured_a_source(
     alice.tags.merge([gas.id, lng.id], oil.id,
                      seen=[alice.tags.get(gas.id), alice.tags.get(lng.id)])
     assert [(t.name, t.highlight_count) for t in alice.tags.list()] == [("Energie", 1)]
+
+
+def test_rename_of_a_tag_a_colleague_deleted_names_who_deleted_it(
+        two: tuple[Notebook, Notebook]) -> None:
+    """Alice renames a tag Bob has deleted since she saw it: refused, and the message says
+    Bob deleted it (not just "does not exist"); nothing is written."""
+    from app.core.errors import NotFound
+
+    alice, bob = two
+    tag, _ = alice.tags.create("Energie")
+    shown = alice.tags.get(tag.id)
+    bob.tags.delete(tag.id, seen=bob.tags.get(tag.id))
+    with pytest.raises(NotFound, match=r"tag \d+ was deleted by bob at \d{4}-\d\d-\d\d "
+                                       r"\d\d:\d\d; nothing was changed"):
+        alice.tags.rename(tag.id, "Energiepolitik", seen=shown)
+    assert alice.tags.list() == []
+
+
+def test_moving_a_note_a_colleague_deleted_names_who_deleted_it(
+        two: tuple[Notebook, Notebook]) -> None:
+    from app.core.errors import NotFound
+
+    alice, bob = two
+    note, _ = alice.notes.create("Befunde")
+    shown = alice.notes.get(note.id)
+    bob.notes.delete(note.id, seen=bob.notes.get(note.id))
+    with pytest.raises(NotFound, match="was deleted by bob"):
+        alice.notes.move(note.id, None, seen=shown)
+    with pytest.raises(NotFound, match=r"tag 99 does not exist"):
+        alice.tags.rename(99, "Nie")
