@@ -94,8 +94,9 @@ def test_autosave_timer_firing_after_the_notebook_closed_writes_nothing(
     assert warned == []
     assert not view.save_timer.isActive()
     from app.services import Notebook
+    from tests.pg_backend import location
 
-    with Notebook.open(notebook.url if notebook.path is None else notebook.path) as again:
+    with Notebook.open(location(notebook)) as again:
         assert again.notes.get(note_id).body == "stored"
 
 
