@@ -50,6 +50,7 @@ from app.search.merging import (
     idle_group,
     idle_merge,
     quick_fold,
+    quick_group,
 )
 from app.services.index_drift import Drift, compare
 from app.store import changelog, outbox, search_documents
@@ -429,6 +430,10 @@ class Indexer:
             if (idle_group(segments) == []) if idle else not fold_group(segments):
                 return True  # nothing to merge
             forced = not idle and len(segments) >= FORCE_FOLD_SEGMENTS
+            if forced and not quick_group(segments):
+                # nothing cheap to fold: done until the next write, so that the idle
+                # merge can come (retrying would spin on it and keep the idle merge away)
+                return True
             if self._stop.is_set() or (waiting and not forced):
                 return False
             either = AnyOf(self._interrupt, self._woken)

@@ -93,6 +93,22 @@ def test_index_is_one_segment_after_the_indexer_was_idle(
         assert nb.search.search("Zeile").total == 6
 
 
+def test_idle_merge_runs_when_many_segments_leave_no_quick_fold(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From FORCE_FOLD_SEGMENTS on a fold is a quick fold of the smallest segments. When
+    no two are small enough for one, the indexer retried it every 0.1 s for ever and the
+    idle merge never came (36 segments an hour after a 600 s five-client run stopped)."""
+    monkeypatch.setattr(indexing, "IDLE_MERGE_SECONDS", 0.3)
+    monkeypatch.setattr(indexing, "FORCE_FOLD_SEGMENTS", 2)
+    monkeypatch.setattr(merging, "QUICK_FOLD_DOCS", 1)  # no two segments fit one
+    with Notebook.open(tmp_path / "nb", index_dir=tmp_path / "ix", background=True) as nb:
+        for n in range(6):
+            nb.notes.create(f"Notiz {n}", f"Zeile {n} Wort{n}")
+            assert _wait(lambda: nb.search.status().pending == 0)
+        assert _wait(lambda: _segments(tmp_path / "ix") == 1, timeout=10)
+        assert nb.search.search("Zeile").total == 6
+
+
 @INDEX_ONLY
 def test_results_and_totals_identical_after_fold_and_idle_merge(tmp_path: Path) -> None:
     """Folding and merging change no total, hit or score."""
