@@ -18,7 +18,6 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from app.core.errors import NotebookError
 
@@ -50,6 +49,7 @@ class NotificationListener:
             NotebookError: the server cannot be reached.
         """
         self.close()
+        conn = None
         try:
             fairy = self._engine.raw_connection()
             conn = fairy.driver_connection
@@ -59,9 +59,12 @@ class NotificationListener:
             conn.rollback()
             conn.autocommit = True
             conn.execute(f'LISTEN "{self.channel}"')
-        except (SQLAlchemyError, OSError) as exc:
-            raise NotebookError(f"cannot listen for changes: {exc}") from exc
-        except Exception as exc:  # psycopg's own errors (the driver is not imported here)
+        except Exception as exc:  # SQLAlchemy's, the OS's or psycopg's own errors
+            # detached, the connection is no pool's: close it here, or it stays open
+            # until the garbage collector finds it (a server backend held that long)
+            _close_quietly(conn)
+            if isinstance(exc, NotebookError):
+                raise
             raise NotebookError(f"cannot listen for changes: {exc}") from exc
         self._conn = conn
         self.backend_pid = int(conn.info.backend_pid)
@@ -89,6 +92,15 @@ class NotificationListener:
                 log.debug("closing the listen connection: %s", exc)
             self._conn = None
             self.backend_pid = 0
+
+
+def _close_quietly(conn: Any) -> None:
+    if conn is None:
+        return
+    try:
+        conn.close()
+    except Exception as exc:  # a broken connection: nothing left to release
+        log.debug("closing a failed listen connection: %s", exc)
 
 
 def listener_factory(engine: Engine) -> Callable[[str], NotificationListener] | None:
