@@ -273,11 +273,26 @@ def test_right_click_on_a_note_opens_it_and_offers_rename_move_delete(view, note
     item = next(i for i in walk_items(view) if i.text(0) == "Eins")
     view._on_tree_menu(view.tree.visualItemRect(item).center())
     assert view.note_id() == first
-    assert [a.text() for a in view._menu.actions()] == ["Rename…", "Move to…", "Delete"]
-    view._menu.close()
+    assert view.tree_menu.isVisible()
+    assert [a.text() for a in view.tree_menu.actions()] == ["Rename…", "Move to…", "Delete"]
+    view.tree_menu.close()
 
 
 def walk_items(view: NotesView) -> list:
     from app.gui.notes.tree import walk
 
     return walk(view.tree)
+
+
+def test_delete_button_asks_before_deleting(view, notes, monkeypatch) -> None:
+    """The − button asks, as its tooltip and the menu do: ``clicked`` passed its
+    ``checked=False`` on as ``confirm=False``, so the note went without a question."""
+    from PySide6.QtWidgets import QMessageBox
+
+    view.new_note("Eins")
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No)
+    view.buttons["delete"].click()
+    assert asked == ["Delete the note “Eins”?"]
+    assert [n.title for n in notes.list()] == ["Eins"]

@@ -73,7 +73,6 @@ class NotesView(NoteSaving):
         self._resolved: dict[tuple[str, str], Resolved | None] = {}
         self._service: Any = None  # the note service the open note came from
         self._hits: list[tuple[int, str, str]] | None = None  # search: id, title, snippet
-        self._menu: QMenu | None = None  # the tree's open context menu
         self._build_widgets()
         self._build_layout()
         self._build_timers()
@@ -97,6 +96,10 @@ class NotesView(NoteSaving):
         self.tree.currentItemChanged.connect(self._on_current_item_changed)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._on_tree_menu)
+        self.tree_menu = QMenu(self)  # right-click on a note: what the buttons do
+        for text, slot in (("Rename…", self.rename_note), ("Move to…", self.move_note),
+                           ("Delete", self.delete_note)):
+            self.tree_menu.addAction(text, slot)
         self.buttons = {name: self._button(text, tip, slot) for name, text, tip, slot in (
             ("new", "+", "New note", self.new_note),
             ("rename", "\u270e", "Rename note", self.rename_note),
@@ -131,7 +134,9 @@ class NotesView(NoteSaving):
         button.setText(text)
         button.setToolTip(tip)
         button.setAutoRaise(True)
-        button.clicked.connect(slot)
+        # not connected directly: ``clicked`` passes ``checked`` (False) as the slot's first
+        # argument, which made delete_note(confirm=False) delete without asking
+        button.clicked.connect(lambda _checked=False: slot())
         return button
 
     def _build_layout(self) -> None:
@@ -355,12 +360,7 @@ class NotesView(NoteSaving):
         if item is None:
             return
         self.tree.setCurrentItem(item)
-        menu = QMenu(self)
-        for text, slot in (("Rename…", self.rename_note), ("Move to…", self.move_note),
-                           ("Delete", self.delete_note)):
-            menu.addAction(text, slot)
-        menu.popup(self.tree.viewport().mapToGlobal(pos))
-        self._menu = menu  # kept for tests and until it closes
+        self.tree_menu.popup(self.tree.viewport().mapToGlobal(pos))
 
     def delete_note(self, confirm: bool = True) -> None:
         """Delete the open note (undoable) after asking."""
