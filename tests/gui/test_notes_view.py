@@ -296,3 +296,11 @@ def test_delete_button_asks_before_deleting(view, notes, monkeypatch) -> None:
     view.buttons["delete"].click()
     assert asked == ["Delete the note “Eins”?"]
     assert [n.title for n in notes.list()] == ["Eins"]
+
+
+def test_buttons_acting_on_the_open_note_are_off_without_one(view) -> None:
+    """Rename, move and delete act on the open note: greyed while none is open."""
+    enabled = {name: b.isEnabled() for name, b in view.buttons.items()}
+    assert enabled == {"new": True, "rename": False, "move": False, "delete": False}
+    view.new_note("Eins")
+    assert all(b.isEnabled() for b in view.buttons.values())

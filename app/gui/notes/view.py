@@ -212,8 +212,8 @@ class NotesView(NoteSaving):
             current = self._item_for(self._note_id)
             if current is not None:
                 self.tree.setCurrentItem(current)
-        for button in ("rename", "delete"):
-            self.buttons[button].setEnabled(bool(self._note_id))
+        for name, button in self.buttons.items():  # all but "new" act on the open note
+            button.setEnabled(name == "new" or bool(self._note_id))
 
     def search_notes(self) -> None:
         """List only the notes matching the search box (the article query syntax)."""
