@@ -34,7 +34,7 @@ from app.services.tags import TagService
 from app.services.team import TeamService, read_access
 from app.services.unit import Writer
 from app.store import changelog, server
-from app.store.engine import make_engine, make_sessions, translated_errors
+from app.store.engine import close_engine, make_engine, make_sessions, translated_errors
 from app.store.notifications import listener_factory
 from app.store.ops import Op
 from app.store.read_only import refuse_writes
@@ -92,7 +92,7 @@ class Notebook:
                 index_dir = _own_index_dir(sessions)
             index = SearchIndex.open(index_dir, read_only=not repair_index)
         except BaseException:
-            self._engine.dispose()
+            close_engine(self._engine)
             raise
         self.backup = opened.backup
         refuse_writes(sessions, lambda: self.access.read_only_reason)
@@ -208,7 +208,7 @@ class Notebook:
         self._indexer.stop()
         self._indexer.index.close()
         self.notes.close()
-        self._engine.dispose()
+        close_engine(self._engine)
 
     def __enter__(self) -> Notebook:
         return self

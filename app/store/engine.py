@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,13 +35,59 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+class _Lifetime:
+    """Whether an engine was closed; its pool events look here (not at the engine, which
+    they must not keep alive)."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        self.closed = False
+
+    def refuse_connect(self, *_args: Any) -> None:
+        """``do_connect``: nothing reconnects to a closed notebook (a late timer or
+        task would write to a file or database that may now be someone else's)."""
+        if self.closed:
+            raise NotebookError(f"the notebook {self.where} is closed")
+
+    def close_late_checkin(self, dbapi_conn: Any, _record: Any) -> None:
+        """``checkin``: a connection a thread still held when the engine closed comes
+        back to the disposed pool, which nobody will close; close it now, or it stays
+        open (a server backend on PostgreSQL) until the garbage collector finds it."""
+        if self.closed and dbapi_conn is not None:
+            try:
+                dbapi_conn.close()
+            except Exception as exc:  # a broken connection: nothing left to release
+                log.debug("closing a connection returned after close: %s", exc)
+
+
+_LIFETIMES: weakref.WeakKeyDictionary[Engine, _Lifetime] = weakref.WeakKeyDictionary()
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and a busy timeout; a
-    ``postgresql://`` URL is opened with psycopg 3 (see :func:`server.normalise_url`)."""
+    ``postgresql://`` URL is opened with psycopg 3 (see :func:`server.normalise_url`).
+    Close it with :func:`close_engine`."""
     engine = create_engine(server.normalise_url(url), future=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    lifetime = _LIFETIMES[engine] = _Lifetime(
+        engine.url.database or "" if engine.dialect.name == "sqlite"
+        else engine.url.render_as_string(hide_password=True))
+    event.listen(engine, "do_connect", lifetime.refuse_connect)
+    event.listen(engine, "checkin", lifetime.close_late_checkin)
     return engine
+
+
+def close_engine(engine: Engine) -> None:
+    """Close every connection of ``engine`` and refuse new ones, for good.
+
+    ``Engine.dispose`` alone closes only the idle connections and makes a new pool that
+    reconnects on demand; here a connection still in a thread's hands is closed when it
+    comes back, and a session opened later raises :class:`NotebookError`."""
+    lifetime = _LIFETIMES.get(engine)
+    if lifetime is not None:
+        lifetime.closed = True
+    engine.dispose()
 
 
 def _refuse_non_sqlite(db_file: Path) -> None:

@@ -72,6 +72,8 @@ class NoteLinks(QWidget):
     def render_preview(self) -> None:
         """Render the editor's Markdown with links resolved (new targets only)."""
         self.render_timer.stop()
+        if self._controller.nb.closed:  # a late timer: the window closed the notebook
+            return
         text = self.editor.toPlainText()
         refs = find_links(text)
         unknown = [r for r in refs if r.key not in self._resolved]
