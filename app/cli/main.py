@@ -11,6 +11,7 @@ import contextlib
 import logging
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import FrameType
@@ -68,19 +69,37 @@ def _ctrl_c_cancels(token: CancelToken) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _flush_index(nb: Notebook, quiet: bool = False) -> None:
-    """Index pending work now. If another process holds the index, say so and go on:
-    the work stays queued in the database and is indexed by whoever writes next."""
-    if not nb.search.status().pending:
-        return
-    bar = TerminalProgress(verb="indexing") if not quiet else None
-    try:
-        nb.search.flush(progress=bar or (lambda _e: None))
-    except NotebookLocked as exc:
-        sys.stderr.write(f"dossier: indexing deferred: {exc}; it catches up later\n")
-    finally:
-        if bar:
-            bar.finish()
+#: Seconds a command waits for another Dossier process that holds the index (it is
+#: usually indexing the same queued work) before going on without; a search then says
+#: how much it could not see.
+WAIT_FOR_INDEX = 60.0
+
+
+def _flush_index(nb: Notebook, quiet: bool = False, wait: float = 0.0) -> int:
+    """Index pending work now; returns how many documents are still not indexed here.
+
+    If another process holds the index, try again for up to ``wait`` seconds (a search
+    waits :data:`WAIT_FOR_INDEX`: the other process is most likely indexing the very
+    same work). After that, say so and go on: the work stays queued in the database
+    and is indexed by whoever writes next."""
+    deadline = time.monotonic() + wait
+    waiting_said = False
+    while pending := nb.search.status().pending:
+        bar = TerminalProgress(verb="indexing") if not quiet else None
+        try:
+            nb.search.flush(progress=bar or (lambda _e: None))
+        except NotebookLocked as exc:
+            if time.monotonic() >= deadline:
+                sys.stderr.write(f"dossier: indexing deferred: {exc}; it catches up later\n")
+                return pending
+            if not waiting_said:
+                sys.stderr.write(f"dossier: waiting: {exc}\n")
+                waiting_said = True
+            time.sleep(0.2)
+        finally:
+            if bar:
+                bar.finish()
+    return 0
 
 
 def cmd_import(nb: Notebook, args: argparse.Namespace) -> int:
@@ -111,14 +130,17 @@ def cmd_import(nb: Notebook, args: argparse.Namespace) -> int:
 
 
 def cmd_search(nb: Notebook, args: argparse.Namespace) -> int:
-    _flush_index(nb)
+    unindexed = _flush_index(nb, wait=WAIT_FOR_INDEX)
     query = " ".join(args.query)
     try:
         results = nb.search.search(query, offset=args.offset, limit=args.limit)
     except QuerySyntaxError as exc:
         sys.stderr.write(f"dossier: bad query: {exc}\n")
         return USAGE
-    render.search_results(results, as_json=args.json)
+    render.search_results(results, as_json=args.json, unindexed=unindexed)
+    if unindexed:  # a result that looks complete but is not would be a wrong record
+        sys.stderr.write(f"dossier: {unindexed:,} changed documents are not indexed yet, so "
+                         "these results may miss or misplace them; search again later\n")
     return OK
 
 

@@ -52,9 +52,11 @@ def import_report(report: ImportReport, verbose: bool = False) -> None:
         _out(f"  note: {source}: {note}")
 
 
-def search_results(results: SearchResults, as_json: bool = False) -> None:
+def search_results(results: SearchResults, as_json: bool = False, unindexed: int = 0) -> None:
+    """``unindexed``: documents waiting to be indexed, which the results cannot reflect."""
     if as_json:
-        _out(json.dumps(record_dict(results), ensure_ascii=False, indent=2))
+        _out(json.dumps({**record_dict(results), "unindexed": unindexed},
+                        ensure_ascii=False, indent=2))
         return
     shown = f"{results.offset + 1}-{results.offset + len(results.hits)}" if results.hits else "0"
     _out(f"{results.total:,} articles match {results.query!r} (showing {shown}, "

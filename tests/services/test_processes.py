@@ -8,6 +8,8 @@ processes. Afterwards the index must hold exactly one document per article.
 
 from __future__ import annotations
 
+import importlib
+import json
 import os
 import subprocess
 import sys
@@ -163,6 +165,36 @@ def test_two_processes_catching_up_at_once_index_each_article_once(tmp_path: Pat
         assert code == 0, err
         assert _totals(out) == [120]
     _assert_one_document_per_article(nb_dir, 120)
+
+
+def test_a_search_that_cannot_index_says_its_results_are_incomplete(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Another process keeps the index locked for longer than a search waits: the search
+    still answers, and says (on stderr and in its JSON) how many documents it could not
+    see, instead of a total of 0 that looks complete (seen on a loaded CI machine)."""
+    cli = importlib.import_module("app.cli.main")  # app.cli.main is also the function
+
+    nb_dir = tmp_path / "nb"
+    with Notebook.open(nb_dir) as nb:
+        nb.imports.import_paths([_corpus(tmp_path / "in", "g", 30)])
+    go = tmp_path / "go"
+    go.touch()
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_INDEX_LOCK, str(nb_dir / "index"),
+                               str(go), "30.0"], cwd=ROOT, env=ENV, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "LOCKED"
+        monkeypatch.setattr(cli, "WAIT_FOR_INDEX", 0.5)
+        code = cli.main(["search", COMMON_WORD, "--json", "--notebook", str(nb_dir)])
+    finally:
+        holder.kill()
+        holder.communicate()
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert json.loads(out)["unindexed"] == 30
+    assert "30 changed documents are not indexed yet" in err
+    assert "indexing deferred" in err
 
 
 SEARCHER = textwrap.dedent("""
