@@ -15,7 +15,7 @@ from app.core.progress import CancelToken, ProgressFn, no_progress
 from app.core.records import IndexStatus, SearchResults
 from app.services.indexing import Drift, Indexer, Listener
 from app.store import outbox
-from app.store.engine import database_problems, translated_errors
+from app.store.engine import database_problems, single_reads, translated_errors
 from app.store.outbox import ARTICLE, KINDS, NOTE, DocRef
 from app.store.sessions import Sessions
 
@@ -81,8 +81,8 @@ class SearchService:
                                           kinds=tuple(kinds))
 
     def _texts(self, refs: list[DocRef]) -> dict[DocRef, str]:
-        with translated_errors(), self._sessions() as session:
-            return outbox.texts(session, refs)
+        with single_reads(self._sessions) as conn:  # searched often: the leanest read
+            return outbox.texts(conn, refs)
 
     def status(self) -> IndexStatus:
         return self._indexer.status()

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TypeAlias
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from app.store import changelog, schema
@@ -67,7 +67,7 @@ def document_count(session: Session) -> int:
 
 
 
-def texts(session: Session, refs: Iterable[DocRef]) -> dict[DocRef, str]:
+def texts(session: Session | Connection, refs: Iterable[DocRef]) -> dict[DocRef, str]:
     """The stored text of each document (an article's text, a note's Markdown); gone
     records are left out."""
     wanted = list(refs)
