@@ -28,7 +28,8 @@ def test_only_the_url_reaches_stdout_when_the_cluster_talks(tmp_path: Path) -> N
     state = tmp_path / "online"
     # pg_lsclusters -h: version cluster port status ...; "down" until pg_ctlcluster ran.
     _stub(bin_dir, "pg_lsclusters",
-          f'if [ -e "{state}" ]; then s=online; else s=down; fi; echo "15 main 5433 $s postgres /x /y"')
+          f'if [ -e "{state}" ]; then s=online; else s=down; fi; '
+          'echo "15 main 5433 $s postgres /x /y"')
     _stub(bin_dir, "pg_ctlcluster", f'echo "Removed stale pid file."; touch "{state}"')
     _stub(bin_dir, "runuser", 'echo "1"')  # psql says the role exists
     env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}",
@@ -52,7 +53,8 @@ other descriptor is inherited."""
     (tmp_path / "lib" / "15").mkdir(parents=True)
     state, server_pid = tmp_path / "online", tmp_path / "server.pid"
     _stub(bin_dir, "pg_lsclusters",
-          f'if [ -e "{state}" ]; then s=online; else s=down; fi; echo "15 main 5433 $s postgres /x /y"')
+          f'if [ -e "{state}" ]; then s=online; else s=down; fi; '
+          'echo "15 main 5433 $s postgres /x /y"')
     _stub(bin_dir, "pg_ctlcluster",
           f'sleep 120 </dev/null >/dev/null 2>&1 & echo $! > "{server_pid}"; touch "{state}"')
     _stub(bin_dir, "runuser", 'echo "1"')
