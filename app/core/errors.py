@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.core.conflicts import Origin, RowConflict
+    from app.core.text_merge import TextClash
 
 
 class DossierError(Exception):
@@ -73,10 +74,13 @@ class ConflictError(DossierError):
         step: the history step that met the conflict ("cannot undo 'rename tag'"), if any.
         conflicts: the row conflicts to resolve field by field (may be empty when the
             write cannot say more than ``detail``, e.g. an id already taken).
+        text_clash: for an edit of a text that clashes, line by line, with one saved
+            since it began: both versions by region, to merge by hand.
     """
 
     def __init__(self, table: str, key: dict[str, object], detail: str, step: str = "",
-                 conflicts: tuple[RowConflict, ...] = ()) -> None:
+                 conflicts: tuple[RowConflict, ...] = (),
+                 text_clash: TextClash | None = None) -> None:
         where = ", ".join(f"{k}={v}" for k, v in key.items())
         prefix = f"{step}: " if step else ""
         super().__init__(f"{prefix}{table} {where} changed since: {detail}")
@@ -85,6 +89,7 @@ class ConflictError(DossierError):
         self.detail = detail
         self.step = step
         self.conflicts = conflicts
+        self.text_clash = text_clash
 
     @property
     def conflict(self) -> RowConflict | None:
@@ -96,7 +101,8 @@ class ConflictError(DossierError):
         """The same conflict, naming the step that met it ("cannot undo 'rename tag'")
         and, for its row conflicts, where it came from ("undo", "redo")."""
         conflicts = tuple(replace(c, origin=origin, label=step) for c in self.conflicts)
-        return ConflictError(self.table, self.key, self.detail, step, conflicts)
+        return ConflictError(self.table, self.key, self.detail, step, conflicts,
+                             self.text_clash)
 
 
 class ValidationError(DossierError):

@@ -7,6 +7,7 @@ export). What a front end needs from those layers is re-exported here, so the su
 one list that can be read and reviewed.
 """
 
+from app.core.text_merge import merge_lines
 from app.export.tabular import record_dict
 from app.notes.links import Resolved, find_links, normalise, parse_url
 from app.notes.render import render_markdown
@@ -18,7 +19,7 @@ from app.services.actors import (
     clean_kind,
 )
 from app.services.agreements import SORTS as AGREEMENT_SORTS
-from app.services.conflicts import ConflictService, NoteSave, merge_lines, seen_of
+from app.services.conflicts import ConflictService, NoteSave, seen_of
 from app.services.imports import ImportReport
 from app.services.live import LiveWatcher
 from app.services.notebook import Notebook, default_notebook_dir

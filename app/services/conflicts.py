@@ -36,10 +36,9 @@ The rules, as the front ends meet them:
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.core.actor_records import Actor, Agreement, Alias, Event, Evidence, Party
@@ -49,6 +48,7 @@ from app.core.errors import ConflictError, NotFound, ValidationError
 from app.core.ids import NoteId
 from app.core.notes import Note
 from app.core.records import Article, Highlight, Tag
+from app.core.text_merge import merge_lines
 from app.notes.links import link_markdown
 from app.services import note_links as links
 from app.services.history import History, RowResolution
@@ -137,56 +137,6 @@ def expect(tx: Transaction, seen: Versioned | None) -> None:
 
 
 # -- three-way line merge -------------------------------------------------------------------
-Hunk = tuple[int, int, list[str]]
-
-
-def _hunks(base: Sequence[str], other: Sequence[str]) -> list[Hunk]:
-    """The changes from ``base`` to ``other``: base lines [i1, i2) become these lines."""
-    matcher = difflib.SequenceMatcher(None, base, other, autojunk=False)
-    return [(i1, i2, list(other[j1:j2])) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-            if tag != "equal"]
-
-
-def _overlap(a: Hunk, b: Hunk) -> bool:
-    """Two changes touch the same base lines, or insert at the same place."""
-    return (a[0] < b[1] and b[0] < a[1]) or a[0] == b[0]
-
-
-def merge_lines(base: str, mine: str, theirs: str) -> str | None:
-    """Three-way merge of two edits of one text, line by line.
-
-    Returns the text with both sides' changes when no two changes touch the same lines of
-    ``base`` (an identical change on both sides counts once), else None: the edits
-    overlap and only a person can merge them.
-    """
-    if mine == theirs or theirs == base:
-        return mine
-    if mine == base:
-        return theirs
-    lines = base.splitlines(keepends=True)
-    ours, other = _hunks(lines, mine.splitlines(keepends=True)), _hunks(
-        lines, theirs.splitlines(keepends=True))
-    out: list[str] = []
-    pos = i = j = 0
-    while i < len(ours) or j < len(other):
-        a = ours[i] if i < len(ours) else None
-        b = other[j] if j < len(other) else None
-        if a is not None and b is not None and _overlap(a, b):
-            if a != b:
-                return None
-            hunk, i, j = a, i + 1, j + 1
-        elif b is None or (a is not None and a[0] < b[0]):
-            hunk, i = a, i + 1  # type: ignore[assignment]  # a is set on this branch
-        else:
-            hunk, j = b, j + 1
-        assert hunk is not None
-        out.extend(lines[pos:hunk[0]])
-        out.extend(hunk[2])
-        pos = hunk[1]
-    out.extend(lines[pos:])
-    return "".join(out)
-
-
 # -- notes ------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class NoteSave:

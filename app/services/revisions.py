@@ -20,7 +20,7 @@ from app.core.errors import ConflictError, NotFound, ValidationError
 from app.core.ids import ArticleId
 from app.core.revisions import DiffSegment, EditReport, Orphan, Outcome, Revision, RevisionId
 from app.core.text import check_span, normalise_text, quote, text_sha256
-from app.services.conflicts import merge_lines
+from app.core.text_merge import TextClash, merge_lines, merge_regions
 from app.services.reanchor import TextDiff, reanchor
 from app.services.unit import Transaction, Writer
 from app.store import revisions
@@ -58,7 +58,7 @@ class RevisionService:
             # read inside the transaction: the diff must start from the stored text
             _, old, imported_at = self._article(article_id, tx)
             if base is not None:
-                new = self._merged(tx, article_id, normalise_text(base), new, old)
+                new = self._merged(tx, article_id, title, normalise_text(base), new, old)
             if new == old:
                 return EditReport(ArticleId(article_id), None)
             self._check_unique(tx, article_id, new)
@@ -159,19 +159,25 @@ class RevisionService:
         return text
 
     @staticmethod
-    def _merged(tx: Transaction, article_id: int, base: str, new: str, old: str) -> str:
+    def _merged(tx: Transaction, article_id: int, title: str, base: str, new: str,
+                old: str) -> str:
         """``new`` (an edit of ``base``) merged with the stored text ``old``, which a
-        colleague may have saved since the edit began; ConflictError if they overlap."""
+        colleague may have saved since the edit began. When they changed the same lines
+        differently, a ConflictError carries every region (:class:`TextClash`) for the
+        user to merge by hand; nothing is written."""
         if base == old:
             return new
         merged = merge_lines(base, new, old)
         if merged is None:
             found = revisions.of_article(tx.session, article_id)
-            who = (found[-1].author if found else "") or "another writer"
+            last = found[-1] if found else None
+            who = (last.author if last else "") or "another writer"
+            clash = TextClash("article", article_id, title, merge_regions(base, new, old), who,
+                              last.created_at if last else None)
             raise ConflictError("article", {"id": article_id},
                                 f"its text was changed by {who} since you began editing, "
-                                "in the same lines; nothing was saved: copy your change, "
-                                "cancel and edit the current text")
+                                f"in the same lines ({len(clash.clashes)} places); nothing "
+                                "was saved", text_clash=clash)
         return merged
 
     @staticmethod

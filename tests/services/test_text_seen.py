@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.core.errors import ConflictError
+from app.core.text_merge import resolve
 from app.services import Notebook
 from tests.clients import two_clients
 
@@ -57,6 +58,31 @@ def test_text_edit_of_the_same_line_is_refused_naming_the_colleague(two, tmp_pat
     assert "bert" in str(caught.value)
     assert "2. Zeile" in bert.articles.get(article_id).text
     assert len(bert.revisions.revisions(article_id)) == 2  # imported + Bert's
+
+
+def test_a_clash_carries_both_versions_by_place(two, tmp_path):
+    """The refused edit carries every region, for a merge by hand: Anna's correction of
+    line one merges on its own, line three is the one place to choose; saving her choice
+    based on Bert's text keeps his correction of line five."""
+    anna, bert = two
+    source = tmp_path / "five.txt"
+    source.write_text("Eins.\nZwischen.\nDrei.\nZwischen.\nFünf.\n", encoding="utf-8")
+    article_id = anna.imports.import_paths([source]).imported[0].id
+    base = anna.articles.get(article_id).text
+    bert.revisions.edit_text(article_id, base.replace("Drei.", "3.").replace(
+        "Fünf.", "Die fünfte."), base=base)
+    mine = base.replace("Drei.", "Three.").replace("Eins.", "Die erste.")
+    with pytest.raises(ConflictError) as caught:
+        anna.revisions.edit_text(article_id, mine, base=base)
+    clash = caught.value.text_clash
+    assert clash is not None and clash.their_author == "bert" and clash.id == article_id
+    assert clash.theirs == bert.articles.get(article_id).text and clash.mine == mine
+    assert [(c.base, c.mine, c.theirs) for c in clash.clashes] == [
+        ("Drei.\n", "Three.\n", "3.\n")]
+    assert clash.merged_without_asking == 2
+    anna.revisions.edit_text(article_id, resolve(clash.regions, ["mine"]), base=clash.theirs)
+    assert bert.articles.get(article_id).text.rstrip("\n") == (
+        "Die erste.\nZwischen.\nThree.\nZwischen.\nDie fünfte.")
 
 
 def test_text_edits_based_on_the_text_just_saved_do_not_conflict(two, tmp_path):
