@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
+    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -27,9 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.errors import DossierError
+from app.core.errors import ConflictError, DossierError
 from app.core.revisions import EditReport
+from app.core.text_merge import TextClash
 from app.gui.common.controller import NotebookController
+from app.gui.corrections.text_merge_dialog import TextMergeDialog
 from app.gui.reader.view import ReaderView
 
 log = logging.getLogger(__name__)
@@ -48,6 +53,19 @@ def report_text(report: EditReport, what: str = "Text saved") -> str:
     return f"{what}: " + ", ".join(parts) + " (Ctrl+Z undoes it)"
 
 
+def _catching_clash(clashes: list[TextClash], write: Callable[..., Any], *args: Any,
+                    **kwargs: Any) -> Any:
+    """``write(*args, **kwargs)``; a ConflictError of clashing text corrections goes into
+    ``clashes`` (for the merge dialog) instead of the window's conflict handler."""
+    try:
+        return write(*args, **kwargs)
+    except ConflictError as exc:
+        if exc.text_clash is None:
+            raise
+        clashes.append(exc.text_clash)
+        return None
+
+
 def show_status(widget: QWidget, message: str) -> None:
     """Show ``message`` in the status bar of the window holding ``widget``."""
     window = widget.window()
@@ -64,6 +82,7 @@ class EditBar(QFrame):
         self._view = view
         self._controller = controller
         self.last_message = ""
+        self.merge_dialog: TextMergeDialog | None = None
         self._base: str | None = None  # the text as edit mode began: the merge base
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
@@ -117,13 +136,40 @@ class EditBar(QFrame):
         lost = sum(1 for o in outcomes if o.state == "orphaned" and o.id not in already)
         if lost and not self._confirm_orphans(lost):
             return False
+        clashes: list[TextClash] = []
         report = self._controller.edit(
-            functools.partial(nb.revisions.edit_text, article_id, text,
-                              self.reason.text().strip(), base=self._base), self)
+            functools.partial(_catching_clash, clashes, nb.revisions.edit_text, article_id,
+                              text, self.reason.text().strip(), base=self._base), self)
+        if clashes:
+            self.merge(clashes[0])
+            return False
         if report is None:
             return False
         self._leave()
         self.last_message = report_text(report)
+        show_status(self, self.last_message)
+        return True
+
+    def merge(self, clash: TextClash) -> bool:
+        """A colleague saved a correction of the same lines meanwhile: merge by hand in
+        the dialog, then the result replaces the editor's text (one Ctrl+Z restores the
+        user's own) and is based on the colleague's text, to check and Save. False when
+        the user cancels (the editor keeps their text, the base stays: Save asks again).
+        """
+        self.merge_dialog = TextMergeDialog(clash, self)
+        if self.merge_dialog.exec() != QDialog.DialogCode.Accepted:
+            self.last_message = "Not saved: your text is still in the editor."
+            show_status(self, self.last_message)
+            return False
+        merged = self.merge_dialog.merged_text()
+        cursor = self._view.textCursor()
+        cursor.beginEditBlock()
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.insertText(merged)
+        cursor.endEditBlock()
+        self._base = clash.theirs
+        whose = f"{clash.their_author}'s" if clash.their_author else "the other"
+        self.last_message = f"Merged with {whose} version: check the text, then Save."
         show_status(self, self.last_message)
         return True
 

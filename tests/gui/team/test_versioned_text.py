@@ -1,11 +1,15 @@
 """Editing an article's text in the reader is a versioned write (issue 13): a colleague's
-save since edit mode began merges line by line; a save of the same lines opens the
-window's conflict dialog naming the colleague and writes nothing."""
+save since edit mode began merges line by line; a save of the same lines writes nothing
+and opens the text merge, where the user chooses per place and the result goes back to
+the editor."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QDialog
 
+from app.core.text_merge import TextClash, merge_regions
+from app.gui.corrections.text_merge_dialog import TextMergeDialog, marked_html
 from app.gui.team.conflict_dialog import ConflictDialog
 from tests.gui.team.versioned_support import (  # noqa: F401  (a fixture)
     clients_fixture,
@@ -48,19 +52,82 @@ def test_text_save_merges_a_colleagues_other_lines(qtbot, make_window, clients, 
     window.runner.wait(10_000)
 
 
-def test_text_save_over_a_colleagues_same_line_asks(qtbot, make_window, clients, tmp_path):
-    """Both change line two: Anna's Save opens the conflict dialog naming Bert, stays in
-    edit mode with her text, and Bert's text is what is stored."""
+def _answering(monkeypatch, choices, accept=True):
+    """Stand in for the merge dialog's modal loop: make these choices, then press Use in
+    Editor (or Cancel); the dialogs shown are collected."""
+    shown: list[TextMergeDialog] = []
+
+    def exec_(dialog: TextMergeDialog) -> int:
+        shown.append(dialog)
+        for place, choice in enumerate(choices):
+            dialog.choose(place, choice)
+        if accept:
+            assert dialog.use_button.isEnabled()
+            return QDialog.DialogCode.Accepted.value
+        return QDialog.DialogCode.Rejected.value
+
+    monkeypatch.setattr(TextMergeDialog, "exec", exec_)
+    return shown
+
+
+def test_text_save_over_a_colleagues_same_line_opens_the_merge(
+        qtbot, make_window, clients, tmp_path, monkeypatch):
+    """Both change line two: Anna's Save shows the one place with Bert's version beside
+    hers and writes nothing; Cancel leaves her text in the editor, still editing."""
     anna, bert = clients
     article_id = import_article(anna, tmp_path, TEXT)
     window, view, pane = _editing(qtbot, make_window, anna, article_id)
     base = bert.articles.get(article_id).text
     bert.revisions.edit_text(article_id, base.replace("Zweite", "2."))
     _replace(view, "Zweite", "Second")
+    shown = _answering(monkeypatch, [], accept=False)
     assert not pane.edit_bar.save()
-    dialog = window.findChild(ConflictDialog)
-    assert dialog is not None and "bert" in dialog.heading.text()
+    assert len(shown) == 1 and "bert" in shown[0].heading.text()
+    assert [(c.mine, c.theirs) for c in shown[0].clash.clashes] == [
+        ("Second Zeile.\n", "2. Zeile.\n")]
+    assert window.findChild(ConflictDialog) is None
     assert view.is_editing and "Second Zeile" in view.edited_text()
     assert "2. Zeile" in bert.articles.get(article_id).text
     assert "Second" not in bert.articles.get(article_id).text
     window.runner.wait(10_000)
+
+
+def test_a_merged_text_goes_to_the_editor_to_save(
+        qtbot, make_window, clients, tmp_path, monkeypatch):
+    """Anna keeps both lines at the clash; her editor gets the merge (Ctrl+Z there
+    gives her own text back), and Save stores it over Bert's without asking again."""
+    anna, bert = clients
+    article_id = import_article(anna, tmp_path, "Eins.\nZwischen.\nDrei.\nZwischen.\nFünf.\n")
+    window, view, pane = _editing(qtbot, make_window, anna, article_id)
+    base = bert.articles.get(article_id).text
+    bert.revisions.edit_text(article_id, base.replace("Drei.", "3.").replace("Fünf.", "5."))
+    _replace(view, "Drei.", "Three.")
+    mine = view.edited_text()
+    shown = _answering(monkeypatch, ["both"])
+    assert not pane.edit_bar.save()
+    merged = "Eins.\nZwischen.\nThree.\n3.\nZwischen.\n5."
+    assert view.edited_text().rstrip("\n") == merged
+    assert "check the text, then Save" in pane.edit_bar.last_message
+    view.document().undo()
+    assert view.edited_text() == mine
+    view.document().redo()
+    assert pane.edit_bar.save() and len(shown) == 1
+    assert bert.articles.get(article_id).text.rstrip("\n") == merged
+    window.runner.wait(10_000)
+
+
+def test_the_merge_dialog_wants_a_choice_at_every_place(qtbot):
+    """Use in Editor is greyed until each place has a choice; the changed words of each
+    side are marked against the text as it was."""
+    clash = TextClash("article", 1, "Vertrag", merge_regions(
+        "Eins.\nA\nZwei.\nB\n", "Uno.\nA\nDos.\nB\n", "One.\nA\nTwo.\nB\n"), "bert")
+    dialog = TextMergeDialog(clash)
+    qtbot.addWidget(dialog)
+    assert len(dialog.choices()) == 2 and not dialog.use_button.isEnabled()
+    dialog.choose(0, "theirs")
+    assert not dialog.use_button.isEnabled() and "1 place still" in dialog.status.text()
+    dialog.choose(1, "mine")
+    assert dialog.use_button.isEnabled()
+    assert dialog.merged_text() == "One.\nA\nDos.\nB\n"
+    html = marked_html("Eins zwei drei", "Eins 2 drei")
+    assert "line-through" in html and ">zwei<" in html and ">2<" in html
