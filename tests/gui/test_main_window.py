@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -221,6 +222,35 @@ def test_recent_notebooks_updated_when_other_notebook_opened(
         assert window.recent_notebooks()[:2] == [str(other.resolve()), first]
         assert window.library.model.rowCount() == 0
         assert "other-nb" in window.notebook_label.text()
+    finally:
+        window.controller.nb.close()
+
+
+def test_switching_notebooks_lets_running_tasks_finish_on_the_old_one(
+        qtbot, filled_notebook, tmp_path, make_window):
+    """A task still reading the open notebook (a layout, a scan) finishes before that
+    notebook closes: a closed notebook refuses it (before, it quietly reconnected)."""
+    window = make_window(filled_notebook)
+    old = filled_notebook
+    started, results = threading.Event(), []
+
+    def work(_progress, _cancel):
+        started.set()
+        time.sleep(0.5)  # still working when the other notebook is opened
+        results.append(old.articles.list().total)
+
+    task = window.runner.submit("slow read", work)
+    failures = []
+    task.failed.connect(failures.append)
+    qtbot.waitUntil(started.is_set, timeout=10_000)
+    from app.services import Notebook
+
+    window._opener = lambda path: Notebook.open(path)
+    try:
+        assert window.open_notebook(str(tmp_path / "other-nb"))
+        assert old.closed and len(results) == 1 and results[0] > 0
+        qtbot.waitUntil(lambda: not window.runner.active_tasks, timeout=10_000)
+        assert failures == []
     finally:
         window.controller.nb.close()
 

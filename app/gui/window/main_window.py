@@ -197,6 +197,7 @@ class MainWindow(WindowNavigation):
             return False
         self.save_panes()
         self._close_all_panes()
+        self._stop_tasks()  # they read and write the old notebook, which closes next
         old = self.controller.nb
         self.controller.set_notebook(notebook)
         old.close()
@@ -413,11 +414,16 @@ class MainWindow(WindowNavigation):
         self.restore_panes()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._stop_tasks()
+        self.save_layout()
+        super().closeEvent(event)
+
+    def _stop_tasks(self) -> None:
+        """Cancel the running tasks and wait for them: a closed notebook refuses their
+        reads and writes."""
         if self.runner.active_tasks:
             self.runner.cancel_all()
             self.runner.wait(10_000)
-        self.save_layout()
-        super().closeEvent(event)
 
 
 def local_paths(urls: Sequence[Any]) -> list[str]:
