@@ -169,31 +169,25 @@ def _touches(a: Hunk, lo: int, hi: int) -> bool:
 
 def _next_group(ours: list[Hunk], other: list[Hunk], i: int, j: int,
                 ) -> tuple[int, int, list[Hunk], list[Hunk], int, int]:
-    """The earliest change and every change of either side chained to it by overlap."""
-    mine: list[Hunk] = []
-    theirs: list[Hunk] = []
-    if j >= len(other) or (i < len(ours) and ours[i][0] <= other[j][0]):
-        first, i = ours[i], i + 1
-        mine.append(first)
-    else:
-        first, j = other[j], j + 1
-        theirs.append(first)
-    lo, hi = first[0], first[1]
+    """The earliest change and every change of either side chained to it by overlap;
+    ``i`` and ``j`` are the first changes of each side not yet grouped."""
+    sides, at = (ours, other), [i, j]
+    groups: tuple[list[Hunk], list[Hunk]] = ([], [])
+    first = 0 if j >= len(other) or (i < len(ours) and ours[i][0] <= other[j][0]) else 1
+    groups[first].append(sides[first][at[first]])
+    at[first] += 1
     grown = True
-    while grown:
+    while grown:  # a change joining the group may reach changes of the other side
         grown = False
-        for side, group in ((ours, mine), (other, theirs)):
-            k = i if side is ours else j
-            while k < len(side) and any(_touches(side[k], h[0], h[1]) for h in mine + theirs):
-                group.append(side[k])
-                lo, hi = min(lo, side[k][0]), max(hi, side[k][1])
-                k += 1
+        for s in (0, 1):
+            while at[s] < len(sides[s]) and any(
+                    _touches(sides[s][at[s]], h[0], h[1]) for h in groups[0] + groups[1]):
+                groups[s].append(sides[s][at[s]])
+                at[s] += 1
                 grown = True
-            if side is ours:
-                i = k
-            else:
-                j = k
-    return lo, hi, mine, theirs, i, j
+    chained = groups[0] + groups[1]
+    lo, hi = min(h[0] for h in chained), max(h[1] for h in chained)
+    return lo, hi, groups[0], groups[1], at[0], at[1]
 
 
 def _apply(span: list[str], lo: int, hunks: list[Hunk]) -> str:

@@ -70,9 +70,9 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(server.normalise_url(url), future=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    lifetime = _LIFETIMES[engine] = _Lifetime(
-        engine.url.database or "" if engine.dialect.name == "sqlite"
-        else engine.url.render_as_string(hide_password=True))
+    where = (engine.url.database or "") if engine.dialect.name == "sqlite" else (
+        engine.url.render_as_string(hide_password=True))
+    lifetime = _LIFETIMES[engine] = _Lifetime(where)
     event.listen(engine, "do_connect", lifetime.refuse_connect)
     event.listen(engine, "checkin", lifetime.close_late_checkin)
     return engine
@@ -235,8 +235,8 @@ def single_reads(sessions: sessionmaker[Session]) -> Iterator[Connection]:
     snapshot shared between them (the texts of a page of search results).
 
     Each statement is atomic on its own; what is saved is the ORM session and, on
-    PostgreSQL, the BEGIN and ROLLBACK round trips around it: half the time of reading a
-    page's 20 texts through a session (1.2 against 2.4 ms on a local server)."""
+    PostgreSQL, the BEGIN and ROLLBACK round trips around it (reading a page's 20 texts:
+    1.2-1.5 ms against 1.8 ms through a session, local server; tests/bench/README.md)."""
     engine = sessions.kw["bind"]
     with translated_errors(), \
             engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

@@ -31,6 +31,8 @@ DocRef: TypeAlias = tuple[str, int]
 A = schema.Base.metadata.tables["article"]
 NOTE_TABLE = schema.Base.metadata.tables["note"]
 CHUNK = 500
+_TEXT_COLUMNS = ((ARTICLE, A, A.c.text), (NOTE, NOTE_TABLE, NOTE_TABLE.c.body))
+"""Each document kind's table and the column holding its text."""
 
 
 def enqueue(session: Session, kind: str, ids: Iterable[int]) -> None:
@@ -75,7 +77,7 @@ def texts(session: Session | Connection, refs: Iterable[DocRef]) -> dict[DocRef,
     out: dict[DocRef, str] = {}
     bind = session if isinstance(session, Connection) else session.get_bind()
     on_postgres = bind.dialect.name == "postgresql"
-    for kind, table, column in ((ARTICLE, A, A.c.text), (NOTE, NOTE_TABLE, NOTE_TABLE.c.body)):
+    for kind, table, column in _TEXT_COLUMNS:
         ids = sorted({i for k, i in wanted if k == kind})
         if not ids:
             continue
@@ -92,7 +94,7 @@ def texts(session: Session | Connection, refs: Iterable[DocRef]) -> dict[DocRef,
 _TEXTS_BY_ARRAY = {
     kind: select(table.c.id, column).where(
         table.c.id == any_(bindparam("ids", type_=ARRAY(Integer))))
-    for kind, table, column in ((ARTICLE, A, A.c.text), (NOTE, NOTE_TABLE, NOTE_TABLE.c.body))
+    for kind, table, column in _TEXT_COLUMNS
 }
 """PostgreSQL: the texts of a page of search results (``= ANY(:ids)``), read on every
 search: a quarter faster than ``IN`` with its list expanded into one parameter per id."""

@@ -41,7 +41,8 @@ STYLES = {
 }
 
 
-def _escape(text: str) -> str:
+def escape_html(text: str) -> str:
+    """``text`` escaped for Qt rich text, its line ends as line breaks."""
     return html.escape(text).replace("\n", "<br>")
 
 
@@ -55,17 +56,17 @@ def diff_html(segments: list[DiffSegment], keep: int = KEEP_EQUAL) -> str:
     for i, segment in enumerate(segments):
         text = segment.text
         if segment.kind != "equal":
-            parts.append(f"<span style='{STYLES[segment.kind]}'>{_escape(text)}</span>")
+            parts.append(f"<span style='{STYLES[segment.kind]}'>{escape_html(text)}</span>")
             continue
         head_n = 0 if i == 0 else keep  # before the first change: only its lead-in
         tail_n = 0 if i == last else keep  # after the last change: only what follows it
         if len(text) <= head_n + tail_n + 40:
-            parts.append(_escape(text))
+            parts.append(escape_html(text))
             continue
         head, tail = text[:head_n], text[len(text) - tail_n:]
         skipped = len(text) - len(head) - len(tail)
-        parts.append(f"{_escape(head)}<span style='color:#888'> [… {skipped:,} characters "
-                     f"unchanged …] </span>{_escape(tail)}")
+        parts.append(f"{escape_html(head)}<span style='color:#888'> [… {skipped:,} characters "
+                     f"unchanged …] </span>{escape_html(tail)}")
     return "<div style='white-space:pre-wrap'>" + "".join(parts) + "</div>"
 
 

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.text_merge import TEXT_CHOICES, MergeRegion, TextChoice, TextClash, resolve
-from app.gui.corrections.revisions_dialog import STYLES
-from app.gui.team.live import local_time
+from app.gui.corrections.revisions_dialog import STYLES, escape_html
+from app.gui.team.live import author_at
 
 WORDS = re.compile(r"\s+|[^\s]+")
 
@@ -46,24 +46,13 @@ def marked_html(base: str, text: str) -> str:
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            parts.append(_escape("".join(new[j1:j2])))
+            parts.append(escape_html("".join(new[j1:j2])))
             continue
-        if i2 > i1:
-            parts.append(f"<span style='{STYLES['delete']}'>{_escape(''.join(old[i1:i2]))}</span>")
-        if j2 > j1:
-            parts.append(f"<span style='{STYLES['insert']}'>{_escape(''.join(new[j1:j2]))}</span>")
+        for kind, words in (("delete", old[i1:i2]), ("insert", new[j1:j2])):
+            if words:
+                parts.append(f"<span style='{STYLES[kind]}'>{escape_html(''.join(words))}</span>")
     body = "".join(parts) or "<i style='color:#888'>(nothing: the lines were removed)</i>"
     return f"<div style='white-space:pre-wrap'>{body}</div>"
-
-
-def _escape(text: str) -> str:
-    return html.escape(text).replace("\n", "<br>")
-
-
-def who_and_when(clash: TextClash) -> str:
-    """``bert at 14:02`` (or "another writer")."""
-    who = clash.their_author or "another writer"
-    return f"{who} at {local_time(clash.their_time)}" if clash.their_time else who
 
 
 class TextMergeDialog(QDialog):
@@ -128,7 +117,8 @@ class TextMergeDialog(QDialog):
         places = len(self.clash.clashes)
         merged = self.clash.merged_without_asking
         noun = "place" if places == 1 else "places"
-        return (f"{who_and_when(self.clash)} saved a correction of this text while you "
+        who = author_at(self.clash.their_author, self.clash.their_time)
+        return (f"{who} saved a correction of this text while you "
                 f"were editing it. {merged} change{'' if merged == 1 else 's'} merged on "
                 f"{'its' if merged == 1 else 'their'} own. In {places} {noun} you both "
                 f"changed the same lines: choose what to keep in each. Nothing is saved "
@@ -148,7 +138,7 @@ class TextMergeDialog(QDialog):
             shown = QTextBrowser()
             shown.setOpenLinks(False)
             shown.setHtml(marked_html(region.base, text) if col else
-                          f"<div style='white-space:pre-wrap'>{_escape(text)}</div>")
+                          f"<div style='white-space:pre-wrap'>{escape_html(text)}</div>")
             shown.setMinimumHeight(90)
             grid.addWidget(shown, 1, col)
         row = QHBoxLayout()

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from app.core.conflicts import CHOICES, Choice, FieldConflict, RowConflict
 from app.core.errors import ConflictError
 from app.gui.common.controller import NotebookController
-from app.gui.team.live import local_time
+from app.gui.team.live import author_at
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +69,7 @@ def shown(value: object) -> str:
 
 def who_and_when(row: RowConflict) -> str:
     """``anna at 14:02`` (or "another writer")."""
-    who = row.their_author or "another writer"
-    return f"{who} at {local_time(row.their_time)}" if row.their_time else who
+    return author_at(row.their_author, row.their_time)
 
 
 class ChoiceCell(QWidget):

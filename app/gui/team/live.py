@@ -36,6 +36,12 @@ def local_time(at: dt.datetime) -> str:
     return f"{local:%H:%M}" if local.date() == today else f"{local:%Y-%m-%d %H:%M}"
 
 
+def author_at(author: str, at: dt.datetime | None) -> str:
+    """``anna at 14:02``: who changed something and when (or "another writer")."""
+    who = author or "another writer"
+    return f"{who} at {local_time(at)}" if at is not None else who
+
+
 def latest(update: LiveUpdate) -> ChangedBy | None:
     """The last change of the update (highest write number)."""
     stamps = [value for _, value in update.changed_by]
