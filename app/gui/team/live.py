@@ -80,9 +80,13 @@ class LiveRelay(QObject):
         self.last_text = ""
         self.label = QLabel(window)
         self.label.setObjectName("live_label")
+        # added now, hidden until the first update (only shared notebooks have any):
+        # adding a permanent widget later re-shows the status bar's normal widgets under
+        # the message just shown, the notebook's name drawn over "Changed by …"
+        window.statusBar().addPermanentWidget(self.label)
+        self.label.hide()
         self._watched: Any = None
         self._relay: Any = None
-        self._added = False
         self.arrived.connect(self._on_update)
 
     def follow(self, nb: Any) -> None:
@@ -113,9 +117,7 @@ class LiveRelay(QObject):
         elif not update.changes.is_empty:
             controller.changed.emit(update.changes)
         self.last_text = changed_by_text(update)
-        if not self._added:  # only shared notebooks need it: added at the first update
-            self.window.statusBar().addPermanentWidget(self.label)
-            self._added = True
         self.label.setText(self.last_text)
+        self.label.show()
         self.window.statusBar().showMessage(self.last_text, MESSAGE_MS)
         log.info("%s", self.last_text)
