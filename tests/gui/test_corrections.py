@@ -9,7 +9,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMenu, QMessageBox
 
@@ -90,6 +90,18 @@ def test_edit_mode_save_moves_highlights_and_reports(setup):
     window.menu_actions["undo"].trigger()
     assert nb.articles.get(aid).text == TEXT and view.text == TEXT
     assert _span(nb, ids["Sunday"]) == before
+
+
+def test_ctrl_s_in_the_editor_saves(setup, qtbot):
+    """Ctrl+S in edit mode saves, as in every editor."""
+    window, nb, aid, _ids = setup
+    view = _view(window)
+    window.activateWindow()
+    window.menu_actions["edit_text"].trigger()
+    _replace_in_editor(view, "said so", "said it")
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not view.is_editing and "said it" in nb.articles.get(aid).text
 
 
 def test_edit_mode_cancel_restores_text_and_writes_nothing(setup):

@@ -106,6 +106,10 @@ class EditBar(QFrame):
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), parent or self)
         escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         escape.activated.connect(self._on_escape)
+        # Ctrl+S saves, as in every editor (Alt+S reaches the button too)
+        save = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), parent or self)
+        save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save.activated.connect(self.save)
         view.editingChanged.connect(self.setVisible)
         self.hide()
 
