@@ -143,7 +143,9 @@ class TextMergeDialog(QDialog):
             grid.addWidget(shown, 1, col)
         row = QHBoxLayout()
         row.addWidget(QLabel("Keep:"))
-        labels = ("&Mine", f"&{self._their_name()}'s", "&Both (mine first)")
+        # fixed mnemonics: a name's first letter would clash with M or B (Alt+B on
+        # "&bert's" only moved the focus between the two, choosing nothing)
+        labels = ("&Mine", f"&Theirs ({self._their_name()})", "&Both (mine first)")
         for index, label in enumerate(labels):
             radio = QRadioButton(label if number == 1 else label.replace("&", ""))
             group.addButton(radio, index)

@@ -5,6 +5,7 @@ the editor."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QDialog
 
@@ -131,3 +132,14 @@ def test_the_merge_dialog_wants_a_choice_at_every_place(qtbot):
     assert dialog.merged_text() == "One.\nA\nDos.\nB\n"
     html = marked_html("Eins zwei drei", "Eins 2 drei")
     assert "line-through" in html and ">zwei<" in html and ">2<" in html
+
+
+@pytest.mark.parametrize("author", ["bert", "Mia", "tom"])
+def test_the_keep_buttons_have_distinct_access_keys(qtbot, author):
+    """Alt+M, Alt+T and Alt+B each choose one button whatever the colleague's name (a
+    name's first letter as the key clashed with Mine or Both)."""
+    clash = TextClash("article", 1, "Vertrag", merge_regions("a\n", "b\n", "c\n"), author)
+    dialog = TextMergeDialog(clash)
+    qtbot.addWidget(dialog)
+    keys = [b.text()[b.text().index("&") + 1].lower() for b in dialog._groups[0].buttons()]
+    assert sorted(keys) == ["b", "m", "t"]
