@@ -161,7 +161,12 @@ class EditBar(QFrame):
         the user cancels (the editor keeps their text, the base stays: Save asks again).
         """
         self.merge_dialog = TextMergeDialog(clash, self)
-        if self.merge_dialog.exec() != QDialog.DialogCode.Accepted:
+        accepted = self.merge_dialog.exec() == QDialog.DialogCode.Accepted
+        # back to the editor, its window active again: without a window manager (seen
+        # under Xvfb) none was after the dialog, and Ctrl+S went nowhere
+        self._view.activateWindow()
+        self._view.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not accepted:
             self.last_message = "Not saved: your text is still in the editor."
             show_status(self, self.last_message)
             return False
