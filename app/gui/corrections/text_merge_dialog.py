@@ -118,11 +118,11 @@ class TextMergeDialog(QDialog):
         merged = self.clash.merged_without_asking
         noun = "place" if places == 1 else "places"
         who = author_at(self.clash.their_author, self.clash.their_time)
-        return (f"{who} saved a correction of this text while you "
-                f"were editing it. {merged} change{'' if merged == 1 else 's'} merged on "
-                f"{'its' if merged == 1 else 'their'} own. In {places} {noun} you both "
-                f"changed the same lines: choose what to keep in each. Nothing is saved "
-                f"until you Save in the editor.")
+        auto = ("" if not merged else f" {merged} change{'' if merged == 1 else 's'} merged "
+                f"on {'its' if merged == 1 else 'their'} own.")
+        return (f"{who} saved a correction of this text while you were editing it.{auto} "
+                f"In {places} {noun} you both changed the same lines: choose what to keep in "
+                "each. Nothing is saved until you Save in the editor.")
 
     def _place(self, region: MergeRegion, number: int, line: int) -> QGroupBox:
         total = len(self.clash.clashes)

@@ -125,6 +125,7 @@ def test_the_merge_dialog_wants_a_choice_at_every_place(qtbot):
     dialog = TextMergeDialog(clash)
     qtbot.addWidget(dialog)
     assert len(dialog.choices()) == 2 and not dialog.use_button.isEnabled()
+    assert "merged on" not in dialog.heading.text()  # nothing merged: not "0 changes"
     dialog.choose(0, "theirs")
     assert not dialog.use_button.isEnabled() and "1 place still" in dialog.status.text()
     dialog.choose(1, "mine")
