@@ -332,18 +332,25 @@ class _CachedTokenizer(WordTokenizer):
     def transform(self, word: str) -> str:
         raise NotImplementedError
 
-    def word_positions(self, value: str) -> dict[str, list[int]]:
-        """Each token text of ``value`` with its positions, in order of first
-        occurrence: what indexing with positions needs, without a Token per word
-        (the same texts and positions as ``self(value, positions=True)``)."""
+    def split(self, value: str) -> list[str]:
+        """The words of ``value`` before transforming (token ``n`` is word ``n``)."""
         if self._compiled is None:
             self._compiled = regex.compile(self.pattern, regex.V1)
+        return self._compiled.findall(value)
+
+    def word_positions(self, value: str, words: list[str] | None = None) -> dict[str, list[int]]:
+        """Each token text of ``value`` with its positions, in order of first
+        occurrence: what indexing with positions needs, without a Token per word
+        (the same texts and positions as ``self(value, positions=True)``).
+        ``words``: ``self.split(value)`` when already known."""
+        if words is None:
+            words = self.split(value)
         cache = getattr(self._local, "cache", None)
         if cache is None or len(cache) > self.CACHE_LIMIT:
             cache = self._local.cache = {}
         transform = self.transform
         poses: dict[str, list[int]] = {}
-        for pos, word in enumerate(self._compiled.findall(value)):
+        for pos, word in enumerate(words):
             text = cache.get(word)
             if text is None:
                 text = cache[word] = transform(word)

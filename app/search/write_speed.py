@@ -1,106 +1,109 @@
 """CPU savings in Whoosh's segment writing that leave the files readable as before.
 
-A profile of importing 1,028 articles (tests/bench/bench_core.py "ours") spent most of
-its index time in Whoosh's commit, and two costs there are pure overhead:
+Applied by :func:`tune` to every writer :class:`~app.search.index.SearchIndex` opens:
 
-- For every posting (term x document, ~480,000 here) Whoosh looks up the document's
-  field length in the per-document column it has just written, through four Python
-  calls and a file read. A segment has one length per (field, document), so the
-  lengths are remembered after the first look-up.
-- Every posting list block is zlib-compressed, and most terms have a block of one to
-  a few postings: ``zlib.compress`` then costs more (a fresh compressor per call) than
-  it saves bytes. Whoosh meant to skip compressing tiny blocks (a comment says so) but
-  the check is overwritten. Blocks with fewer than :data:`COMPRESS_FROM` postings are
-  stored uncompressed; each block records its compression level, so readers (Whoosh's
-  and app.search.postings) decode both kinds, and old indexes need no rebuild.
+- Postings skip Whoosh's sorting pool: they are grouped by field and term as
+  documents are added and written term by term (:mod:`app.search.segment_postings`);
+  a segment merge reads the merged segments term by term. This also stops a
+  document refused halfway from leaving its first fields' postings behind (Whoosh
+  pools them at once, and the next document, taking the same number, inherited them).
+- Blocks of fewer than :data:`COMPRESS_FROM` postings are stored uncompressed: most
+  terms have a block of one to a few postings, and ``zlib.compress`` then costs more
+  (a fresh compressor per call) than it saves. Each block records its compression
+  level, so readers (Whoosh's and app.search.postings) decode both kinds, and old
+  indexes need no rebuild.
+- Each text field of the fused tokenizers of :mod:`app.search.analysis` (every body
+  and title field) is split into words once per document and value (the stemmed and
+  exact fields share the split), and its words and positions are collected in one
+  loop (:meth:`~app.search.analysis._CachedTokenizer.word_positions`) instead of a
+  generator of Token objects, then encoded by :func:`encode_positions`.
 
-- Adding a document runs each text field's analyzer as a generator of Token objects
-  and Whoosh's positions format collects them word by word. For the fields analysed
-  by the fused tokenizers of :mod:`app.search.analysis` (every body and title field),
-  the words and their positions are collected in one loop instead
-  (:meth:`~app.search.analysis._CachedTokenizer.word_positions`) and encoded by the
-  field's own format, so the postings are the same bytes.
-
-Nothing here changes which terms, positions, weights or lengths are written.
+Nothing here changes which terms, positions, weights or lengths are written:
+tests/search/test_write_speed.py compares every segment file byte for byte with
+Whoosh's writer (given the small-block rule).
 """
 
 from __future__ import annotations
 
+from operator import sub
+from pickle import dumps
 from types import MethodType
 from typing import Any
 
-from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.formats import Positions
+from whoosh.system import pack_uint
 
 from app.search.analysis import _CachedTokenizer
+from app.search.segment_postings import (
+    COMPRESS_FROM,
+    SegmentPostings,
+    stored_length,
+    write_postings,
+)
 
-COMPRESS_FROM = 8
-"""Posting blocks with fewer postings than this are not compressed."""
-
-
-class _Lengths:
-    """A per-document reader whose field lengths are remembered per (document, field)."""
-
-    def __init__(self, reader: Any) -> None:
-        self._reader = reader
-        self._known: dict[tuple[int, str], int] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        key = (docnum, fieldname)
-        length = self._known.get(key)
-        if length is None:
-            length = self._known[key] = self._reader.doc_field_length(docnum, fieldname,
-                                                                      default)
-        return length
-
-
-class _PostingsWriter(W3PostingsWriter):
-    """Whoosh's postings writer, not compressing blocks of few postings."""
-
-    def _write_block(self, last: bool = False) -> None:
-        if len(self._ids) >= COMPRESS_FROM:
-            super()._write_block(last)
-            return
-        level: int = getattr(self, "_compression")  # noqa: B009  (set by Whoosh, untyped)
-        self._compression = 0
-        try:
-            super()._write_block(last)
-        finally:
-            self._compression = level
-
-
-class _Codec(W3Codec):
-    """The default codec (same settings), handing out :class:`_PostingsWriter`."""
-
-    def postings_writer(self, dbfile: Any, byteids: bool = False) -> Any:
-        return _PostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
-                               compression=self._compression,
-                               inlinelimit=self._inlinelimit)
+__all__ = ["COMPRESS_FROM", "tune"]
 
 
 def _flush_segment(self: Any) -> None:
-    """``SegmentWriter._flush_segment`` with remembered field lengths."""
+    """``SegmentWriter._flush_segment`` writing the grouped postings term by term."""
     self.perdocwriter.close()
-    pdr = self.per_document_reader() if self.codec.length_stats else None
-    lengths = _Lengths(pdr) if pdr is not None else None
-    self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+    if self.pool.current or self.pool.runs:  # every way in is replaced by tune()
+        raise RuntimeError("tuned writer: postings reached Whoosh's pool")
+    terms = self._dossier_postings.terms(self.storage, self.schema)
+    write_postings(self.fieldwriter, self.schema, terms)
     self.fieldwriter.close()
-    if pdr is not None:
-        pdr.close()
 
 
-def _fast_items(field: Any, value: Any) -> list[tuple[bytes, int, float, bytes]] | None:
+def _add_postings_to_pool(self: Any, reader: Any, startdoc: int,
+                          docmap: dict[int, int] | None) -> None:
+    """A merged segment's postings are read from ``reader`` when flushing."""
+    self._dossier_postings.add_reader(reader, startdoc, docmap)
+
+
+Items = list[tuple[bytes, int, float, bytes]]
+
+
+def _fast_items(field: Any, value: Any, words: dict[tuple[str, str], list[str]]) -> Items | None:
     """``field.index(value)`` for a positions field of a fused tokenizer, or None when
-    the field or value is of another kind (then Whoosh's own path runs)."""
+    the field or value is of another kind (then Whoosh's own path runs). ``words``
+    keeps the document's split texts: a body and a title are each analysed by
+    several fields with the same word pattern."""
     fmt = field.format
     analyzer = field.analyzer
     if (type(fmt) is not Positions or not isinstance(analyzer, _CachedTokenizer)
-            or not isinstance(value, str)):
+            or not isinstance(value, str)
+            or type(fmt).encode is not _POSITIONS_ENCODE):
         return None
+    key = (analyzer.pattern, value)
+    split = words.get(key)
+    if split is None:
+        split = words[key] = analyzer.split(value)
     boost = fmt.field_boost
-    encode = fmt.encode
-    return [(text.encode("utf-8"), len(poses), float(len(poses)) * boost, encode(poses))
-            for text, poses in analyzer.word_positions(value).items()]
+    weights = _WEIGHTS if boost == 1.0 else [float(n) * boost for n in range(len(_WEIGHTS))]
+    return [(text.encode("utf-8"), len(poses),
+             weights[len(poses)] if len(poses) < len(weights) else float(len(poses)) * boost,
+             encode_positions(poses))
+            for text, poses in analyzer.word_positions(value, split).items()]
+
+
+_WEIGHTS = [float(n) for n in range(256)]
+"""A word's weight is its count as a float (times the format's boost): shared
+objects for the common counts, 24 bytes less for each posting held."""
+
+
+_POSITIONS_ENCODE = Positions.encode
+
+
+def encode_positions(poses: list[int]) -> bytes:
+    """``Positions.encode(poses)``: the count, then the pickled position deltas (a
+    word's first position is its own delta; most words occur once)."""
+    if len(poses) == 1:
+        return _ONE + dumps(poses, 2)
+    return pack_uint(len(poses)) + dumps([poses[0], *map(sub, poses[1:], poses)], 2)
+
+
+_ONE = pack_uint(1)
 
 
 def _add_document(self: Any, **fields: Any) -> None:
@@ -110,7 +113,9 @@ def _add_document(self: Any, **fields: Any) -> None:
     perdocwriter = self.perdocwriter
     schema = self.schema
     docnum = self.docnum
-    add_post = self.pool.add
+    grouped = self._dossier_postings
+    words: dict[tuple[str, str], list[str]] = {}
+    staged = []  # postings join the segment's only once the whole document is read
     docboost = self._doc_boost(fields)
     fieldnames = sorted(name for name in fields if not name.startswith("_"))
     self._check_fields(schema, fieldnames)
@@ -124,14 +129,13 @@ def _add_document(self: Any, **fields: Any) -> None:
             length = 0
             if field.indexed:
                 fieldboost = self._field_boost(fields, fieldname, docboost)
-                items = _fast_items(field, value)
+                items = _fast_items(field, value, words)
                 if items is None:
-                    items = field.index(value)
-                scorable = field.scorable
-                for tbytes, freq, weight, vbytes in items:
-                    if scorable:
-                        length += freq
-                    add_post((fieldname, tbytes, docnum, weight * fieldboost, vbytes))
+                    items = list(field.index(value))
+                if field.scorable:
+                    length = sum(item[1] for item in items)
+                staged.append((grouped.field(fieldname), items, fieldboost,
+                               stored_length(length)))
             if field.separate_spelling() or field.vector:
                 raise NotImplementedError(f"tuned writer: field {fieldname} needs spelling "
                                           "or vectors, which Dossier's schema never uses")
@@ -145,6 +149,13 @@ def _add_document(self: Any, **fields: Any) -> None:
     except Exception:
         perdocwriter.cancel_doc()
         raise
+    for terms, items, fieldboost, posting_length in staged:
+        if fieldboost == 1.0:  # weight * 1.0 is weight: keep the (shared) float
+            for tbytes, _freq, weight, vbytes in items:
+                terms[tbytes] += (docnum, weight, vbytes, posting_length)
+        else:
+            for tbytes, _freq, weight, vbytes in items:
+                terms[tbytes] += (docnum, weight * fieldboost, vbytes, posting_length)
     perdocwriter.finish_doc()
     self._added = True
     self.docnum += 1
@@ -153,17 +164,19 @@ def _add_document(self: Any, **fields: Any) -> None:
 def tune(writer: Any) -> Any:
     """Apply the savings to one Whoosh ``SegmentWriter`` (others pass unchanged).
 
-    Returns ``writer``. Only writers using Whoosh's default codec are changed, so a
-    codec with other settings keeps its own behaviour.
+    Returns ``writer``. Only writers of Whoosh's default codec with its default
+    settings that never inline postings, for schemas without spelling or vectors,
+    are changed; any other keeps Whoosh's own behaviour.
     """
     fieldwriter: Any = getattr(writer, "fieldwriter", None)
     codec: Any = getattr(fieldwriter, "_codec", None)
-    if type(codec) is not W3Codec or not hasattr(writer, "_flush_segment"):
+    if (type(codec) is not W3Codec or codec._inlinelimit > 1
+            or not hasattr(writer, "_flush_segment")
+            or any(field.separate_spelling() or field.vector
+                   for _name, field in writer.schema.items())):
         return writer
-    fieldwriter._codec = _Codec(blocklimit=codec._blocklimit, compression=codec._compression,
-                                inlinelimit=codec._inlinelimit)
+    writer._dossier_postings = SegmentPostings()
     writer._flush_segment = MethodType(_flush_segment, writer)
-    if not any(field.separate_spelling() or field.vector
-               for _name, field in writer.schema.items()):
-        writer.add_document = MethodType(_add_document, writer)
+    writer.add_postings_to_pool = MethodType(_add_postings_to_pool, writer)
+    writer.add_document = MethodType(_add_document, writer)
     return writer
