@@ -50,7 +50,7 @@ def detect_language(text: str) -> str:
     ``""`` means the text is too short or no supported language fits.
     """
     sample = text[:SAMPLE_CHARS]
-    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+    if sum(map(str.isalpha, sample)) < MIN_LETTERS:
         return ""
     language = _get_detector().detect_language_of(sample)
     if language is None:
