@@ -189,6 +189,11 @@ class _Interruptible:
     def iter_postings(self) -> Iterator[Any]:
         return self._checked(self._reader.iter_postings())
 
+    def check_interrupt(self) -> None:
+        """Raise :class:`MergeInterrupted` if the interrupt is set: the tuned writer
+        (app.search.segment_postings) calls it while it copies the segment's terms."""
+        _check(self._interrupt)
+
     def _checked(self, items: Iterator[Any]) -> Iterator[Any]:
         for n, item in enumerate(items):
             if n % INTERRUPT_EVERY == 0:

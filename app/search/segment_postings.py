@@ -28,7 +28,7 @@ import struct
 import zlib
 from array import array
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from operator import sub
 from pickle import dumps
 from typing import Any
@@ -87,11 +87,12 @@ class SegmentPostings:
         ``d`` becomes ``docmap[d]`` (deleted documents are not in it) or
         ``basedoc + d`` when the segment has no deletions."""
         self._close_group()
-        segment = reader.segment() if isinstance(reader, SegmentReader) else None
+        segment = reader.segment() if callable(getattr(reader, "segment", None)) else None
         if segment is None:  # not a segment on disk: its postings are taken now
             self._sources.append(list(_generic_reader_terms(reader, basedoc, docmap)))
         else:  # Whoosh closes the reader at once: the segment is opened again to flush
-            self._sources.append((segment, basedoc, docmap))
+            check = getattr(reader, "check_interrupt", None)
+            self._sources.append((segment, basedoc, docmap, check))
 
     def terms(self, storage: Any, schema: Any) -> Terms:
         """Every (field, term, postings) of the segment in the field writer's order:
@@ -135,12 +136,26 @@ def _added_terms(fields: dict[str, defaultdict[bytes, Postings]]) -> Terms:
 
 
 def _segment_terms(storage: Any, schema: Any, segment: Any, basedoc: int,
-                   docmap: dict[int, int] | None) -> Terms:
+                   docmap: dict[int, int] | None,
+                   check: Callable[[], None] | None) -> Terms:
+    """A merged segment's terms; ``check`` (the reader's ``check_interrupt``, if it
+    had one) is called every :data:`CHECK_EVERY` terms and may raise to stop."""
     reader = SegmentReader(storage, schema, segment)
     try:
-        yield from _reader_terms(reader, basedoc, docmap)
+        terms = _reader_terms(reader, basedoc, docmap)
+        if check is None:
+            yield from terms
+            return
+        for n, term in enumerate(terms):
+            if n % CHECK_EVERY == 0:
+                check()
+            yield term
     finally:
         reader.close()
+
+
+CHECK_EVERY = 256
+"""Terms of a merged segment between two calls of its interrupt check."""
 
 
 def _reader_terms(reader: Any, basedoc: int, docmap: dict[int, int] | None) -> Terms:

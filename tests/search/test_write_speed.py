@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import random
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from whoosh import writing
 from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
 from whoosh.formats import Positions
 
-from app.search import IndexDoc, SearchIndex
+from app.search import IndexDoc, SearchIndex, write_speed
 from app.search.schema import build_schema, to_fields
 from app.search.write_speed import COMPRESS_FROM, encode_positions, tune
 
@@ -251,3 +252,41 @@ def test_a_document_that_fails_leaves_no_postings_behind(tmp_path: Path):
 def test_positions_encode_as_whoosh_encodes_them(positions: list[int]):
     positions.sort()
     assert encode_positions(positions) == Positions().encode(positions)
+
+
+def test_a_fold_through_the_interruptible_policy_streams_the_segments(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The indexer's folds hand Whoosh interruptible readers: their segments are still
+    read term by term at flush (not copied into memory first), the result is Whoosh's,
+    and an interrupt set meanwhile stops the fold inside the term copy."""
+    from app.search import merging
+
+    steps: list[tuple[str, Any]] = [("add", _docs(30)[k:k + 6]) for k in range(0, 30, 6)]
+    results = {}
+    for grouped in (False, True):
+        directory = tmp_path / str(grouped)
+        _scenario(directory, grouped, steps)
+        ix = windex.open_dir(directory)
+        writer = _writer(ix, grouped)
+        writer.commit(mergetype=merging._merging(ix._segments()[:4], threading.Event()))
+        results[grouped] = _segment_files(directory)
+        if grouped:
+            assert all(isinstance(s, tuple) for s in writer._dossier_postings._sources)
+    assert results[True] == results[False]
+
+    # Set only once the flush has begun: the stop must come from inside the term copy.
+    interrupt = threading.Event()
+    flush = write_speed.write_postings
+
+    def flush_after_setting(*args: Any) -> None:
+        interrupt.set()
+        flush(*args)
+
+    monkeypatch.setattr(write_speed, "write_postings", flush_after_setting)
+    ix = windex.open_dir(tmp_path / "True")
+    before = [s.segment_id() for s in ix._segments()]
+    writer = _writer(ix, True)
+    with pytest.raises(merging.MergeInterrupted):
+        writer.commit(mergetype=merging._merging(ix._segments(), interrupt))
+    writer.cancel()
+    assert [s.segment_id() for s in windex.open_dir(tmp_path / "True")._segments()] == before
