@@ -29,16 +29,17 @@ import zlib
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from io import BytesIO
 from operator import sub
-from pickle import dumps
+from pickle import dumps, load, loads
 from typing import Any
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.reading import SegmentReader
-from whoosh.system import pack_int, pack_ushort
+from whoosh.system import pack_int, pack_ushort, unpack_int
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from app.search.postings import _length_bytes, is_w3, posting_blocks
+from app.search.postings import _length_bytes, is_w3
 
 COMPRESS_FROM = 8
 """Posting blocks with fewer postings than this are not compressed (a fresh zlib
@@ -162,25 +163,39 @@ def _reader_terms(reader: Any, basedoc: int, docmap: dict[int, int] | None) -> T
     """A merged segment's postings, term by term, renumbered for the new segment.
 
     Each posting keeps its weight and value; its length is the segment's stored
-    length as the new segment stores it again (what Whoosh's merge writes)."""
+    length as the new segment stores it again (what Whoosh's merge writes). The
+    term table and the postings are read in file order, :data:`WINDOW` bytes at a
+    time (Whoosh reads each term's key, value and posting blocks separately)."""
     if not is_w3(reader):
         yield from _generic_reader_terms(reader, basedoc, docmap)
         return
     schema = reader.schema
     deleted = reader.deleted_docs_set
-    for (fieldname, text), info in reader._terms.items():
+    postfile = _Window(reader._terms._postfile)
+    fixed_sizes: dict[str, int | None] = {}
+    for fieldname, text, value in _term_entries(reader._terms):
         if fieldname not in schema:
             continue
-        ids, weights, values = _read_term(reader, info, fieldname)
+        fixed = fixed_sizes.get(fieldname, -2)
+        if fixed == -2:
+            fixed = fixed_sizes[fieldname] = schema[fieldname].format.fixed_value_size()
+        if value[0]:  # postings inlined in the term info (Whoosh's inlinelimit > 1)
+            ids, weights, values = W3TermInfo.from_bytes(value).inlined_postings()
+        else:
+            offset, length = _EXTENT(value, _TERM_INFO_SIZE)
+            ids, weights, values = decode_postings(postfile.get(offset, length), fixed)
         lengths = _length_bytes(reader, fieldname)
-        lens: Any = (itertools.repeat(None) if lengths is None
-                     else [_RESTORED[lengths[d]] for d in ids])
-        numbers = ((basedoc + d for d in ids) if docmap is None  # no deletions: no map
-                   else (docmap[d] if d not in deleted else -1 for d in ids))
-        rows = [(new, w, v, n)
-                for d, new, w, v, n in zip(ids, numbers, weights, values, lens, strict=False)
-                if d not in deleted]
-        postings = [item for row in rows for item in row]
+        if docmap is None and not deleted and lengths is not None:  # the common case
+            postings = [item for d, w, v in zip(ids, weights, values, strict=True)
+                        for item in (basedoc + d, w, v, _RESTORED[lengths[d]])]
+        else:
+            lens: Any = (itertools.repeat(None) if lengths is None
+                         else [_RESTORED[lengths[d]] for d in ids])
+            numbers = ((basedoc + d for d in ids) if docmap is None  # no deletions: no map
+                       else (docmap[d] if d not in deleted else -1 for d in ids))
+            postings = [item for d, new, w, v, n
+                        in zip(ids, numbers, weights, values, lens, strict=False)
+                        if d not in deleted for item in (new, w, v, n)]
         if postings:
             yield fieldname, text, postings
 
@@ -189,25 +204,77 @@ _RESTORED = [None] + [stored_length(byte_to_length(b)) for b in range(1, 256)]
 """A merged segment's length byte as the new segment's posting length: Whoosh's merge
 reads the length back (None for 0) and stores it again."""
 
+WINDOW = 1 << 22
+"""Bytes read at a time from a merged segment's term table and postings."""
 
-def _read_term(reader: Any, info: Any, fieldname: str) -> tuple[Any, Any, Any]:
-    """A term's (ids, weights, values) in a Whoosh 3 segment, read whole."""
-    if info.is_inlined():
-        ids, weights, values = info.inlined_postings()
-        return ids, weights, values
-    ids_out: list[int] = []
-    weights_out: list[float] = []
-    values_out: list[Any] = []
-    m = posting_blocks(reader, info, fieldname)
-    while m.is_active():
-        m._read_ids()
-        m._read_weights()
-        m._read_values()
-        ids_out.extend(m._ids)
-        weights_out.extend(m._weights)
-        values_out.extend(m._values)
-        m._next_block()
-    return ids_out, weights_out, values_out
+_TERM_INFO_SIZE = struct.calcsize("!BfIBBfII")
+_EXTENT = struct.Struct("!qi").unpack_from  # after the fixed part: offset, length
+_KEY_VALUE_SIZES = struct.Struct("!ii").unpack
+_FIELD_ID = struct.Struct("!H").unpack
+
+
+class _Window:
+    """Forward reads of one file through a buffer of :data:`WINDOW` bytes."""
+
+    def __init__(self, dbfile: Any) -> None:
+        self._file = dbfile
+        self._start = 0
+        self._data = b""
+
+    def get(self, position: int, length: int) -> bytes:
+        offset = position - self._start
+        if offset < 0 or offset + length > len(self._data):
+            self._data = self._file.get(position, max(WINDOW, length))
+            self._start, offset = position, 0
+            if len(self._data) < length:
+                raise EOFError(f"segment file ends before byte {position + length}")
+        return self._data[offset:offset + length]
+
+
+def _term_entries(terms_reader: Any) -> Iterator[tuple[str, bytes, bytes]]:
+    """(field name, term bytes, term info bytes) of a Whoosh 3 term table, in order."""
+    tindex = terms_reader._tindex
+    names = terms_reader._fieldunmap
+    window = _Window(tindex.dbfile)
+    position, end = tindex.startofdata, tindex.endofdata
+    while position < end:
+        key_size, value_size = _KEY_VALUE_SIZES(window.get(position, 8))
+        entry = window.get(position + 8, key_size + value_size)
+        position += 8 + key_size + value_size
+        yield names[_FIELD_ID(entry[:2])[0]], entry[2:key_size], entry[key_size:]
+
+
+def decode_postings(data: bytes, fixed: int | None) -> tuple[list[int], list[Any], list[Any]]:
+    """A term's (ids, weights, values) from its posting bytes (Whoosh 3 blocks), as
+    Whoosh's posting reader gives them."""
+    stream = BytesIO(data)
+    if stream.read(4) != WHOOSH3_HEADER_MAGIC:
+        raise ValueError("not a Whoosh 3 posting list")
+    ids: list[int] = []
+    weights: list[Any] = []
+    values: list[Any] = []
+    last = False
+    while not last:
+        (length,) = unpack_int(stream.read(4))
+        last = length < 0
+        end = stream.tell() + abs(length)
+        count, _maxid, _maxweight, level, _low, _high = load(stream)
+        block = stream.read(end - stream.tell())
+        deltas, mini_weights, mini_values = loads(zlib.decompress(block) if level else block)
+        ids.extend(itertools.accumulate(deltas))
+        if mini_weights is None:
+            weights.extend(itertools.repeat(1.0, count))
+        elif isinstance(mini_weights, float):
+            weights.extend(array("f", itertools.repeat(mini_weights, count)))
+        else:
+            weights.extend(mini_weights)
+        if fixed is None or fixed < 0:
+            values.extend(mini_values)
+        elif fixed == 0:
+            values.extend(itertools.repeat(None, count))
+        else:
+            values.extend(mini_values[i:i + fixed] for i in range(0, len(mini_values), fixed))
+    return ids, weights, values
 
 
 def _generic_reader_terms(reader: Any, basedoc: int, docmap: dict[int, int] | None) -> Terms:

@@ -9,7 +9,8 @@ texts (the 10kGNAD test articles replicated as in bench_core.py, plus 20 more):
 
 - **ours**: Dossier's :class:`SearchIndex` with the settings that ship, fed as the indexer
   feeds it: bulk writes of 2,000 articles (``bulk=True``), then 20 single-article writes
-  (small commits, as 20 single imports leave them: several segments);
+  (small commits, as 20 single imports leave them), each write followed by the fold the
+  indexer runs after a drain (``fold_segments``: size levels in powers of 4);
 - **bare-de**: Whoosh set up for German text (one body field, PyStemmer's German stemmer,
   Whoosh's German stop list), one commit;
 - **fts5**: SQLite FTS5 (``unicode61 remove_diacritics 2``) with the texts as content.
@@ -17,8 +18,9 @@ texts (the 10kGNAD test articles replicated as in bench_core.py, plus 20 more):
 Then times the same queries interleaved (one query on each side in turn, so load swings hit
 all sides alike), ``--rounds`` rounds, each returning the first page of 20 with snippets and
 the exact total: ours through ``SearchIndex.search`` (exact: nothing pruned) on the index as
-it is (``segmented``), with its caches dropped before every query (``segmented-cold``), and
-on a merged copy of it (``merged``, made with ``merge_segments``); bare-de with Whoosh's
+it is (``segmented``: right after the 20th import), with its caches dropped before every
+query (``segmented-cold``), and on a merged copy of it (``merged``, made with
+``idle_merge``: the index after the indexer's idle merge); bare-de with Whoosh's
 default (pruning) search and highlighter; FTS5 with ``snippet()`` and a ``count(*)``. Fuzzy
 words become plain words for FTS5 (it has none) and a lone ``-word`` is skipped there.
 
@@ -62,15 +64,22 @@ def pct(values: list[float], q: float) -> float:
 
 # --------------------------------------------------------------------------- builds
 def build_ours(folder: Path, texts: list[str], n: int) -> float:
+    """As the indexer writes: bulk batches, then single articles, each followed by the
+    fold the indexer runs after a drain that wrote (app.services.indexing)."""
     from app.search import IndexDoc, SearchIndex
+    from app.search.merging import fold_segments
 
     started = time.perf_counter()
     ix = SearchIndex.open(folder)
     docs = [IndexDoc(i, 1, t[:80], t, "de", "", "2025-11") for i, t in enumerate(texts, 1)]
     for k in range(0, n, 2000):
         ix.write(docs[k : min(k + 2000, n)], bulk=True)
+        while fold_segments(ix):
+            pass
     for doc in docs[n:]:
         ix.write([doc])
+        while fold_segments(ix):
+            pass
     ix.close()
     return time.perf_counter() - started
 
@@ -248,13 +257,13 @@ def main() -> None:
     has_cache_control = hasattr(SearchIndex, "drop_caches")
     merged = work / "merged"
     if not (work / "merged.done").exists():
-        from app.search import merge_segments
+        from app.search.merging import idle_merge
 
         shutil.rmtree(merged, ignore_errors=True)
         shutil.copytree(work / "ours", merged)
         mix = SearchIndex.open(merged)
         t0 = time.perf_counter()
-        merge_segments(mix)
+        idle_merge(mix)  # what the indexer does after IDLE_MERGE_SECONDS without changes
         print(json.dumps({"merge_s": round(time.perf_counter() - t0, 1)}), flush=True)
         mix.close()
         (work / "merged.done").write_text("ok")
