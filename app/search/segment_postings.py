@@ -204,8 +204,9 @@ _RESTORED = [None] + [stored_length(byte_to_length(b)) for b in range(1, 256)]
 """A merged segment's length byte as the new segment's posting length: Whoosh's merge
 reads the length back (None for 0) and stores it again."""
 
-WINDOW = 1 << 22
-"""Bytes read at a time from a merged segment's term table and postings."""
+WINDOW = 1 << 20
+"""Bytes read at a time from a merged segment's term table and postings (two windows per
+merged segment are held during a merge)."""
 
 _TERM_INFO_SIZE = struct.calcsize("!BfIBBfII")
 _EXTENT = struct.Struct("!qi").unpack_from  # after the fixed part: offset, length
