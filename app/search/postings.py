@@ -10,13 +10,24 @@ a new reader), so the reader keeps them, least recently used first out.
 
 from __future__ import annotations
 
+import zlib
 from array import array
 from collections import OrderedDict
+from io import BytesIO
+from itertools import accumulate, repeat
+from pickle import load, loads
 from typing import Any
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3TermsReader, _lenfield
+from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN,
+    WHOOSH3_HEADER_MAGIC,
+    W3LeafMatcher,
+    W3TermsReader,
+    _lenfield,
+)
 from whoosh.filedb.structfile import BufferFile
 from whoosh.reading import SegmentReader
+from whoosh.system import unpack_int
 
 from app.search.lexicon import term_info
 
@@ -85,14 +96,10 @@ def _read_postings(reader: Any, fieldname: str, tbytes: bytes) -> tuple[Any, Any
         ids_t, weights_t, _values = info.inlined_postings()
         ids, weights = array("I", ids_t), array("d", weights_t)
     else:
-        ids, weights = array("I"), array("d")
-        m = posting_blocks(reader, info, fieldname)
-        while m.is_active():
-            m._read_ids()
-            m._read_weights()
-            ids.extend(m._ids)
-            weights.fromlist(list(m._weights))
-            m._next_block()
+        offset, length = info.extent()
+        if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it as struct's tuple
+            length = length[0]
+        ids, weights = decode_ids_weights(reader._terms._postfile.get(offset, length))
     deleted = reader.deleted_docs_set
     if deleted:
         keep = [i for i, d in enumerate(ids) if d not in deleted]
@@ -101,6 +108,33 @@ def _read_postings(reader: Any, fieldname: str, tbytes: bytes) -> tuple[Any, Any
     lengths = _length_bytes(reader, fieldname)
     lens = None if lengths is None else bytes(map(lengths.__getitem__, ids))
     return ids, weights, lens
+
+
+def decode_ids_weights(data: bytes) -> tuple[array[int], array[float]]:
+    """The ids and weights of a term's posting list (Whoosh 3 blocks) as Whoosh's
+    posting reader gives them, decoded block by block without a reader object (whose
+    Python loop over the id deltas was most of a long list's first read)."""
+    stream = BytesIO(data)
+    if stream.read(4) != WHOOSH3_HEADER_MAGIC:
+        raise ValueError("not a Whoosh 3 posting list")
+    ids: array[int] = array("I")
+    weights: array[float] = array("d")
+    last = False
+    while not last:
+        (length,) = unpack_int(stream.read(4))
+        last = length < 0
+        end = stream.tell() + abs(length)
+        count, _maxid, _maxweight, level, _low, _high = load(stream)
+        block = stream.read(end - stream.tell())
+        deltas, mini_weights, _values = loads(zlib.decompress(block) if level else block)
+        ids.extend(accumulate(deltas))
+        if mini_weights is None:
+            weights.extend(repeat(1.0, count))
+        elif isinstance(mini_weights, float):  # stored as a 32-bit float, as Whoosh reads it
+            weights.extend(repeat(array("f", (mini_weights,))[0], count))
+        else:
+            weights.extend(mini_weights)
+    return ids, weights
 
 
 def posting_blocks(reader: Any, info: Any, fieldname: str) -> W3LeafMatcher:
