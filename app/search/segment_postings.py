@@ -17,7 +17,8 @@ Whoosh and :mod:`app.search.postings` read the segments as before
 (tests/search/test_write_speed.py compares the files byte for byte).
 
 Memory: the new documents' postings of one writer are held (one batch of at most
-2,000 articles in Dossier); merged segments are read one term at a time.
+2,000 articles in Dossier: about 65 MB); merged segments are read one term at a time,
+through two :data:`WINDOW` buffers each.
 """
 
 from __future__ import annotations
