@@ -130,6 +130,9 @@ class SearchIndex:
     ) -> None:
         """Add or replace ``upserts`` and remove ``deletes`` in one atomic commit.
 
+        The upserts' postings are held in memory until the commit (about 33 KB an
+        article): the indexer passes at most ``BULK_BATCH`` (2,000) at a time.
+
         Args:
             upserts: documents to index; a later one with the same kind and id wins.
             deletes: documents to remove, as ``(kind, id)`` or an article id.
