@@ -46,10 +46,10 @@ MERGE_EVERY = 16
 """Small commits skip merging (a merge can take 0.2-0.4 s); every this many, merge."""
 
 BULK_LIMITMB = 128
-"""Writer memory for bulk loads. Importing 100,000 articles peaked at 456 MB of resident
-memory with 128 MB (the target is 500 MB); 256 MB passed 480 MB before its final merge
-and reached 608 MB in the full benchmark. Bulk loads stay in one process: ``procs=2``
-forks, which is unsafe in a process that runs Qt threads."""
+"""Whoosh's posting-pool size for bulk loads. Only writers that
+:func:`app.search.write_speed.tune` leaves as they are use the pool (the tuned writer
+groups postings itself: about 65 MB for a batch of 2,000 articles). Bulk loads stay in
+one process: ``procs=2`` forks, which is unsafe in a process that runs Qt threads."""
 
 SMALL_LIMITMB = 32
 
