@@ -13,6 +13,7 @@ from __future__ import annotations
 import zlib
 from array import array
 from collections import OrderedDict
+from collections.abc import Iterator
 from io import BytesIO
 from itertools import accumulate, repeat
 from pickle import load, loads
@@ -105,20 +106,19 @@ def _read_postings(reader: Any, fieldname: str, tbytes: bytes) -> tuple[Any, Any
         keep = [i for i, d in enumerate(ids) if d not in deleted]
         ids = array("I", (ids[i] for i in keep))
         weights = array("d", (weights[i] for i in keep))
-    lengths = _length_bytes(reader, fieldname)
+    lengths = length_column(reader, fieldname)
     lens = None if lengths is None else bytes(map(lengths.__getitem__, ids))
     return ids, weights, lens
 
 
-def decode_ids_weights(data: bytes) -> tuple[array[int], array[float]]:
-    """The ids and weights of a term's posting list (Whoosh 3 blocks) as Whoosh's
-    posting reader gives them, decoded block by block without a reader object (whose
-    Python loop over the id deltas was most of a long list's first read)."""
+def raw_blocks(data: bytes) -> Iterator[tuple[int, tuple[int, ...], Any, Any]]:
+    """Each block of a term's posting list (Whoosh 3 bytes) as ``(count, id deltas,
+    weights, values)``, still minified as the writer stored them; decoded without
+    Whoosh's reader objects (whose Python loop over the id deltas was most of a long
+    list's first read). Shared by search and by segment merging."""
     stream = BytesIO(data)
     if stream.read(4) != WHOOSH3_HEADER_MAGIC:
         raise ValueError("not a Whoosh 3 posting list")
-    ids: array[int] = array("I")
-    weights: array[float] = array("d")
     last = False
     while not last:
         (length,) = unpack_int(stream.read(4))
@@ -126,14 +126,27 @@ def decode_ids_weights(data: bytes) -> tuple[array[int], array[float]]:
         end = stream.tell() + abs(length)
         count, _maxid, _maxweight, level, _low, _high = load(stream)
         block = stream.read(end - stream.tell())
-        deltas, mini_weights, _values = loads(zlib.decompress(block) if level else block)
+        deltas, weights, values = loads(zlib.decompress(block) if level else block)
+        yield count, deltas, weights, values
+
+
+def block_weights(count: int, weights: Any) -> Any:
+    """A block's weights as Whoosh's reader gives them: 1.0 each when none were stored,
+    one 32-bit float repeated, or the stored tuple."""
+    if weights is None:
+        return repeat(1.0, count)
+    if isinstance(weights, float):
+        return repeat(array("f", (weights,))[0], count)
+    return weights
+
+
+def decode_ids_weights(data: bytes) -> tuple[array[int], array[float]]:
+    """The ids and weights of a term's posting list, as Whoosh's reader gives them."""
+    ids: array[int] = array("I")
+    weights: array[float] = array("d")
+    for count, deltas, stored, _values in raw_blocks(data):
         ids.extend(accumulate(deltas))
-        if mini_weights is None:
-            weights.extend(repeat(1.0, count))
-        elif isinstance(mini_weights, float):  # stored as a 32-bit float, as Whoosh reads it
-            weights.extend(repeat(array("f", (mini_weights,))[0], count))
-        else:
-            weights.extend(mini_weights)
+        weights.extend(block_weights(count, stored))
     return ids, weights
 
 
@@ -148,7 +161,7 @@ def posting_blocks(reader: Any, info: Any, fieldname: str) -> W3LeafMatcher:
     return W3LeafMatcher(BufferFile(data), 0, length, reader.schema[fieldname].format)
 
 
-def _length_bytes(reader: Any, fieldname: str) -> bytes | None:
+def length_column(reader: Any, fieldname: str) -> bytes | None:
     """The segment's field-length column as one bytes object (one read, cached)."""
     columns = reader.__dict__.setdefault("_dossier_lengths", {})
     if fieldname in columns:

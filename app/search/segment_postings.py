@@ -23,6 +23,7 @@ through two :data:`WINDOW` buffers each.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import struct
@@ -30,17 +31,16 @@ import zlib
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from io import BytesIO
 from operator import sub
-from pickle import dumps, load, loads
+from pickle import dumps
 from typing import Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.reading import SegmentReader
-from whoosh.system import pack_int, pack_ushort, unpack_int
+from whoosh.system import pack_int, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from app.search.postings import _length_bytes, is_w3
+from app.search.postings import block_weights, is_w3, length_column, raw_blocks
 
 COMPRESS_FROM = 8
 """Posting blocks with fewer postings than this are not compressed (a fresh zlib
@@ -73,8 +73,10 @@ class SegmentPostings:
     segment readers (whose documents are numbered from where the writer stood).
     """
 
-    def __init__(self) -> None:
-        self._sources: list[Any] = []
+    def __init__(self, storage: Any, schema: Any) -> None:
+        self._storage = storage
+        self._schema = schema
+        self._sources: list[Callable[[], Terms]] = []  # each gives its terms when flushing
         self._added: dict[str, defaultdict[bytes, Postings]] = {}
 
     def field(self, fieldname: str) -> defaultdict[bytes, Postings]:
@@ -91,18 +93,18 @@ class SegmentPostings:
         self._close_group()
         segment = reader.segment() if callable(getattr(reader, "segment", None)) else None
         if segment is None:  # not a segment on disk: its postings are taken now
-            self._sources.append(list(_generic_reader_terms(reader, basedoc, docmap)))
+            taken = list(_generic_reader_terms(reader, basedoc, docmap))
+            self._sources.append(lambda: iter(taken))
         else:  # Whoosh closes the reader at once: the segment is opened again to flush
             check = getattr(reader, "check_interrupt", None)
-            self._sources.append((segment, basedoc, docmap, check))
+            self._sources.append(functools.partial(
+                _segment_terms, self._storage, self._schema, segment, basedoc, docmap, check))
 
-    def terms(self, storage: Any, schema: Any) -> Terms:
+    def terms(self) -> Terms:
         """Every (field, term, postings) of the segment in the field writer's order:
         by field name, then term bytes; postings by document number."""
         self._close_group()
-        streams = [_added_terms(source) if isinstance(source, dict)
-                   else iter(source) if isinstance(source, list)
-                   else _segment_terms(storage, schema, *source) for source in self._sources]
+        streams = [source() for source in self._sources]
         if len(streams) == 1:
             yield from streams[0]
             return
@@ -116,7 +118,7 @@ class SegmentPostings:
 
     def _close_group(self) -> None:
         if self._added:
-            self._sources.append(self._added)
+            self._sources.append(functools.partial(_added_terms, self._added))
             self._added = {}
 
 
@@ -185,7 +187,7 @@ def _reader_terms(reader: Any, basedoc: int, docmap: dict[int, int] | None) -> T
         else:
             offset, length = _EXTENT(value, _TERM_INFO_SIZE)
             ids, weights, values = decode_postings(postfile.get(offset, length), fixed)
-        lengths = _length_bytes(reader, fieldname)
+        lengths = length_column(reader, fieldname)
         if docmap is None and not deleted and lengths is not None:  # the common case
             postings = [item for d, w, v in zip(ids, weights, values, strict=True)
                         for item in (basedoc + d, w, v, _RESTORED[lengths[d]])]
@@ -247,35 +249,21 @@ def _term_entries(terms_reader: Any) -> Iterator[tuple[str, bytes, bytes]]:
 
 
 def decode_postings(data: bytes, fixed: int | None) -> tuple[list[int], list[Any], list[Any]]:
-    """A term's (ids, weights, values) from its posting bytes (Whoosh 3 blocks), as
-    Whoosh's posting reader gives them."""
-    stream = BytesIO(data)
-    if stream.read(4) != WHOOSH3_HEADER_MAGIC:
-        raise ValueError("not a Whoosh 3 posting list")
+    """A term's (ids, weights, values) from its posting bytes, as Whoosh's posting
+    reader gives them (``fixed``: the format's fixed value size)."""
     ids: list[int] = []
     weights: list[Any] = []
     values: list[Any] = []
-    last = False
-    while not last:
-        (length,) = unpack_int(stream.read(4))
-        last = length < 0
-        end = stream.tell() + abs(length)
-        count, _maxid, _maxweight, level, _low, _high = load(stream)
-        block = stream.read(end - stream.tell())
-        deltas, mini_weights, mini_values = loads(zlib.decompress(block) if level else block)
+    for count, deltas, stored_weights, stored_values in raw_blocks(data):
         ids.extend(itertools.accumulate(deltas))
-        if mini_weights is None:
-            weights.extend(itertools.repeat(1.0, count))
-        elif isinstance(mini_weights, float):
-            weights.extend(array("f", itertools.repeat(mini_weights, count)))
-        else:
-            weights.extend(mini_weights)
+        weights.extend(block_weights(count, stored_weights))
         if fixed is None or fixed < 0:
-            values.extend(mini_values)
+            values.extend(stored_values)
         elif fixed == 0:
             values.extend(itertools.repeat(None, count))
         else:
-            values.extend(mini_values[i:i + fixed] for i in range(0, len(mini_values), fixed))
+            values.extend(stored_values[i:i + fixed]
+                          for i in range(0, len(stored_values), fixed))
     return ids, weights, values
 
 

@@ -50,8 +50,7 @@ def _flush_segment(self: Any) -> None:
     self.perdocwriter.close()
     if self.pool.current or self.pool.runs:  # every way in is replaced by tune()
         raise RuntimeError("tuned writer: postings reached Whoosh's pool")
-    terms = self._dossier_postings.terms(self.storage, self.schema)
-    write_postings(self.fieldwriter, self.schema, terms)
+    write_postings(self.fieldwriter, self.schema, self._dossier_postings.terms())
     self.fieldwriter.close()
 
 
@@ -80,11 +79,16 @@ def _fast_items(field: Any, value: Any, words: dict[tuple[str, str], list[str]])
     if split is None:
         split = words[key] = analyzer.split(value)
     boost = fmt.field_boost
-    weights = _WEIGHTS if boost == 1.0 else [float(n) * boost for n in range(len(_WEIGHTS))]
-    return [(text.encode("utf-8"), len(poses),
-             weights[len(poses)] if len(poses) < len(weights) else float(len(poses)) * boost,
+    return [(text.encode("utf-8"), len(poses), _weight(len(poses), boost),
              encode_positions(poses))
             for text, poses in analyzer.word_positions(value, split).items()]
+
+
+def _weight(count: int, boost: float) -> float:
+    """``float(count) * boost`` (Positions' weight), a shared float when it can be."""
+    if boost == 1.0 and count < len(_WEIGHTS):
+        return _WEIGHTS[count]
+    return float(count) * boost
 
 
 _WEIGHTS = [float(n) for n in range(256)]
@@ -175,7 +179,7 @@ def tune(writer: Any) -> Any:
             or any(field.separate_spelling() or field.vector
                    for _name, field in writer.schema.items())):
         return writer
-    writer._dossier_postings = SegmentPostings()
+    writer._dossier_postings = SegmentPostings(writer.storage, writer.schema)
     writer._flush_segment = MethodType(_flush_segment, writer)
     writer.add_postings_to_pool = MethodType(_add_postings_to_pool, writer)
     writer.add_document = MethodType(_add_document, writer)

@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpora" / "10kgnad-test.csv"
@@ -213,22 +214,29 @@ def child_ours(folder: Path, nb_dir: Path) -> dict[str, object]:
             nb.search.search(q, limit=20)
             times.append((time.perf_counter() - t0) * 1000)
     import_cpu = cpu_at_import - cpu_at_start
-    fresh = []
-    for k in range(5):
-        new = nb_dir.parent / f"fresh{k}.txt"
-        new.write_text(f"Zebrastreifenkontrolle{k} ist ein neues Wort in einem neuen Artikel.",
-                       encoding="utf-8")
-        t0 = time.perf_counter()
-        nb.imports.import_paths([new])
-        nb.search.flush()
-        found = nb.search.search(f"Zebrastreifenkontrolle{k}").total
-        fresh.append((time.perf_counter() - t0) * 1000)
-        assert found == 1
+    fresh = _fresh_imports(nb, nb_dir.parent, "Zebrastreifenkontrolle")
     nb.close()
     return {"build_s": build, "cpu_s": cpu, "import_s": imported, "import_cpu_s": import_cpu,
             "imported": len(report.imported),
             "search_ms": times, "fresh_ms": fresh,
             "maxrss_mb": _peak_rss_mb()}
+
+
+def _fresh_imports(nb: Any, folder: Path, word: str, count: int = 5) -> list[float]:
+    """Import ``count`` one-article files, each with a new word, and time each until a
+    search finds it (ms)."""
+    times = []
+    for k in range(count):
+        new = folder / f"{word}{k}.txt"
+        new.write_text(f"{word}{k} ist ein neues Wort in einem neuen Artikel.",
+                       encoding="utf-8")
+        t0 = time.perf_counter()
+        nb.imports.import_paths([new])
+        nb.search.flush()
+        found = nb.search.search(f"{word}{k}").total
+        times.append((time.perf_counter() - t0) * 1000)
+        assert found == 1
+    return times
 
 
 def child_fresh(_folder: Path, nb_dir: Path) -> dict[str, object]:
@@ -240,17 +248,7 @@ def child_fresh(_folder: Path, nb_dir: Path) -> dict[str, object]:
     started = time.perf_counter()
     nb = Notebook.open(nb_dir)
     opened = time.perf_counter() - started
-    times = []
-    for k in range(5):
-        new = nb_dir.parent / f"fresh-process{k}.txt"
-        new.write_text(f"Zebrastreifenneuheit{k} ist ein neues Wort in einem neuen Artikel.",
-                       encoding="utf-8")
-        t0 = time.perf_counter()
-        nb.imports.import_paths([new])
-        nb.search.flush()
-        found = nb.search.search(f"Zebrastreifenneuheit{k}").total
-        times.append((time.perf_counter() - t0) * 1000)
-        assert found == 1
+    times = _fresh_imports(nb, nb_dir.parent, "Zebrastreifenneuheit")
     nb.close()
     return {"open_ms": opened * 1000, "first_ms": times[0], "next_ms": times[1:],
             "maxrss_mb": _peak_rss_mb()}

@@ -17,7 +17,7 @@ from whoosh import writing
 from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
 from whoosh.formats import Positions
 
-from app.search import IndexDoc, SearchIndex, write_speed
+from app.search import IndexDoc, SearchIndex, segment_postings, write_speed
 from app.search.schema import build_schema, to_fields
 from app.search.write_speed import COMPRESS_FROM, encode_positions, tune
 
@@ -271,7 +271,8 @@ def test_a_fold_through_the_interruptible_policy_streams_the_segments(
         writer.commit(mergetype=merging._merging(ix._segments()[:4], threading.Event()))
         results[grouped] = _segment_files(directory)
         if grouped:
-            assert all(isinstance(s, tuple) for s in writer._dossier_postings._sources)
+            assert all(getattr(s, "func", None) is segment_postings._segment_terms
+                       for s in writer._dossier_postings._sources)
     assert results[True] == results[False]
 
     # Set only once the flush has begun: the stop must come from inside the term copy.
