@@ -12,13 +12,20 @@ times the phrase's boost.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.query.spans import Span, SpanNear2
 
+from app.search.scored import NONE, Scores
+
 _get_spans = SpanNear2.SpanNear2Matcher._get_spans
+
+CACHED_MATCHES = 1_000_000
+"""Phrase matches each segment reader keeps (8 bytes a document: 8 MB at most)."""
 
 
 class _Positions:
@@ -33,12 +40,12 @@ class _Positions:
         return self._spans
 
 
-def phrase_scores(segment: Any, q: wq.Phrase) -> dict[int, float]:
+def phrase_scores(segment: Any, q: wq.Phrase) -> Scores:
     """The documents of ``segment`` (an ``app.search.bulk._Segment``) that contain the
     phrase ``q``, with Whoosh's scores."""
     schema = segment.top.schema
     if q.fieldname not in schema:
-        return {}
+        return NONE
     field = schema[q.fieldname]
     if not field.format or not field.format.supports("positions") or \
             field.format.supports("characters"):
@@ -48,32 +55,75 @@ def phrase_scores(segment: Any, q: wq.Phrase) -> dict[int, float]:
         try:
             words.append(field.to_bytes(word))
         except ValueError:
-            return {}
+            return NONE
     postings = [segment._postings(q.fieldname, w) for w in words]
     if any(p is None for p in postings):
         return segment._generic(q)
-    if any(not p[0] for p in postings):  # a word not in this segment
-        return {}
-    common = set(postings[0][0])
-    for ids, _weights, _lens in postings[1:]:
-        common.intersection_update(ids)
-        if not common:
-            return {}
-    scores = [segment._term(q.fieldname, w, 1.0) for w in words]
-    positions = [_read_positions(segment, q.fieldname, w, common) for w in words]
-    near = SimpleNamespace(slop=q.slop, mindist=1, ordered=True, ms=[])
-    found: dict[int, float] = {}
-    for d in sorted(common):
+    matched = _matches(segment, q.fieldname, words, q.slop, postings)
+    if not len(matched):
+        return NONE
+    per_word = [segment._term(q.fieldname, w, 1.0) for w in words]
+    summed = _tree_sum([t.scores[np.searchsorted(t.ids, matched)] for t in per_word])
+    return Scores(matched, summed).times(q.boost)
+
+
+def _matches(segment: Any, fieldname: str, words: list[bytes], slop: int,
+             postings: list[Any]) -> Any:
+    """The segment's documents (ascending) holding the words in order within ``slop``;
+    kept on the segment's reader, whose documents never change (deleting one gives
+    the segment a new reader), so paging through a phrase search decodes positions
+    once."""
+    cache = _phrase_cache(segment.reader)
+    key = (fieldname, tuple(words), slop)
+    found = cache.get(key)
+    if found is not None:
+        cache.move_to_end(key)
+        return found
+    found = _find(segment, fieldname, words, slop, postings)
+    cache[key] = found
+    cache.size += 1 + len(found)
+    while cache.size > CACHED_MATCHES and len(cache) > 1:
+        _old, dropped = cache.popitem(last=False)
+        cache.size -= 1 + len(dropped)
+    return found
+
+
+def _find(segment: Any, fieldname: str, words: list[bytes], slop: int,
+          postings: list[Any]) -> Any:
+    """The documents holding all the words, their positions checked as Whoosh does."""
+    common = postings[0].ids
+    for p in postings[1:]:
+        if not len(common):
+            break
+        common = np.intersect1d(common, p.ids, assume_unique=True)
+    if not len(common):
+        return common.astype(np.int64)
+    wanted = set(common.tolist())
+    positions = [_read_positions(segment, fieldname, w, wanted) for w in words]
+    near = SimpleNamespace(slop=slop, mindist=1, ordered=True, ms=[])
+    found: list[int] = []
+    for d in sorted(wanted):
         if len(words) == 2:
-            matched = _two_near(positions[0][d], positions[1][d], q.slop)
+            matched = _two_near(positions[0][d], positions[1][d], slop)
         else:
             near.ms = [_Positions(p[d]) for p in positions]
             matched = bool(_get_spans(near))
         if matched:
-            found[d] = _tree_sum([s[d] for s in scores])
-    if q.boost != 1.0:
-        found = {d: s * q.boost for d, s in found.items()}
-    return found
+            found.append(d)
+    return np.array(found, np.int64)
+
+
+class _Matches(OrderedDict[tuple[str, tuple[bytes, ...], int], Any]):
+    """An LRU of phrase matches that knows how many documents it holds."""
+
+    size = 0
+
+
+def _phrase_cache(reader: Any) -> _Matches:
+    cache = reader.__dict__.get("_dossier_phrases")
+    if cache is None:
+        cache = reader.__dict__["_dossier_phrases"] = _Matches()
+    return cache
 
 
 def _two_near(first: list[int], second: list[int], slop: int) -> bool:
@@ -85,8 +135,9 @@ def _two_near(first: list[int], second: list[int], slop: int) -> bool:
     return any(p + k in after for p in first for k in steps)
 
 
-def _tree_sum(values: list[float]) -> float:
-    """Sum in the association of ``whoosh.util.make_binary_tree``."""
+def _tree_sum(values: list[Any]) -> Any:
+    """Sum in the association of ``whoosh.util.make_binary_tree`` (of floats, or
+    element by element of arrays)."""
     if len(values) == 1:
         return values[0]
     half = len(values) // 2

@@ -2,23 +2,25 @@
 kept on the segment's reader.
 
 A term's posting list is read with one read (its extent from the term info) and its
-blocks decoded from memory (ids and weights; positions are never decoded), deleted
-documents dropped, and each posting's field-length byte attached from the segment's
-length column (read once). A segment's postings never change (a changed segment gets
+blocks decoded from memory (ids and weights, into numpy arrays; positions are never
+unpickled: see :func:`_ids_weights`), deleted documents dropped, and each posting's
+field-length byte attached from the segment's length column (read once). A segment's postings never change (a changed segment gets
 a new reader), so the reader keeps them, least recently used first out.
 """
 
 from __future__ import annotations
 
+import re
 import zlib
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterator
 from io import BytesIO
-from itertools import accumulate, repeat
+from itertools import repeat
 from pickle import load, loads
-from typing import Any
+from typing import Any, NamedTuple
 
+import numpy as np
 from whoosh.codec.whoosh3 import (
     LENGTHS_COLUMN,
     WHOOSH3_HEADER_MAGIC,
@@ -32,11 +34,26 @@ from whoosh.system import unpack_int
 
 from app.search.lexicon import term_info
 
-CACHED_POSTINGS = 250_000
-"""Postings each segment reader keeps between queries (13 bytes each: id, weight as
-a double, as Whoosh reads it, and field-length byte; about 3.5 MB per segment at most,
-with the term infos of :data:`app.search.lexicon.CACHED_TERMS` about 10 MB: the
-indexer keeps a handful of segments, and the 100,000-article memory target is 500 MB)."""
+CACHED_POSTINGS = 2_000_000
+"""Postings each segment reader keeps between queries: 9 bytes each (a 32-bit id, a
+32-bit weight when that holds it exactly, else 64-bit, and a field-length byte), so at
+most 18 MB per segment. A segment holds only its own documents' postings, so over all
+segments the bound is about that of one segment. The 40 benchmark queries touch
+572,000 postings (5 MB) at 100,000 articles, so a session's searches stay cached."""
+
+
+class Postings(NamedTuple):
+    """A term's live postings in one segment, in document order."""
+
+    ids: Any
+    """Segment document numbers (numpy int32, ascending)."""
+    weights: Any
+    """Whoosh's weights (term frequencies times field boost), as Whoosh reads them."""
+    lens: Any
+    """Each document's field-length byte (numpy uint8), or None: no length column."""
+
+
+NO_POSTINGS = Postings(np.zeros(0, np.int32), np.zeros(0, np.float32), None)
 
 
 def is_w3(reader: Any) -> bool:
@@ -44,10 +61,10 @@ def is_w3(reader: Any) -> bool:
     return isinstance(reader, SegmentReader) and isinstance(reader._terms, W3TermsReader)
 
 
-def postings(reader: Any, fieldname: str, tbytes: bytes) -> tuple[Any, Any, Any] | None:
-    """``(ids, weights, length bytes)`` of a term's live postings in this segment
-    (empty if the term is not in it), or None if the segment is not a Whoosh 3
-    segment (then the caller uses Whoosh's matcher). Cached on the reader (LRU)."""
+def postings(reader: Any, fieldname: str, tbytes: bytes) -> Postings | None:
+    """A term's live postings in this segment (empty if the term is not in it), or
+    None if the segment is not a Whoosh 3 segment (then the caller uses Whoosh's
+    matcher). Cached on the reader (LRU)."""
     if not is_w3(reader):
         return None
     cache = _postings_cache(reader)
@@ -65,7 +82,7 @@ def postings(reader: Any, fieldname: str, tbytes: bytes) -> tuple[Any, Any, Any]
     return found
 
 
-class _LRU(OrderedDict[tuple[str, bytes], tuple[Any, Any, Any]]):
+class _LRU(OrderedDict[tuple[str, bytes], Postings]):
     """An LRU dict that knows how many postings it holds."""
 
     size = 0
@@ -87,15 +104,15 @@ def _postings_cache(reader: Any) -> Any:
     return cache
 
 
-def _read_postings(reader: Any, fieldname: str, tbytes: bytes) -> tuple[Any, Any, Any]:
+def _read_postings(reader: Any, fieldname: str, tbytes: bytes) -> Postings:
     """Read a term's postings block by block (ids and weights only; positions are
     never decoded), drop deleted documents and attach each one's length byte."""
     info = term_info(reader, fieldname, tbytes)
     if info is None:
-        return array("I"), array("d"), b""
+        return NO_POSTINGS
     if info.is_inlined():
         ids_t, weights_t, _values = info.inlined_postings()
-        ids, weights = array("I", ids_t), array("d", weights_t)
+        ids, weights = np.array(ids_t, np.int32), _compact(np.array(weights_t, np.float64))
     else:
         offset, length = info.extent()
         if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it as struct's tuple
@@ -103,19 +120,21 @@ def _read_postings(reader: Any, fieldname: str, tbytes: bytes) -> tuple[Any, Any
         ids, weights = decode_ids_weights(reader._terms._postfile.get(offset, length))
     deleted = reader.deleted_docs_set
     if deleted:
-        keep = [i for i, d in enumerate(ids) if d not in deleted]
-        ids = array("I", (ids[i] for i in keep))
-        weights = array("d", (weights[i] for i in keep))
+        keep = ~np.isin(ids, np.fromiter(deleted, np.int32, len(deleted)))
+        ids, weights = ids[keep], weights[keep]
     lengths = length_column(reader, fieldname)
-    lens = None if lengths is None else bytes(map(lengths.__getitem__, ids))
-    return ids, weights, lens
+    lens = None if lengths is None else np.frombuffer(lengths, np.uint8)[ids]
+    return Postings(ids, weights, lens)
 
 
-def raw_blocks(data: bytes) -> Iterator[tuple[int, tuple[int, ...], Any, Any]]:
+def raw_blocks(data: bytes, values: bool = True) -> Iterator[tuple[int, Any, Any, Any]]:
     """Each block of a term's posting list (Whoosh 3 bytes) as ``(count, id deltas,
     weights, values)``, still minified as the writer stored them; decoded without
     Whoosh's reader objects (whose Python loop over the id deltas was most of a long
-    list's first read). Shared by search and by segment merging."""
+    list's first read). Shared by search and by segment merging.
+
+    With ``values=False`` the values (positions) are not decoded and come as None:
+    see :func:`_ids_weights`."""
     stream = BytesIO(data)
     if stream.read(4) != WHOOSH3_HEADER_MAGIC:
         raise ValueError("not a Whoosh 3 posting list")
@@ -126,8 +145,56 @@ def raw_blocks(data: bytes) -> Iterator[tuple[int, tuple[int, ...], Any, Any]]:
         end = stream.tell() + abs(length)
         count, _maxid, _maxweight, level, _low, _high = load(stream)
         block = stream.read(end - stream.tell())
-        deltas, weights, values = loads(zlib.decompress(block) if level else block)
-        yield count, deltas, weights, values
+        if level:
+            block = zlib.decompress(block)
+        if not values:
+            found = _ids_weights(block, count)
+            if found is not None:
+                yield count, found[0], found[1], None
+                continue
+        deltas, weights, stored_values = loads(block)
+        yield count, deltas, weights, stored_values
+
+
+_OP_INT = rb"(?:K.|M..|J....)"  # BININT1, BININT2, BININT: a document number or delta
+_OP_FLOAT = rb"(?:G.{8})"  # BINFLOAT
+
+
+def _tuple_of(item: bytes) -> bytes:
+    """A pickled tuple of ``item``s: EMPTY_TUPLE, one to three items then TUPLE1 to
+    TUPLE3 (exactly as many), or MARK, the items, TUPLE."""
+    return (rb"(?:\)|" + item + rb"\x85|" + item + rb"{2}\x86|" + item + rb"{3}\x87|\(" +
+            item + rb"*t)")
+
+
+_IDS_WEIGHTS = re.compile(
+    rb"\x80\x02"  # PROTO 2
+    + _tuple_of(_OP_INT)  # the id deltas
+    + rb"(?:q.|r....)?"  # BINPUT / LONG_BINPUT: the tuple into the memo
+    + rb"(?:" + _tuple_of(_OP_FLOAT) + rb"|" + _OP_FLOAT + rb"|N)",  # the weights
+    re.S)
+"""The start of a block's pickle up to the end of its weights. A block is what Whoosh 3's
+posting writer (and ours, byte for byte) pickles: ``(deltas, weights, values)``, a
+tuple of ints, then None, one float or a tuple of floats, then the values. Each opcode
+has a fixed length and each tuple takes exactly its items, so in that form a match is
+the pickle's own parse of the first two items (a tuple of floats is tried before a
+lone float, which would be its first item)."""
+
+
+def _ids_weights(block: bytes, count: int) -> tuple[Any, Any] | None:
+    """A block's id deltas and weights without unpickling its values: the values of a
+    positional field are a bytes object per posting, pickled as a call each, and cost
+    15 of the 16 ms of a 12,000-posting list's first read. The pickle is cut after
+    the weights and closed as a pair. None when the block does not start in the
+    writer's form or disagrees with its header's ``count`` (then it is unpickled
+    whole)."""
+    match = _IDS_WEIGHTS.match(block)
+    if match is None:
+        return None
+    deltas, weights = loads(block[: match.end()] + b"\x86.")  # TUPLE2, STOP
+    if len(deltas) != count or (isinstance(weights, tuple) and len(weights) != count):
+        return None
+    return deltas, weights
 
 
 def block_weights(count: int, weights: Any) -> Any:
@@ -140,14 +207,31 @@ def block_weights(count: int, weights: Any) -> Any:
     return weights
 
 
-def decode_ids_weights(data: bytes) -> tuple[array[int], array[float]]:
-    """The ids and weights of a term's posting list, as Whoosh's reader gives them."""
-    ids: array[int] = array("I")
-    weights: array[float] = array("d")
-    for count, deltas, stored, _values in raw_blocks(data):
-        ids.extend(accumulate(deltas))
+def decode_ids_weights(data: bytes) -> tuple[Any, Any]:
+    """The ids (numpy int32) and weights of a term's posting list, as Whoosh's reader
+    gives them (see :func:`_compact` for the weights' type)."""
+    deltas: list[int] = []
+    weights: list[float] = []
+    counts: list[int] = []
+    for count, block_deltas, stored, _values in raw_blocks(data, values=False):
+        deltas.extend(block_deltas)
         weights.extend(block_weights(count, stored))
-    return ids, weights
+        counts.append(count)
+    # each block's first delta is its first id: a running sum over all blocks, minus
+    # the sum carried over from the blocks before
+    ids = np.cumsum(np.array(deltas, np.int64))
+    ends = np.cumsum(counts)
+    carried = np.zeros(len(counts), np.int64)
+    carried[1:] = ids[ends[:-1] - 1]
+    ids -= np.repeat(carried, counts)
+    return ids.astype(np.int32), _compact(np.array(weights, np.float64))
+
+
+def _compact(weights: Any) -> Any:
+    """The weights as 32-bit floats when that keeps every one exactly (term counts
+    always are), else as they are: scoring widens them back to the same doubles."""
+    narrow = weights.astype(np.float32)
+    return narrow if np.array_equal(narrow, weights) else weights
 
 
 def posting_blocks(reader: Any, info: Any, fieldname: str) -> W3LeafMatcher:

@@ -159,3 +159,24 @@ def test_two_word_phrase_check_equals_whoosh_spans(first, second, slop):
                                bulk_phrases._Positions(sorted(second))])
     assert bulk_phrases._two_near(sorted(first), sorted(second), slop) == \
         bool(bulk_phrases._get_spans(near))
+
+
+def test_cached_phrase_matches_follow_updates_and_equal_whoosh(tmp_path: Path):
+    """A phrase's matches kept on a segment's reader: paging again reuses them, and
+    after an update deletes a matching article the search no longer counts it (the
+    segment gets a new reader), with Whoosh's scores throughout."""
+    ix = SearchIndex.open(tmp_path / "index")
+    ix.write(_docs(3, 1, 120), bulk=True)
+    q = parse_query('"Europäische Union" OR "kritischer Mineralien"')
+    before = bulk.bulk_ranked(ix._current(), q, 0, 10_000)
+    assert before[0] > 3
+    assert bulk.bulk_ranked(ix._current(), q, 0, 10_000) == before  # from the cache
+    segment = ix._current().reader().leaf_readers()[0][0]
+    assert segment.__dict__["_dossier_phrases"]
+    gone = ix._current().stored_fields(before[1][0][1])["id"]
+    ix.write([IndexDoc(int(gone), 2, "Neu", "nichts mehr davon", "de", "", "")])
+    searcher = ix._current()
+    total, found = bulk.bulk_ranked(searcher, q, 0, 10_000)
+    assert total == before[0] - 1
+    assert {d: s for s, d in found} == _whoosh_scores(searcher, q)
+    ix.close()
