@@ -149,7 +149,11 @@ class FuzzyWord(_Expansion, wq.FuzzyTerm):
         """One distance computation per distinct word of all the segments (most words
         are in every segment), then each segment's share of the similar ones."""
         prefix = self.text[: self.prefixlength]
-        candidates = [list(words_with_prefix(leaf, self.fieldname, prefix)) for leaf in leaves]
+        # an edit changes a word's UTF-8 length by at most 4 bytes: longer and shorter
+        # words are never cut out of the term table
+        size, most = len(self.text.encode("utf-8")), 4 * self.maxdist
+        lengths = (size - most, size + most)
+        candidates = [words_with_prefix(leaf, self.fieldname, prefix, lengths) for leaf in leaves]
         distinct = list({t.decode("utf-8") for words in candidates for t in words})
         similar = {choice.encode("utf-8") for choice, _dist, _index in process.extract(
             self.text, distinct, scorer=Levenshtein.distance, score_cutoff=self.maxdist,
