@@ -4,8 +4,9 @@ kept on the segment's reader.
 A term's posting list is read with one read (its extent from the term info) and its
 blocks decoded from memory (ids and weights, into numpy arrays; positions are never
 unpickled: see :func:`_ids_weights`), deleted documents dropped, and each posting's
-field-length byte attached from the segment's length column (read once). A segment's postings never change (a changed segment gets
-a new reader), so the reader keeps them, least recently used first out.
+field-length byte attached from the segment's length column (read once). A segment's
+postings never change (a changed segment gets a new reader), so the reader keeps them,
+least recently used first out.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Iterator
 from io import BytesIO
-from itertools import repeat
+from itertools import pairwise, repeat
 from pickle import load, loads
 from typing import Any, NamedTuple
 
@@ -65,21 +66,32 @@ def postings(reader: Any, fieldname: str, tbytes: bytes) -> Postings | None:
     """A term's live postings in this segment (empty if the term is not in it), or
     None if the segment is not a Whoosh 3 segment (then the caller uses Whoosh's
     matcher). Cached on the reader (LRU)."""
+    found = postings_of(reader, fieldname, [tbytes])
+    return None if found is None else found[0]
+
+
+def postings_of(reader: Any, fieldname: str, words: list[bytes]) -> list[Postings] | None:
+    """:func:`postings` of each of ``words`` (distinct), those not cached read together:
+    a wildcard's words in a segment are hundreds of short lists, and numpy's cost per
+    call was most of reading each alone."""
     if not is_w3(reader):
         return None
     cache = _postings_cache(reader)
-    key = (fieldname, tbytes)
-    hit = cache.get(key)
-    if hit is not None:
-        cache.move_to_end(key)
-        return hit
-    found = _read_postings(reader, fieldname, tbytes)
-    cache[key] = found
-    cache.size += 1 + len(found[0])  # an absent term costs an entry too
-    while cache.size > CACHED_POSTINGS and len(cache) > 1:
-        _old, dropped = cache.popitem(last=False)
-        cache.size -= 1 + len(dropped[0])
-    return found
+    found: dict[bytes, Postings] = {}
+    for word in words:
+        hit = cache.get((fieldname, word))
+        if hit is not None:
+            cache.move_to_end((fieldname, word))
+            found[word] = hit
+    missing = [w for w in words if w not in found]
+    if missing:
+        for word, read in zip(missing, _read_postings(reader, fieldname, missing), strict=True):
+            found[word] = cache[(fieldname, word)] = read
+            cache.size += 1 + len(read.ids)  # an absent term costs an entry too
+        while cache.size > CACHED_POSTINGS and len(cache) > 1:
+            _old, dropped = cache.popitem(last=False)
+            cache.size -= 1 + len(dropped.ids)
+    return [found[w] for w in words]
 
 
 class _LRU(OrderedDict[tuple[str, bytes], Postings]):
@@ -104,27 +116,85 @@ def _postings_cache(reader: Any) -> Any:
     return cache
 
 
-def _read_postings(reader: Any, fieldname: str, tbytes: bytes) -> Postings:
-    """Read a term's postings block by block (ids and weights only; positions are
-    never decoded), drop deleted documents and attach each one's length byte."""
-    info = term_info(reader, fieldname, tbytes)
-    if info is None:
-        return NO_POSTINGS
-    if info.is_inlined():
-        ids_t, weights_t, _values = info.inlined_postings()
-        ids, weights = np.array(ids_t, np.int32), _compact(np.array(weights_t, np.float64))
-    else:
-        offset, length = info.extent()
-        if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it as struct's tuple
-            length = length[0]
-        ids, weights = decode_ids_weights(reader._terms._postfile.get(offset, length))
+def _read_postings(reader: Any, fieldname: str, words: list[bytes]) -> list[Postings]:
+    """Read terms' postings block by block (ids and weights only; positions are never
+    unpickled), drop deleted documents and attach each one's length byte."""
+    blocks = _Blocks()
+    sizes = []
+    for word in words:
+        before = blocks.size
+        info = term_info(reader, fieldname, word)
+        if info is None:
+            pass
+        elif info.is_inlined():
+            ids_t, weights_t, _values = info.inlined_postings()
+            blocks.add_ids(ids_t, weights_t)
+        else:
+            offset, length = info.extent()
+            if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it as struct's tuple
+                length = length[0]
+            blocks.add_list(reader._terms._postfile.get(offset, length))
+        sizes.append(blocks.size - before)
+    ids, weights = blocks.arrays()
     deleted = reader.deleted_docs_set
     if deleted:
         keep = ~np.isin(ids, np.fromiter(deleted, np.int32, len(deleted)))
+        starts = np.concatenate(([0], np.cumsum(sizes)))
+        sizes = np.diff(np.concatenate(([0], np.cumsum(keep)))[starts]).tolist()
         ids, weights = ids[keep], weights[keep]
     lengths = length_column(reader, fieldname)
     lens = None if lengths is None else np.frombuffer(lengths, np.uint8)[ids]
-    return Postings(ids, weights, lens)
+    if len(words) == 1:
+        return [Postings(ids, weights, lens)]
+    out = []
+    at = 0
+    for size in sizes:  # copies: a cached term must not keep the whole batch alive
+        end = at + size
+        out.append(Postings(ids[at:end].copy(), weights[at:end].copy(),
+                            None if lens is None else lens[at:end].copy()))
+        at = end
+    return out
+
+
+class _Blocks:
+    """Posting blocks gathered as flat lists, turned into arrays in one go."""
+
+    def __init__(self) -> None:
+        self.deltas: list[int] = []
+        self.weights: list[float] = []
+        self.counts: list[int] = []
+        self.size = 0
+
+    def add_list(self, data: bytes) -> None:
+        """Every block of a posting list (Whoosh 3 bytes)."""
+        for count, deltas, stored, _values in raw_blocks(data, values=False):
+            self.deltas.extend(deltas)
+            self.weights.extend(block_weights(count, stored))
+            self.counts.append(count)
+            self.size += count
+
+    def add_ids(self, ids: Any, weights: Any) -> None:
+        """An inlined posting list: its ids as they are (a block whose first delta is
+        its first id)."""
+        if ids:
+            self.deltas.append(ids[0])
+            self.deltas.extend(b - a for a, b in pairwise(ids))
+            self.weights.extend(weights)
+            self.counts.append(len(ids))
+            self.size += len(ids)
+
+    def arrays(self) -> tuple[Any, Any]:
+        """The ids (numpy int32) and weights (see :func:`_compact`) of all blocks."""
+        if not self.counts:
+            return NO_POSTINGS.ids, NO_POSTINGS.weights
+        # each block's first delta is its first id: a running sum over all blocks, minus
+        # the sum carried over from the blocks before
+        ids = np.cumsum(np.array(self.deltas, np.int64))
+        ends = np.cumsum(self.counts)
+        carried = np.zeros(len(self.counts), np.int64)
+        carried[1:] = ids[ends[:-1] - 1]
+        ids -= np.repeat(carried, self.counts)
+        return ids.astype(np.int32), _compact(np.array(self.weights, np.float64))
 
 
 def raw_blocks(data: bytes, values: bool = True) -> Iterator[tuple[int, Any, Any, Any]]:
@@ -205,26 +275,6 @@ def block_weights(count: int, weights: Any) -> Any:
     if isinstance(weights, float):
         return repeat(array("f", (weights,))[0], count)
     return weights
-
-
-def decode_ids_weights(data: bytes) -> tuple[Any, Any]:
-    """The ids (numpy int32) and weights of a term's posting list, as Whoosh's reader
-    gives them (see :func:`_compact` for the weights' type)."""
-    deltas: list[int] = []
-    weights: list[float] = []
-    counts: list[int] = []
-    for count, block_deltas, stored, _values in raw_blocks(data, values=False):
-        deltas.extend(block_deltas)
-        weights.extend(block_weights(count, stored))
-        counts.append(count)
-    # each block's first delta is its first id: a running sum over all blocks, minus
-    # the sum carried over from the blocks before
-    ids = np.cumsum(np.array(deltas, np.int64))
-    ends = np.cumsum(counts)
-    carried = np.zeros(len(counts), np.int64)
-    carried[1:] = ids[ends[:-1] - 1]
-    ids -= np.repeat(carried, counts)
-    return ids.astype(np.int32), _compact(np.array(weights, np.float64))
 
 
 def _compact(weights: Any) -> Any:
