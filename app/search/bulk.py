@@ -322,8 +322,9 @@ class _Segment:
         """The documents of the segment matching ``q``, ascending (no scores: NOT and
         filters)."""
         kind = type(q)
-        if kind in (wq.Term, wq.And, wq.Phrase) or isinstance(q, _Expansion) or \
-                kind in _ANDNOTS:
+        if kind is wq.Term:
+            return self._term_docs(q)
+        if kind in (wq.And, wq.Phrase) or isinstance(q, _Expansion) or kind in _ANDNOTS:
             return self.scored(q).ids
         if kind in _ORS:
             matched = np.zeros(self.doc_count, bool)
@@ -333,6 +334,21 @@ class _Segment:
         m = q.matcher(self.sub, self.sub.boolean_context())
         found = sorted(m.all_ids()) if m.is_active() else []
         return np.array(found, np.int64)
+
+    def _term_docs(self, q: wq.Term) -> Any:
+        """A term's documents from its postings, scorable field or not: the search
+        service filters every search by kind, and stepping Whoosh's matcher over the
+        100,000 postings of ``kind:article`` was 170 ms of each search."""
+        if q.fieldname not in self.top.schema:
+            return NONE.ids
+        try:
+            tbytes = self.top.schema[q.fieldname].to_bytes(q.text)
+        except ValueError:
+            return NONE.ids
+        found = self._postings(q.fieldname, tbytes)
+        if found is None:
+            return self.scored(q).ids
+        return found.ids.astype(np.int64)
 
     # ------------------------------------------------------------------ postings
     def posting_blocks(self, info: Any, fieldname: str) -> W3LeafMatcher:

@@ -101,6 +101,21 @@ def test_bulk_keeps_only_the_filtered_kinds(segmented):
     assert found == [(h.score, h.docnum) for h in hits]
 
 
+@pytest.mark.parametrize("kinds", [["article"], ["article", "note"], ["note"], ["actor"]])
+@pytest.mark.parametrize("query", ["Regierung", "Wien OR Graz", "-Regierung", "Mini*"])
+def test_bulk_kind_filters_equal_whoosh_with_deleted_documents(segmented, kinds, query):
+    """The filter the search service puts on every search (documents of these kinds),
+    read from the kind's postings: Whoosh's total and page, updated articles' old
+    versions never counted."""
+    searcher = segmented._current()
+    q = parse_query(query)
+    only = wq.Or([wq.Term("kind", k) for k in kinds])
+    total, found = bulk.bulk_ranked(searcher, q, 0, 10_000, only)
+    w_total, hits = ranked(searcher, q, 0, 10_000, only)
+    assert total == w_total
+    assert found == [(h.score, h.docnum) for h in hits]
+
+
 def test_bulk_results_unchanged_when_postings_cache_is_tiny(segmented, monkeypatch):
     """Evicting cached postings (a bound of one term) changes no score or total."""
     q = parse_query("Wien OR Graz OR Mini*")
