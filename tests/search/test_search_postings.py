@@ -64,8 +64,9 @@ def test_postings_equal_whooshs_posting_reader(tmp_path: Path):
     rng = random.Random(5)
     words = [f"w{k}" for k in range(40)] + ["häufig"] * 30
     ix = SearchIndex.open(tmp_path / "index")
-    ix.write([IndexDoc(i, 1, "Titel", " ".join(rng.choice(words) for _ in range(rng.randint(1, 60))),
-                       "de", "", "") for i in range(1, 700)], bulk=True)
+    bodies = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 60))) for _ in range(699)]
+    ix.write([IndexDoc(i, 1, "Titel", body, "de", "", "") for i, body in enumerate(bodies, 1)],
+             bulk=True)
     ix.write([IndexDoc(i, 2, "Neu", "häufig neu", "de", "", "") for i in range(1, 700, 7)])
     checked = 0
     for leaf, _offset in ix._current().reader().leaf_readers():
