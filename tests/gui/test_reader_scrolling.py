@@ -144,3 +144,41 @@ def test_highlight_deleted_before_it_was_filed_stays_deleted(
     qtbot.waitUntil(lambda: not reader.layout_timer.isActive(), timeout=20_000)
     assert far_id not in {m.id for m in reader.renderer.index.marks()}
     assert far_id not in reader.highlight_ids_at(start)
+
+
+def _fresh_extent(reader: ReaderView, mark) -> tuple[float, float]:
+    rects = reader.span_rects(mark.start, mark.end)
+    return (rects[0].top(), rects[-1].bottom()) if rects else (0.0, 0.0)
+
+
+def test_kept_mark_extents_follow_every_layout_change(
+        qtbot, controller, import_text, long_text) -> None:
+    """The margin keeps each highlight's extent between paints; after a narrower
+    window, a bigger font and a new article the kept extents are those of the new
+    layout, never the old lines."""
+    reader, _ = _open(qtbot, controller, import_text, long_text, _random_spans(60))
+    reader.document().size()
+    marks = reader.renderer.index.marks()
+    before = {m.id: reader.mark_extent(m) for m in marks}
+    assert reader._extents  # kept
+    for change in (lambda: reader.resize(350, 300),
+                   lambda: reader.document().setDefaultFont(
+                       reader.font().__class__(reader.font().family(), 19))):
+        change()
+        qtbot.wait(20)
+        reader.document().size()  # Qt lays out whatever the change left
+        moved = 0
+        for mark in marks:
+            extent = reader.mark_extent(mark)
+            assert extent == pytest.approx(_fresh_extent(reader, mark)), mark
+            moved += extent != pytest.approx(before[mark.id])
+        assert moved > len(marks) // 2  # the change moved the lines: a real test
+        before = {m.id: reader.mark_extent(m) for m in marks}
+    other = import_text("other.txt", "Andere Zeilen\n" + long_text[::-1])
+    for start, end in _random_spans(40)(other.text):
+        controller.nb.annotations.add(other.id, start, end)
+    reader.load_article(other.id)
+    qtbot.waitUntil(lambda: not reader.layout_timer.isActive(), timeout=20_000)
+    reader.document().size()
+    for mark in reader.renderer.index.marks():
+        assert reader.mark_extent(mark) == pytest.approx(_fresh_extent(reader, mark))

@@ -39,6 +39,7 @@ class ReaderLayout(QTextEdit):
     _hit_index: int
     _is_editing: bool
     layout_timer: QTimer  # runs _layout_step until the whole text is laid out
+    _extents: dict[tuple[int, int, int], tuple[float, float]]  # see mark_extent
 
     def y_of(self, cp: int) -> float:
         """Document y (pixels, the scrollbar's unit) of the line holding code point ``cp``.
@@ -133,15 +134,37 @@ class ReaderLayout(QTextEdit):
         its first and last characters are looked up directly (``span_rects`` measured
         the x of every line between, 3 ms a frame while scrolling); a span starting or
         ending at a line break, or in a block not laid out, takes the general way.
+        Extents found directly are kept until the layout changes (:meth:`watch_layout`):
+        the look-ups were 35 µs a line, 1.8 ms of each paint of the margin.
         """
+        key = (mark.id, mark.start, mark.end)
+        known = self._extents.get(key)
+        if known is not None:
+            return known
         first = self._line_box(mark.start)
         last = self._line_box(mark.end - 1) if mark.end - 1 > mark.start else first
         if first is not None and last is not None:
+            self._extents[key] = first[0], last[1]
             return first[0], last[1]
         rects = self.span_rects(mark.start, mark.end)
         if not rects:
             return 0.0, 0.0
         return rects[0].top(), rects[-1].bottom()
+
+    def watch_layout(self) -> None:
+        """Forget kept extents whenever the document's layout or text changes (a
+        resize, a zoom, an edit, formats laying a block out again, the lazy layout going
+        on); call for each new document."""
+        self._extents.clear()
+        document = self.document()
+        layout = document.documentLayout()
+        layout.update.connect(self._forget_extents)
+        layout.updateBlock.connect(self._forget_extents)
+        layout.documentSizeChanged.connect(self._forget_extents)
+        document.contentsChange.connect(self._forget_extents)
+
+    def _forget_extents(self, *_args: object) -> None:
+        self._extents.clear()
 
     def _line_box(self, pos: int) -> tuple[float, float] | None:
         """Top and bottom of the laid-out line holding the character at Qt position

@@ -87,6 +87,7 @@ class ReaderView(ReaderMarks):
         self._mentions: dict[int, list[int]] = {}  # highlight id -> actor ids
         self._evidence: dict[int, list[Evidence]] = {}  # highlight id -> evidence
         self._is_editing = False
+        self._extents = {}
         self._build_editor()
         self.renderer = HighlightRenderer(self.document(), self)
         self._margin = MarginBar(self)
@@ -102,6 +103,7 @@ class ReaderView(ReaderMarks):
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.document().setDocumentMargin(DOCUMENT_MARGIN)
+        self.watch_layout()
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.layout_timer = QTimer(self)
         self.layout_timer.setInterval(LAYOUT_STEP_MS)
@@ -190,6 +192,7 @@ class ReaderView(ReaderMarks):
         # setDocument, those blocks were laid out twice.
         self.renderer.ensure(range(self._first_screen_blocks(self.renderer.index.block_starts())))
         self.setDocument(document)
+        self.watch_layout()
         if shiboken6.isValid(old) and old.parent() is self:  # Qt deletes the one it made
             old.deleteLater()
 
@@ -347,6 +350,7 @@ class ReaderView(ReaderMarks):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._forget_extents()  # lines rewrap (Qt may relay out later, or not at all)
         self._place_margin()
 
     def margin_bar(self) -> MarginBar:
