@@ -32,6 +32,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QApplication, QTextEdit
 
 from app.gui.common.controller import NotebookController
@@ -213,11 +215,14 @@ def _measure(app: QApplication, controller: NotebookController, article_id: int,
         ends.append(_reached(reader))
         again = _scroll_frames(app, reader, step)
         ends.append(_reached(reader))
-        for name, values, end in zip((f"bare QTextEdit, scroll by {label}",
-                                      f"reader, scroll by {label}, cold",
-                                      f"reader, scroll by {label}, again"),
-                                     (base, frames, again), ends, strict=True):
+        for name, (values, unpainted), end in zip((f"bare QTextEdit, scroll by {label}",
+                                                   f"reader, scroll by {label}, cold",
+                                                   f"reader, scroll by {label}, again"),
+                                                  (base, frames, again), ends, strict=True):
             rows += [(f"{name}: frames (count)", float(len(values))),
+                     (f"{name}: frames that painted nothing (count)", float(unpainted)),
+                     (f"{name}: frames over 16 ms (count)",
+                      float(sum(v > 16 for v in values))),
                      (f"{name}: px short of the end (0: reached)", end),
                      (f"{name}: median frame", statistics.median(values)),
                      (f"{name}: p95 frame", _percentile(values, 95)),
@@ -225,32 +230,57 @@ def _measure(app: QApplication, controller: NotebookController, article_id: int,
     return rows
 
 
-def _scroll_frames(app: QApplication, view: QTextEdit, page: int) -> list[float]:
+class _Paints(QObject):
+    """Counts a widget's paint events and the height each one painted."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.heights: list[int] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and isinstance(event, QPaintEvent):
+            self.heights.append(event.rect().height())
+        return False
+
+
+def _scroll_frames(app: QApplication, view: QTextEdit, page: int) -> tuple[list[float], int]:
     """Scroll from the top to the end, one wheel step (three lines) or one page per
-    frame at 60 frames a second; per frame the milliseconds from the scroll to the text
-    (and a reader's margin) painted, including the events Qt runs in between (its lazy
-    layout of the rest of the text goes on in 10 ms timer steps, so frames must be spaced
-    in time as a user's are, else the end is never reached)."""
+    frame at 60 frames a second; per frame the milliseconds from the scroll until Qt has
+    run what the scroll posted (the paint of the text, and a reader's margin) and the
+    events due in between (its lazy layout of the rest of the text goes on in 10 ms timer
+    steps, so frames must be spaced in time as a user's are, else the end is never
+    reached). Also returns how many frames painted nothing (then the figure would not
+    be a frame's: 0 in every run so far).
+
+    Each frame paints what a scroll paints: Qt moves the pixels already drawn and paints
+    the strip scrolled into view (a wheel step), or the whole viewport (a page). Until
+    2026-11-27 this also forced a repaint of the whole viewport each frame, after the
+    scroll's own paint: two paints per frame, one of them the whole window, on both
+    sides."""
     bar = view.verticalScrollBar()
     bar.setValue(0)
     app.processEvents()
     step = bar.pageStep() if page else 3 * view.fontMetrics().lineSpacing()
+    paints = _Paints()
+    view.viewport().installEventFilter(paints)
     frames: list[float] = []
+    unpainted = 0
     at_end = 0  # frames in a row at the end with the end no longer moving
     next_frame = time.perf_counter()
     while at_end < 30 and len(frames) < MAX_FRAMES:
         at_end = at_end + 1 if bar.value() >= bar.maximum() else 0
         next_frame += FRAME_S
         time.sleep(max(0.0, next_frame - time.perf_counter()))
+        before = len(paints.heights)
         start = time.perf_counter()
         bar.setValue(bar.value() + step)
         app.processEvents()
-        view.viewport().repaint()
-        if isinstance(view, ReaderView):
-            view.margin_bar().repaint()
         frames.append((time.perf_counter() - start) * 1000)
+        if len(paints.heights) == before and bar.value() < bar.maximum():
+            unpainted += 1
         next_frame = max(next_frame, time.perf_counter())
-    return frames
+    view.viewport().removeEventFilter(paints)
+    return frames, unpainted
 
 
 def _reached(view: QTextEdit) -> float:
