@@ -88,3 +88,27 @@ def test_postings_equal_whooshs_posting_reader(tmp_path: Path):
                 checked += len(ids)
     assert checked > 15_000
     ix.close()
+
+
+def test_words_read_together_equal_words_read_alone(tmp_path: Path):
+    """A wildcard's words read as one batch (deleted documents dropped across the
+    batch, inlined and multi-block lists mixed, absent words) equal each read alone."""
+    rng = random.Random(8)
+    words = [f"wort{k}" for k in range(30)] + ["häufig"] * 40
+    ix = SearchIndex.open(tmp_path / "index")
+    bodies = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 30))) for _ in range(400)]
+    ix.write([IndexDoc(i, 1, "T", body, "de", "", "") for i, body in enumerate(bodies, 1)],
+             bulk=True)
+    ix.write([IndexDoc(i, 2, "T", "neu", "de", "", "") for i in range(1, 400, 3)])
+    for leaf, _offset in ix._current().reader().leaf_readers():
+        asked = [*sorted(set(leaf.lexicon("body_exact"))), b"fehlt", b"zzz"]
+        together = postings.postings_of(leaf, "body_exact", asked)
+        leaf.__dict__.pop("_dossier_postings")
+        for word, batch in zip(asked, together, strict=True):
+            alone = postings.postings(leaf, "body_exact", word)
+            leaf.__dict__.pop("_dossier_postings")
+            assert batch.ids.tolist() == alone.ids.tolist(), word
+            assert batch.weights.tolist() == alone.weights.tolist(), word
+            assert batch.lens.tolist() == alone.lens.tolist(), word
+    assert any(leaf.deleted_docs_set for leaf, _o in ix._current().reader().leaf_readers())
+    ix.close()
