@@ -199,12 +199,14 @@ def _measure(app: QApplication, controller: NotebookController, article_id: int,
     add_ms = _median_ms(add_one)
     remove_ms = _median_ms(remove_one)
     app.processEvents()
+    laid_out_ms = _median_ms(lambda: _open_and_lay_out(app, reader, article_id), runs=3)
     rows = [
         (f"bare QTextEdit.setPlainText ({len(text.encode()) // 1000} KB)", bare_ms),
         (f"ReaderView open, {HIGHLIGHTS:,} highlights", reader_ms),
         ("ratio reader / bare (median of paired runs)", ratio),
         ("add one highlight (service + redraw)", add_ms),
         ("remove one highlight (service + redraw)", remove_ms),
+        ("open, until the background layout has laid out the whole text", laid_out_ms),
     ]
     for label, step in (("page", 1), ("wheel (3 lines)", 0)):
         bare.setPlainText(text)  # the baseline: a bare QTextEdit scrolled the same way
@@ -228,6 +230,16 @@ def _measure(app: QApplication, controller: NotebookController, article_id: int,
                      (f"{name}: p95 frame", _percentile(values, 95)),
                      (f"{name}: max frame", max(values))]
     return rows
+
+
+def _open_and_lay_out(app: QApplication, reader: ReaderView, article_id: int) -> None:
+    """Open the article and let the events run, without scrolling, until the reader's
+    background layout has reached the end of the text (until then a scroll's frames
+    share the time with its layout steps)."""
+    reader.load_article(article_id)
+    while reader.layout_timer.isActive():
+        app.processEvents()
+        time.sleep(0.001)
 
 
 class _Paints(QObject):
