@@ -58,16 +58,27 @@ def test_a_block_whose_count_disagrees_is_unpickled_whole(block, count):
     assert found is None or found == pickle.loads(data)[:2]
 
 
+def _updated_index(tmp_path: Path, seed: int, count: int, longest: int,
+                   every: int) -> SearchIndex:
+    """``count`` articles of random words (40 rare ones and a frequent one: short,
+    inlined lists and long, many-block ones), then every ``every``-th updated (its old
+    version deleted in the first segment)."""
+    rng = random.Random(seed)
+    words = [f"w{k}" for k in range(40)] + ["häufig"] * 30
+    ix = SearchIndex.open(tmp_path / "index")
+    bodies = [" ".join(rng.choice(words) for _ in range(rng.randint(1, longest)))
+              for _ in range(count)]
+    ix.write([IndexDoc(i, 1, "Titel", body, "de", "", "") for i, body in enumerate(bodies, 1)],
+             bulk=True)
+    ix.write([IndexDoc(i, 2, "Neu", "häufig neu", "de", "", "")
+              for i in range(1, count + 1, every)])
+    return ix
+
+
 def test_postings_equal_whooshs_posting_reader(tmp_path: Path):
     """Every term of every field: ids, weights and length bytes equal Whoosh's
     reader, with long lists (many blocks), deleted documents and inlined lists."""
-    rng = random.Random(5)
-    words = [f"w{k}" for k in range(40)] + ["häufig"] * 30
-    ix = SearchIndex.open(tmp_path / "index")
-    bodies = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 60))) for _ in range(699)]
-    ix.write([IndexDoc(i, 1, "Titel", body, "de", "", "") for i, body in enumerate(bodies, 1)],
-             bulk=True)
-    ix.write([IndexDoc(i, 2, "Neu", "häufig neu", "de", "", "") for i in range(1, 700, 7)])
+    ix = _updated_index(tmp_path, seed=5, count=699, longest=60, every=7)
     checked = 0
     for leaf, _offset in ix._current().reader().leaf_readers():
         for field in ("body_exact", "body_de", "title_exact"):
@@ -93,13 +104,7 @@ def test_postings_equal_whooshs_posting_reader(tmp_path: Path):
 def test_words_read_together_equal_words_read_alone(tmp_path: Path):
     """A wildcard's words read as one batch (deleted documents dropped across the
     batch, inlined and multi-block lists mixed, absent words) equal each read alone."""
-    rng = random.Random(8)
-    words = [f"wort{k}" for k in range(30)] + ["häufig"] * 40
-    ix = SearchIndex.open(tmp_path / "index")
-    bodies = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 30))) for _ in range(400)]
-    ix.write([IndexDoc(i, 1, "T", body, "de", "", "") for i, body in enumerate(bodies, 1)],
-             bulk=True)
-    ix.write([IndexDoc(i, 2, "T", "neu", "de", "", "") for i in range(1, 400, 3)])
+    ix = _updated_index(tmp_path, seed=8, count=400, longest=30, every=3)
     for leaf, _offset in ix._current().reader().leaf_readers():
         asked = [*sorted(set(leaf.lexicon("body_exact"))), b"fehlt", b"zzz"]
         together = postings.postings_of(leaf, "body_exact", asked)
