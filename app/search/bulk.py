@@ -167,31 +167,40 @@ class _Segment:
         return mask[ids]
 
     def _term(self, fieldname: str, text: Any, boost: float) -> Scores:
-        if fieldname not in self.top.schema:
+        looked_up = self._lookup(fieldname, text)
+        if looked_up is None:
             return NONE
-        field = self.top.schema[fieldname]
-        try:
-            tbytes = field.to_bytes(text)
-        except ValueError:
-            return NONE
-        if not field.scorable:
-            return self._generic(wq.Term(fieldname, text, boost=boost))
-        found = self._postings(fieldname, tbytes)
+        field, tbytes = looked_up
+        found = self._postings(fieldname, tbytes) if field.scorable else None
         if found is None:
             return self._generic(wq.Term(fieldname, text, boost=boost))
-        ids, weights, lens = found
-        if not len(ids):
+        if not len(found.ids):
             return NONE
-        idf = self._idf(fieldname, tbytes)
+        scores = self._bm25(fieldname, self._idf(fieldname, tbytes), found.weights, found.lens)
+        return Scores(found.ids.astype(np.int64), scores).times(boost)
+
+    def _lookup(self, fieldname: str, text: Any) -> tuple[Any, bytes] | None:
+        """The field and the term's bytes; None if the schema has no such field or
+        the text is no term of it."""
+        if fieldname not in self.top.schema:
+            return None
+        field = self.top.schema[fieldname]
+        try:
+            return field, field.to_bytes(text)
+        except ValueError:
+            return None
+
+    def _bm25(self, fieldname: str, idf: Any, weights: Any, lens: Any) -> Any:
+        """``bm25`` of each posting: ``idf`` (one, or one per posting) times the
+        term-frequency part, with the field's length norm (Whoosh's length of 1 where
+        the field has no length column)."""
         avgfl, norm = self._field_stats(fieldname)
         k1p1 = self.K1 + 1
         w = weights.astype(np.float64)  # the doubles Whoosh reads
-        if lens is None:  # no length column: Whoosh's default length of 1
+        if lens is None:
             one = self.K1 * ((1 - self.B) + self.B * 1 / avgfl)
-            scores = idf * ((w * k1p1) / (w + one))
-        else:
-            scores = idf * ((w * k1p1) / (w + norm[lens]))
-        return Scores(ids.astype(np.int64), scores).times(boost)
+            return idf * ((w * k1p1) / (w + one))
+        return idf * ((w * k1p1) / (w + norm[lens]))
 
     def _idf(self, fieldname: str, tbytes: bytes) -> float:
         """``Searcher.idf`` with each segment's document frequency of the term kept on
@@ -250,15 +259,11 @@ class _Segment:
             return None
         counts = [len(p.ids) for p in found]
         ids = np.concatenate([p.ids for p in found]).astype(np.int64)
-        w = np.concatenate([p.weights.astype(np.float64) for p in found])
+        weights = np.concatenate([p.weights.astype(np.float64) for p in found])
         idf = np.repeat([self._idf(fieldname, word) for word in words], counts)
-        avgfl, norm = self._field_stats(fieldname)
-        k1p1 = self.K1 + 1
-        if any(p.lens is None for p in found):  # no length column: Whoosh's length of 1
-            one = self.K1 * ((1 - self.B) + self.B * 1 / avgfl)
-            return ids, idf * ((w * k1p1) / (w + one))
-        lens = np.concatenate([p.lens for p in found])
-        return ids, idf * ((w * k1p1) / (w + norm[lens]))
+        # all from the segment's one length column for the field, or none has one
+        lens = None if found[0].lens is None else np.concatenate([p.lens for p in found])
+        return ids, self._bm25(fieldname, idf, weights, lens)
 
     def _or(self, q: Any) -> Scores:
         subs = q.subqueries
@@ -339,13 +344,10 @@ class _Segment:
         """A term's documents from its postings, scorable field or not: the search
         service filters every search by kind, and stepping Whoosh's matcher over the
         100,000 postings of ``kind:article`` was 170 ms of each search."""
-        if q.fieldname not in self.top.schema:
+        looked_up = self._lookup(q.fieldname, q.text)
+        if looked_up is None:
             return NONE.ids
-        try:
-            tbytes = self.top.schema[q.fieldname].to_bytes(q.text)
-        except ValueError:
-            return NONE.ids
-        found = self._postings(q.fieldname, tbytes)
+        found = self._postings(q.fieldname, looked_up[1])
         if found is None:
             return self.scored(q).ids
         return found.ids.astype(np.int64)

@@ -12,7 +12,6 @@ times the phrase's boost.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from types import SimpleNamespace
 from typing import Any
 
@@ -20,6 +19,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.query.spans import Span, SpanNear2
 
+from app.search.postings import reader_cache
 from app.search.scored import NONE, Scores
 
 _get_spans = SpanNear2.SpanNear2Matcher._get_spans
@@ -73,18 +73,13 @@ def _matches(segment: Any, fieldname: str, words: list[bytes], slop: int,
     kept on the segment's reader, whose documents never change (deleting one gives
     the segment a new reader), so paging through a phrase search decodes positions
     once."""
-    cache = _phrase_cache(segment.reader)
+    cache = reader_cache(segment.reader, "_dossier_phrases")
     key = (fieldname, tuple(words), slop)
-    found = cache.get(key)
-    if found is not None:
-        cache.move_to_end(key)
-        return found
-    found = _find(segment, fieldname, words, slop, postings)
-    cache[key] = found
-    cache.size += 1 + len(found)
-    while cache.size > CACHED_MATCHES and len(cache) > 1:
-        _old, dropped = cache.popitem(last=False)
-        cache.size -= 1 + len(dropped)
+    found = cache.hit(key)
+    if found is None:
+        found = _find(segment, fieldname, words, slop, postings)
+        cache.add(key, found, len(found))
+        cache.trim(CACHED_MATCHES)
     return found
 
 
@@ -111,19 +106,6 @@ def _find(segment: Any, fieldname: str, words: list[bytes], slop: int,
         if matched:
             found.append(d)
     return np.array(found, np.int64)
-
-
-class _Matches(OrderedDict[tuple[str, tuple[bytes, ...], int], Any]):
-    """An LRU of phrase matches that knows how many documents it holds."""
-
-    size = 0
-
-
-def _phrase_cache(reader: Any) -> _Matches:
-    cache = reader.__dict__.get("_dossier_phrases")
-    if cache is None:
-        cache = reader.__dict__["_dossier_phrases"] = _Matches()
-    return cache
 
 
 def _two_near(first: list[int], second: list[int], slop: int) -> bool:

@@ -76,28 +76,55 @@ def postings_of(reader: Any, fieldname: str, words: list[bytes]) -> list[Posting
     call was most of reading each alone."""
     if not is_w3(reader):
         return None
-    cache = _postings_cache(reader)
+    cache = reader_cache(reader, "_dossier_postings")
     found: dict[bytes, Postings] = {}
     for word in words:
-        hit = cache.get((fieldname, word))
+        hit = cache.hit((fieldname, word))
         if hit is not None:
-            cache.move_to_end((fieldname, word))
             found[word] = hit
     missing = [w for w in words if w not in found]
     if missing:
         for word, read in zip(missing, _read_postings(reader, fieldname, missing), strict=True):
-            found[word] = cache[(fieldname, word)] = read
-            cache.size += 1 + len(read.ids)  # an absent term costs an entry too
-        while cache.size > CACHED_POSTINGS and len(cache) > 1:
-            _old, dropped = cache.popitem(last=False)
-            cache.size -= 1 + len(dropped.ids)
+            found[word] = read
+            cache.add((fieldname, word), read, len(read.ids))
+        cache.trim(CACHED_POSTINGS)
     return [found[w] for w in words]
 
 
-class _LRU(OrderedDict[tuple[str, bytes], Postings]):
-    """An LRU dict that knows how many postings it holds."""
+class SizedLRU(OrderedDict[Any, tuple[Any, int]]):
+    """Least recently used first out, bounded by how many items (postings, documents)
+    its entries hold together; an entry costs one more than its items (an empty one
+    costs one)."""
 
     size = 0
+
+    def hit(self, key: Any) -> Any | None:
+        """The entry's value, now the most recently used; None if there is none."""
+        entry = self.get(key)
+        if entry is None:
+            return None
+        self.move_to_end(key)
+        return entry[0]
+
+    def add(self, key: Any, value: Any, items: int) -> None:
+        self[key] = (value, items)
+        self.size += 1 + items
+
+    def trim(self, limit: int) -> None:
+        """Drop the least recently used entries until at most ``limit`` items are held
+        (one entry stays, however large)."""
+        while self.size > limit and len(self) > 1:
+            _key, (_value, items) = self.popitem(last=False)
+            self.size -= 1 + items
+
+
+def reader_cache(reader: Any, name: str) -> SizedLRU:
+    """The :class:`SizedLRU` kept on a segment's reader under ``name`` (a segment's
+    contents never change: a changed segment gets a new reader)."""
+    cache = reader.__dict__.get(name)
+    if cache is None:
+        cache = reader.__dict__[name] = SizedLRU()
+    return cache
 
 
 def doc_frequency(reader: Any, fieldname: str, tbytes: bytes) -> int:
@@ -109,13 +136,6 @@ def doc_frequency(reader: Any, fieldname: str, tbytes: bytes) -> int:
     return 0 if info is None else int(info.doc_frequency())
 
 
-def _postings_cache(reader: Any) -> Any:
-    cache = reader.__dict__.get("_dossier_postings")
-    if cache is None:
-        cache = reader.__dict__["_dossier_postings"] = _LRU()
-    return cache
-
-
 def _read_postings(reader: Any, fieldname: str, words: list[bytes]) -> list[Postings]:
     """Read terms' postings block by block (ids and weights only; positions are never
     unpickled), drop deleted documents and attach each one's length byte."""
@@ -124,16 +144,11 @@ def _read_postings(reader: Any, fieldname: str, words: list[bytes]) -> list[Post
     for word in words:
         before = blocks.size
         info = term_info(reader, fieldname, word)
-        if info is None:
-            pass
-        elif info.is_inlined():
+        if info is not None and info.is_inlined():
             ids_t, weights_t, _values = info.inlined_postings()
             blocks.add_ids(ids_t, weights_t)
-        else:
-            offset, length = info.extent()
-            if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it as struct's tuple
-                length = length[0]
-            blocks.add_list(reader._terms._postfile.get(offset, length))
+        elif info is not None:
+            blocks.add_list(_posting_bytes(reader, info))
         sizes.append(blocks.size - before)
     ids, weights = blocks.arrays()
     deleted = reader.deleted_docs_set
@@ -288,11 +303,16 @@ def posting_blocks(reader: Any, info: Any, fieldname: str) -> W3LeafMatcher:
     """A Whoosh 3 posting reader over the term's whole posting list, read in one go
     (Whoosh reads each block's header, info and data separately: a dozen small reads
     per term and segment, most of a wildcard's first search)."""
+    data = _posting_bytes(reader, info)
+    return W3LeafMatcher(BufferFile(data), 0, len(data), reader.schema[fieldname].format)
+
+
+def _posting_bytes(reader: Any, info: Any) -> bytes:
+    """A term's whole posting list (not inlined), with one read."""
     offset, length = info.extent()
     if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it as struct's tuple
         length = length[0]
-    data = reader._terms._postfile.get(offset, length)
-    return W3LeafMatcher(BufferFile(data), 0, length, reader.schema[fieldname].format)
+    return bytes(reader._terms._postfile.get(offset, length))
 
 
 def length_column(reader: Any, fieldname: str) -> bytes | None:

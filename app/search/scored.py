@@ -34,10 +34,5 @@ class Scores(NamedTuple):
     def where(self, keep: Any) -> Scores:
         return Scores(self.ids[keep], self.scores[keep])
 
-    def as_dict(self, ids: Any) -> dict[int, float]:
-        """``docnum -> score`` of ``ids`` (all in this set)."""
-        at = np.searchsorted(self.ids, ids)
-        return dict(zip(ids.tolist(), self.scores[at].tolist(), strict=True))
-
 
 NONE = Scores(np.zeros(0, np.int64), np.zeros(0, np.float64))
